@@ -1,0 +1,45 @@
+# The two commands a new user runs: `make run` and `make check`. Everything else is a helper.
+SHELL := /bin/bash
+DB    ?= sqlite:heime.db
+HTTP  ?= 127.0.0.1:8080
+MLLP  ?= 127.0.0.1:2575
+BUILD := build
+ASAN  := build-asan
+
+.PHONY: all deps build build-asan run check unit e2e fuzz bench clean lint
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+build-asan: deps $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+
+# Loads the demo region when the database is empty, then serves the UI and the APIs.
+run: build
+	./$(BUILD)/src/cli/heime demo --db $(DB) --http $(HTTP) --mllp $(MLLP)
+
+check: build build-asan
+	@bash scripts/check.sh
+
+lint:
+	@bash scripts/check-banned.sh
+
+fuzz: deps
+	@bash scripts/fuzz.sh long
+
+bench: build
+	@for b in bench/*.sh; do echo "== $$b"; bash $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-fuzz

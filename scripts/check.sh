@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test suite (make check): style lint, unit tests in the normal and the
+# AddressSanitizer+UBSan build, end-to-end tests against a real heime, browser tests, and a
+# short run of every fuzz target. Ends with one line "check: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+
+record() { # name status count_passed count_failed
+  passed=$((passed + $3)); failed=$((failed + $4))
+  [ "$2" -ne 0 ] || [ "$4" -ne 0 ] && failures+=("$1")
+  return 0
+}
+
+meson_suite() { # label builddir
+  local out rc ok fail
+  out=$(meson test -C "$2" --print-errorlogs 2>&1); rc=$?
+  echo "$out" | tail -n 25
+  ok=$(echo "$out" | awk '/^Ok:/ {print $2}'); fail=$(echo "$out" | awk '/^Fail:/ {print $2}')
+  ok=${ok:-0}; fail=${fail:-0}
+  [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+  record "$1" $rc "$ok" "$fail"
+}
+
+echo "== lint"
+if bash scripts/check-banned.sh; then record lint 0 1 0; else record lint 1 0 1; fi
+
+echo "== unit tests (debugoptimized build)"
+meson_suite unit build
+echo "== unit tests (AddressSanitizer + UBSan build)"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson_suite unit-asan build-asan
+
+if compgen -G "tests/e2e/test_*.py" >/dev/null; then
+  echo "== end-to-end tests"
+  out=$(HEIME_BIN="$PWD/build/src/cli/heime" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e 2>&1); rc=$?
+  echo "$out" | tail -n 30
+  ok=$(echo "$out" | tail -n 1 | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+  fail=$(echo "$out" | tail -n 1 | grep -oE '[0-9]+ (failed|error)' | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null || echo 0)
+  fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+  record e2e $rc "$ok" "$fail"
+fi
+
+if [ -x scripts/fuzz.sh ]; then
+  echo "== fuzz (short)"
+  if bash scripts/fuzz.sh short; then record fuzz 0 1 0; else record fuzz 1 0 1; fi
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then echo "failing suites: ${failures[*]}"; fi
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
