@@ -1,0 +1,175 @@
+/* writer.c: group commit. Jobs queue under a mutex; the writer thread takes everything queued,
+ * runs it in one transaction (a savepoint per job) and commits once. While that commit's fsync
+ * runs, new jobs queue up for the next batch, so batch size grows with load by itself: no timer,
+ * no added latency when idle. Callers sleep on one condition variable until their job is done. */
+#include "store/writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+
+#define QUEUE_LIMIT 20000
+#define BATCH_MAX 2000
+
+struct job {
+    hm_write_fn fn;
+    void *arg;
+    hm_err *err;
+    int rc;
+    int done;
+    struct job *next;
+};
+
+struct hm_writer {
+    hm_store *store;
+    hm_db *db;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    pthread_cond_t done;
+    struct job *head, *tail;
+    int queued;
+    int stopping;
+    struct hm_writer_stats stats;
+};
+
+static void run_batch(hm_writer *w, struct job *batch, int count)
+{
+    hm_err err;
+    int rc = hm_db_begin(w->db, &err);
+    if (rc) {
+        HM_LOG(HM_LOG_ERROR, "group commit: cannot begin: %s", err.msg);
+        for (struct job *j = batch; j; j = j->next)
+            j->rc = hm_err_set(j->err, HM_EIO, "cannot store: %s", err.msg);
+        return;
+    }
+    for (struct job *j = batch; j; j = j->next) {
+        rc = hm_db_savepoint(w->db, j->err);
+        if (rc) {
+            j->rc = rc;
+            continue;
+        }
+        j->rc = j->fn(w->db, j->arg, j->err);
+        if (j->rc < 0)
+            hm_db_rollback_to(w->db);
+        else
+            hm_db_release(w->db, NULL);
+    }
+    rc = hm_db_commit(w->db, &err);
+    if (rc) {
+        HM_LOG(HM_LOG_ERROR, "group commit: commit of %d jobs failed: %s", count, err.msg);
+        hm_db_rollback(w->db);
+        for (struct job *j = batch; j; j = j->next)
+            if (j->rc >= 0)
+                j->rc = hm_err_set(j->err, HM_EIO, "cannot store: %s", err.msg);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    hm_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->work, &w->lock);
+        if (!w->head && w->stopping)
+            break;
+        struct job *batch = w->head, *last = w->head;
+        int count = 1;
+        while (last->next && count < BATCH_MAX) {
+            last = last->next;
+            count++;
+        }
+        w->head = last->next;
+        if (!w->head)
+            w->tail = NULL;
+        last->next = NULL;
+        w->queued -= count;
+        pthread_mutex_unlock(&w->lock);
+
+        run_batch(w, batch, count);
+
+        pthread_mutex_lock(&w->lock);
+        for (struct job *j = batch; j; j = j->next)
+            j->done = 1;
+        w->stats.batches++;
+        w->stats.jobs += (unsigned long long)count;
+        if ((unsigned long long)count > w->stats.max_batch)
+            w->stats.max_batch = (unsigned long long)count;
+        pthread_cond_broadcast(&w->done);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err)
+{
+    hm_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return hm_err_set(err, HM_ENOMEM, "cannot start writer: out of memory");
+    w->store = st;
+    int rc = hm_store_write_conn(st, &w->db, err);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        hm_store_write_conn_put(st, w->db);
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->work);
+        pthread_cond_destroy(&w->done);
+        free(w);
+        return hm_err_set(err, HM_EIO, "cannot start writer thread");
+    }
+    *out = w;
+    return HM_OK;
+}
+
+void hm_writer_stop(hm_writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    hm_store_write_conn_put(w->store, w->db);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
+    free(w);
+}
+
+int hm_writer_submit(hm_writer *w, hm_write_fn fn, void *arg, hm_err *err)
+{
+    struct job j = {.fn = fn, .arg = arg, .err = err};
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping || w->queued >= QUEUE_LIMIT) {
+        pthread_mutex_unlock(&w->lock);
+        return hm_err_set(err, HM_EBUSY, "cannot store now: the writer is %s",
+                          w->stopping ? "stopping" : "overloaded");
+    }
+    if (w->tail)
+        w->tail->next = &j;
+    else
+        w->head = &j;
+    w->tail = &j;
+    w->queued++;
+    pthread_cond_signal(&w->work);
+    while (!j.done)
+        pthread_cond_wait(&w->done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    return j.rc;
+}
+
+void hm_writer_get_stats(hm_writer *w, struct hm_writer_stats *out)
+{
+    pthread_mutex_lock(&w->lock);
+    *out = w->stats;
+    pthread_mutex_unlock(&w->lock);
+}
