@@ -1,6 +1,7 @@
 /* main.c: the heime executable's entry point: a table of subcommands and one dispatcher.
  * Process-wide setup (time zone, libsodium) happens here once, before any thread starts. */
 #include "cli/cli.h"
+#include "plan/plan.h"
 
 #include "hm_config.h"
 
@@ -20,6 +21,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"version", hm_cli_version, "print the version"},
+    {"plan", hm_plan_main, "solve a routing and scheduling instance"},
 };
 
 static void print_help(FILE *out)

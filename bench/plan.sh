@@ -1,0 +1,62 @@
+#!/bin/bash
+# bench/plan.sh: the planner's quality benchmark. Solves each VRPTW instance with `heime plan`
+# (DIMACS distance convention, --objective distance, at most the instance's VEHICLES) and prints
+# a table of instance, vehicles, distance, best-known distance and gap, then the averages.
+#
+# usage: bench/plan.sh [SET...]          SET: solomon, gh200 (default both), or instance paths
+# env:   HEIME=path/to/heime (default: build/src/cli/heime), TIME_LIMIT=10, JOBS=2, SEED=1
+#        DATA=dir holding solomon/, gh200/ and bks.csv (default: ../shared/data/vrptw beside the repo)
+# Each solve is one thread; JOBS instances run side by side (the machine has 2 cores).
+set -euo pipefail
+root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
+DATA="${DATA:-$root/../shared/data/vrptw}"
+HEIME="${HEIME:-$root/build/src/cli/heime}"
+TIME_LIMIT="${TIME_LIMIT:-10}"
+JOBS="${JOBS:-2}"
+SEED="${SEED:-1}"
+[ -x "$HEIME" ] || { echo "bench/plan.sh: no heime binary at $HEIME (build first or set HEIME)" >&2; exit 2; }
+[ -f "$DATA/bks.csv" ] || { echo "bench/plan.sh: no benchmark data at $DATA" >&2; exit 2; }
+[ $# -eq 0 ] && set -- solomon gh200
+
+files=()
+for s in "$@"; do
+    if [ -d "$DATA/$s" ]; then
+        for f in "$DATA/$s"/*.vrp; do files+=("$f"); done
+    elif [ -f "$s" ]; then
+        files+=("$s")
+    else
+        echo "bench/plan.sh: unknown set or file '$s'" >&2; exit 2
+    fi
+done
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+export HEIME TIME_LIMIT SEED out
+printf '%s\n' "${files[@]}" | xargs -P "$JOBS" -I{} bash -c \
+    'f="{}"; b="$(basename "$f" .vrp)"; "$HEIME" plan --instance "$f" --distance dimacs \
+       --objective distance --time-limit "$TIME_LIMIT" --seed "$SEED" > "$out/$b.json"'
+
+/usr/bin/python3 - "$DATA/bks.csv" "$out" "${files[@]}" <<'PY'
+import csv, json, os, sys
+bks = {r["instance"]: r for r in csv.DictReader(open(sys.argv[1]))}
+out = sys.argv[2]
+groups = {}
+print(f"| {'instance':<10} | {'vehicles':>8} | {'distance':>9} | {'BKS':>9} | {'gap %':>6} | {'t_best s':>8} |")
+print(f"|{'-'*12}|{'-'*10}|{'-'*11}|{'-'*11}|{'-'*8}|{'-'*10}|")
+for f in sys.argv[3:]:
+    name = os.path.basename(f)[:-4]
+    group = os.path.basename(os.path.dirname(f))
+    r = json.load(open(os.path.join(out, name + ".json")))
+    ref = float(bks[name]["dimacs_dist_trunc1"]) if name in bks else None
+    dist = r["distance"]
+    gap = 100.0 * (dist - ref) / ref if ref and r["feasible"] else None
+    if gap is not None:
+        groups.setdefault(group, []).append(gap)
+    flag = "" if r["feasible"] else " INFEASIBLE"
+    print(f"| {name:<10} | {r['vehicles']:>8} | {dist:>9.1f} | {ref if ref else '-':>9} | "
+          f"{gap if gap is not None else float('nan'):>6.2f} | {r.get('time_to_best', 0):>8.2f} |{flag}")
+print()
+for g, gaps in groups.items():
+    print(f"{g}: {len(gaps)} instances, average gap {sum(gaps)/len(gaps):.3f} %, "
+          f"max {max(gaps):.3f} %, above 1 %: {sum(1 for x in gaps if x > 1.0)}")
+PY
