@@ -227,6 +227,11 @@ static double cost_buf(const hm__hgs *h, const int *buf, int len)
     return hm__seg_cost(h, &s);
 }
 
+typedef struct mv {
+    lnode *u, *x, *v, *y;
+    lroute *ru, *rv;
+} mv;
+
 /* Intra-route rewrite rules: walking the route, a node listed in `at` is replaced by its
  * emit list; after node `after` (possibly the start depot) the sequence `ins` is emitted. */
 typedef struct rewrite {
@@ -261,10 +266,37 @@ static int apply_rewrite(const lroute *r, const rewrite *w, int *buf)
     return len;
 }
 
+/* Distance of a customer sequence from and back to the depot: a cheap lower bound of its
+ * penalised cost (penalties are never negative). */
+static double dist_buf(const hm__hgs *h, const int *buf, int len)
+{
+    int n = h->n, last = 0;
+    double d = 0;
+    for (int i = 0; i < len; i++) {
+        d += h->d[last * n + buf[i]];
+        last = buf[i];
+    }
+    return d + h->d[last * n];
+}
+
 static double intra_delta(hm__ls *ls, const lroute *r, const rewrite *w)
 {
     int len = apply_rewrite(r, w, ls->buf);
+    if (dist_buf(ls->h, ls->buf, len) + (len ? ls->h->fixed : 0) >= r->cost - EPS)
+        return 0;
     return cost_buf(ls->h, ls->buf, len) - r->cost;
+}
+
+static double D(const hm__hgs *h, const lnode *a, const lnode *b)
+{
+    return h->d[a->c * h->n + b->c];
+}
+
+/* Lower bound of the new cost of two routes from their new distances. */
+static int lb_fails(const hm__hgs *h, const mv *m, double du, double dv, int u_left)
+{
+    double lb = m->ru->all.dist + du + m->rv->all.dist + dv + (u_left ? h->fixed : 0) + h->fixed;
+    return lb >= m->ru->cost + m->rv->cost - EPS;
 }
 
 /* ---- applying moves ---- */
@@ -309,10 +341,6 @@ static void finish_move(hm__ls *ls, lroute *a, lroute *b)
 
 /* ---- the moves; u is a customer, x = next(u), v a customer or start depot, y = next(v) ---- */
 
-typedef struct mv {
-    lnode *u, *x, *v, *y;
-    lroute *ru, *rv;
-} mv;
 
 static int move_relocate(hm__ls *ls, mv *m, int nodes, int reversed)
 {
@@ -324,7 +352,15 @@ static int move_relocate(hm__ls *ls, mv *m, int nodes, int reversed)
         return 0;
     lnode *last = nodes == 2 ? x : u;     /* last node of the moved block in route order */
     double delta;
+    lnode *nx = last->next;
+    double du = D(h, u->prev, nx) - D(h, u->prev, u) - D(h, last, nx);
+    lnode *first = nodes == 2 && reversed ? x : u, *lastin = nodes == 2 && reversed ? u : last;
+    double dv = D(h, v, first) + D(h, lastin, y) - D(h, v, y);
+    if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
+        return 0;
     if (m->ru != m->rv) {
+        if (lb_fails(h, m, du, dv, m->ru->ncust > nodes))
+            return 0;
         hm__seg blk = h->self[u->c];
         if (nodes == 2) {
             blk = reversed ? h->self[x->c] : h->self[u->c];
@@ -366,10 +402,18 @@ static int move_swap11(hm__ls *ls, mv *m)
         return 0;
     double delta;
     if (m->ru != m->rv) {
+        double du = D(h, u->prev, v) + D(h, v, m->x) - D(h, u->prev, u) - D(h, u, m->x);
+        double dv = D(h, v->prev, u) + D(h, u, m->y) - D(h, v->prev, v) - D(h, v, m->y);
+        if (lb_fails(h, m, du, dv, 1))
+            return 0;
         delta = cost3(h, &u->prev->pre, &h->self[v->c], &m->x->suf) +
                 cost3(h, &v->prev->pre, &h->self[u->c], &m->y->suf) - m->ru->cost -
                 m->rv->cost;
     } else {
+        double dd = D(h, u->prev, v) + D(h, v, m->x) - D(h, u->prev, u) - D(h, u, m->x) +
+                    D(h, v->prev, u) + D(h, u, m->y) - D(h, v->prev, v) - D(h, v, m->y);
+        if (m->ru->all.dist + dd + h->fixed >= m->ru->cost - EPS)
+            return 0;
         rewrite w = {.nat = 2, .nins = 0};
         w.at[0] = u; w.emit[0][0] = v; w.k[0] = 1;
         w.at[1] = v; w.emit[1][0] = u; w.k[1] = 1;
@@ -390,6 +434,11 @@ static int move_swap21(hm__ls *ls, mv *m)
         return 0;
     double delta;
     if (m->ru != m->rv) {
+        double du = D(h, u->prev, v) + D(h, v, x->next) - D(h, u->prev, u) - D(h, u, x) -
+                    D(h, x, x->next);
+        double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y) - D(h, v->prev, v) - D(h, v, y);
+        if (lb_fails(h, m, du, dv, 1))
+            return 0;
         hm__seg ux = hm__seg_merge(h, &h->self[u->c], &h->self[x->c]);
         delta = cost3(h, &u->prev->pre, &h->self[v->c], &x->next->suf) +
                 cost3(h, &v->prev->pre, &ux, &y->suf) - m->ru->cost - m->rv->cost;
@@ -416,6 +465,12 @@ static int move_swap22(hm__ls *ls, mv *m)
         return 0;
     double delta;
     if (m->ru != m->rv) {
+        double du = D(h, u->prev, v) + D(h, v, y) + D(h, y, x->next) - D(h, u->prev, u) -
+                    D(h, u, x) - D(h, x, x->next);
+        double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y->next) - D(h, v->prev, v) -
+                    D(h, v, y) - D(h, y, y->next);
+        if (lb_fails(h, m, du, dv, 1))
+            return 0;
         hm__seg ux = hm__seg_merge(h, &h->self[u->c], &h->self[x->c]);
         hm__seg vy = hm__seg_merge(h, &h->self[v->c], &h->self[y->c]);
         delta = cost3(h, &u->prev->pre, &vy, &x->next->suf) +
@@ -472,6 +527,9 @@ static int move_2optstar(hm__ls *ls, mv *m)
     const hm__hgs *h = ls->h;
     lnode *u = m->u, *x = m->x, *v = m->v, *y = m->y;
     if (m->ru == m->rv)
+        return 0;
+    double lb = u->pre.dist + D(h, u, y) + y->suf.dist + v->pre.dist + D(h, v, x) + x->suf.dist;
+    if (lb >= m->ru->cost + m->rv->cost - EPS)
         return 0;
     double delta = cost2(h, &u->pre, &y->suf) + cost2(h, &v->pre, &x->suf) - m->ru->cost -
                    m->rv->cost;
