@@ -1,0 +1,532 @@
+/* pumpsim.c: `heime pumpsim`, a simulator of infusion-pump traffic over MLLP.
+ *
+ * N pumps spread over C connections (one thread each) send IHE PCD-04 alerts (occlusion, air in
+ * line, low battery, reservoir low, infusion complete; each with a start, 0-3 repeats and an
+ * end) and PCD-10 delivery events at a total target rate, wait for each ACK, and print JSON
+ * statistics at the end. Control ids carry a per-run prefix so two runs never look like
+ * resends of each other. Used by the demo and by bench/ingest.sh. */
+#include "hl7/pumpsim.h"
+#include "hl7/hl7.h"
+#include "hl7/mllp.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ACK_TIMEOUT_MS 5000
+
+struct alarm_kind {
+    const char *name, *text, *priority, *kind;
+};
+
+/* Reference ids of ISO/IEEE 11073-10101; the numeric code is sent as 0 (as the IHE samples do
+ * for terms whose code they do not carry), receivers match on the reference id. */
+static const struct alarm_kind alarms[] = {
+    {"MDC_EVT_FLUID_LINE_OCCL", "Occlusion downstream", "PH", "ST"},
+    {"MDC_EVT_FLUID_LINE_AIR", "Air in line", "PH", "ST"},
+    {"MDC_EVT_BATT_LO", "Battery low", "PM", "ST"},
+    {"MDC_EVT_RESERVOIR_LO", "Reservoir volume low", "PM", "ST"},
+    {"MDC_EVT_PUMP_DELIV_COMP", "Infusion complete", "PL", "SA"},
+};
+#define N_ALARMS (sizeof alarms / sizeof alarms[0])
+
+struct pump {
+    char serial[64];
+    uint64_t seq, alert_no;
+    int alarm;       /* index into alarms, -1 when none is active */
+    int repeats;     /* continue phases left before the end */
+    bool infusing;
+};
+
+struct config {
+    char host[256];
+    int port, pumps, connections;
+    double rate, duration;
+    char prefix[32];
+    uint64_t seed;
+    char run[24];
+};
+
+struct worker {
+    const struct config *cfg;
+    int index;
+    struct pump *pumps;
+    int npumps;
+    uint64_t rng;
+    uint64_t sent, aa, ae, ar, no_ack;
+    double *lat;
+    size_t nlat, caplat;
+    pthread_t thread;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *s = x;
+    return x;
+}
+
+/* ---- messages ---- */
+
+static void msh(hm_hl7_writer *w, const struct config *cfg, struct pump *p, const char *trigger,
+                const char *structure, char *ctrl, size_t cap)
+{
+    char ts[32];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hm_hl7_time_format((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, ts, sizeof ts);
+    snprintf(ctrl, cap, "%s-%s-%" PRIu64, cfg->run, p->serial, ++p->seq);
+    hm_hl7_w_segment(w, "MSH");
+    hm_hl7_w_field(w, "PUMPSIM");
+    hm_hl7_w_field(w, "HEIME_PUMPSIM");
+    hm_hl7_w_field(w, "HEIME");
+    hm_hl7_w_field(w, "HEIME");
+    hm_hl7_w_field(w, ts);
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "ORU");
+    hm_hl7_w_comp(w, trigger);
+    hm_hl7_w_comp(w, structure);
+    hm_hl7_w_field(w, ctrl);
+    hm_hl7_w_field(w, "P");
+    hm_hl7_w_field(w, "2.6");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "AL");
+    hm_hl7_w_field(w, "NE");
+    hm_hl7_w_segment(w, "PID");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+}
+
+/* OBX|n|type|code^name^MDC|sub|value[^value_name^MDC]|||prio~kind|||F */
+static void obx(hm_hl7_writer *w, int n, const char *type, const char *code, const char *name,
+                const char *sub, const char *value, const char *value_name, const char *prio,
+                const char *kind)
+{
+    char num[16];
+    snprintf(num, sizeof num, "%d", n);
+    hm_hl7_w_segment(w, "OBX");
+    hm_hl7_w_field(w, num);
+    hm_hl7_w_field(w, type);
+    hm_hl7_w_field(w, code);
+    hm_hl7_w_comp(w, name);
+    hm_hl7_w_comp(w, "MDC");
+    hm_hl7_w_field(w, sub);
+    hm_hl7_w_field(w, value);
+    if (value_name) {
+        hm_hl7_w_comp(w, value_name);
+        hm_hl7_w_comp(w, "MDC");
+    }
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, prio); /* OBX-8 abnormal flags: priority, then kind as a repetition */
+    if (kind)
+        hm_hl7_w_rep(w, kind);
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "F");
+}
+
+static void device_obx(hm_hl7_writer *w, const struct pump *p)
+{
+    hm_hl7_w_segment(w, "OBX");
+    hm_hl7_w_field(w, "1");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "70049");
+    hm_hl7_w_comp(w, "MDC_DEV_PUMP_INFUS_LVP_MDS");
+    hm_hl7_w_comp(w, "MDC");
+    hm_hl7_w_field(w, "1.0.0.0");
+    for (int i = 0; i < 5; i++)
+        hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "X");
+    for (int i = 0; i < 6; i++)
+        hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, p->serial); /* OBX-18 equipment instance identifier */
+}
+
+static void alert_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p, const char *phase,
+                      char *ctrl, size_t cap)
+{
+    const struct alarm_kind *a = &alarms[p->alarm];
+    char alert_id[96];
+    snprintf(alert_id, sizeof alert_id, "%s-%s-A%" PRIu64, cfg->run, p->serial, p->alert_no);
+    msh(w, cfg, p, "R40", "ORU_R40", ctrl, cap);
+    hm_hl7_w_segment(w, "OBR");
+    hm_hl7_w_field(w, "1");
+    hm_hl7_w_field(w, alert_id);
+    hm_hl7_w_field(w, alert_id);
+    hm_hl7_w_field(w, "196616");
+    hm_hl7_w_comp(w, "MDC_EVT_ALARM");
+    hm_hl7_w_comp(w, "MDC");
+    device_obx(w, p);
+    obx(w, 2, "CWE", "196616", "MDC_EVT_ALARM", "1.1.0.0.1", "0", a->name, a->priority,
+        a->kind);
+    obx(w, 3, "ST", "68481", "MDC_ATTR_EVENT_PHASE", "1.1.0.0.3", phase, NULL, NULL, NULL);
+    obx(w, 4, "ST", "68482", "MDC_ATTR_ALARM_STATE", "1.1.0.0.4",
+        strcmp(phase, "end") == 0 ? "inactive" : "active", NULL, NULL, NULL);
+    obx(w, 5, "ST", "0", "MDC_ATTR_ALERT_TEXT", "1.1.0.0.8", a->text, NULL, NULL, NULL);
+}
+
+static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p,
+                      const char *event, char *ctrl, size_t cap)
+{
+    msh(w, cfg, p, "R42", "ORU_R01", ctrl, cap);
+    hm_hl7_w_segment(w, "OBR");
+    hm_hl7_w_field(w, "1");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, ctrl);
+    hm_hl7_w_field(w, "0");
+    hm_hl7_w_comp(w, event);
+    hm_hl7_w_comp(w, "MDC");
+    device_obx(w, p);
+    obx(w, 2, "CWE", "0", "MDC_ATTR_EVT_COND", "1.0.0.2", "0", event, NULL, NULL);
+    obx(w, 3, "CWE", "184519", "MDC_PUMP_INFUSING_STATUS", "1.1.1.1", "",
+        p->infusing ? "pump-status-infusing" : "pump-status-not-infusing", NULL, NULL);
+    obx(w, 4, "NM", "157784", "MDC_FLOW_FLUID_PUMP", "1.1.2.4", p->infusing ? "100" : "0", NULL,
+        NULL, NULL);
+}
+
+/* Picks the pump's next message: an alert phase or a delivery event. */
+static void next_message(struct worker *wk, struct pump *p, hm_hl7_writer *w, char *ctrl,
+                         size_t cap)
+{
+    const struct config *cfg = wk->cfg;
+    if (p->alarm >= 0) {
+        bool end = p->repeats-- <= 0;
+        alert_msg(w, cfg, p, end ? "end" : "continue", ctrl, cap);
+        if (end)
+            p->alarm = -1;
+        return;
+    }
+    uint64_t r = next_rand(&wk->rng) % 100;
+    if (r < 40) {
+        p->alarm = (int)(next_rand(&wk->rng) % N_ALARMS);
+        p->repeats = (int)(next_rand(&wk->rng) % 4);
+        p->alert_no++;
+        alert_msg(w, cfg, p, "start", ctrl, cap);
+        return;
+    }
+    const char *ev;
+    if (!p->infusing) {
+        p->infusing = true;
+        ev = "MDC_EVT_PUMP_DELIV_START";
+    } else {
+        p->infusing = false;
+        ev = r < 70 ? "MDC_EVT_PUMP_DELIV_STOP" : "MDC_EVT_PUMP_DELIV_COMP";
+    }
+    event_msg(w, cfg, p, ev, ctrl, cap);
+}
+
+/* ---- sending ---- */
+
+static void record_latency(struct worker *wk, double ms)
+{
+    if (wk->nlat == wk->caplat) {
+        size_t ncap = wk->caplat ? wk->caplat * 2 : 4096;
+        if (ncap > 50u * 1000 * 1000)
+            return;
+        double *n = realloc(wk->lat, ncap * sizeof *n);
+        if (!n)
+            return;
+        wk->lat = n;
+        wk->caplat = ncap;
+    }
+    wk->lat[wk->nlat++] = ms;
+}
+
+static void count_ack(struct worker *wk, const char *reply, size_t len)
+{
+    hm_hl7_msg *m = NULL;
+    char code[4] = "";
+    if (hm_hl7_parse(reply, len, NULL, &m, NULL) == HM_OK)
+        hm_hl7_get_by_name(m, "MSA", 0, 1, 1, 1, 1, code, sizeof code, NULL);
+    hm_hl7_free(m);
+    if (strcmp(code, "AA") == 0 || strcmp(code, "CA") == 0)
+        wk->aa++;
+    else if (strcmp(code, "AR") == 0 || strcmp(code, "CR") == 0)
+        wk->ar++;
+    else
+        wk->ae++;
+}
+
+static int send_one(struct worker *wk, hm_mllp_client **cl, const char *msg, size_t len)
+{
+    const struct config *cfg = wk->cfg;
+    if (!*cl && hm_mllp_client_connect(cfg->host, cfg->port, 2000, cl, NULL) != HM_OK) {
+        *cl = NULL;
+        wk->no_ack++;
+        usleep(100000);
+        return HM_EIO;
+    }
+    char reply[HM_HL7_REPLY_MAX];
+    size_t rlen;
+    double t0 = now_s();
+    wk->sent++;
+    if (hm_mllp_client_send(*cl, msg, len, NULL) != HM_OK ||
+        hm_mllp_client_recv(*cl, ACK_TIMEOUT_MS, reply, sizeof reply, &rlen, NULL) != HM_OK) {
+        wk->no_ack++;
+        hm_mllp_client_close(*cl);
+        *cl = NULL;
+        return HM_EIO;
+    }
+    record_latency(wk, (now_s() - t0) * 1000.0);
+    count_ack(wk, reply, rlen);
+    return HM_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *wk = arg;
+    const struct config *cfg = wk->cfg;
+    double rate = cfg->rate / cfg->connections;
+    double start = now_s(), end = start + cfg->duration;
+    hm_mllp_client *cl = NULL;
+    hm_hl7_writer w;
+    hm_hl7_writer_init(&w, NULL, 0, 0);
+    char ctrl[HM_HL7_CTRL_MAX];
+    for (uint64_t k = 0; wk->npumps > 0; k++) {
+        double due = start + (double)k / rate;
+        double now = now_s();
+        if (due >= end || now >= end)
+            break;
+        if (due > now)
+            usleep((useconds_t)((due - now) * 1e6));
+        struct pump *p = &wk->pumps[k % (uint64_t)wk->npumps];
+        w.len = 0;
+        w.segments = 0;
+        w.rc = HM_OK;
+        next_message(wk, p, &w, ctrl, sizeof ctrl);
+        const char *msg;
+        size_t len;
+        if (hm_hl7_w_finish(&w, &msg, &len) == HM_OK)
+            send_one(wk, &cl, msg, len);
+    }
+    hm_hl7_writer_free(&w);
+    hm_mllp_client_close(cl);
+    return NULL;
+}
+
+/* ---- command line ---- */
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: heime pumpsim --mllp HOST:PORT [--pumps N] [--rate MSG_PER_S] [--duration S]\n"
+            "                     [--connections C] [--serial-prefix P] [--seed N]\n\n"
+            "Plays infusion-pump HL7 traffic over MLLP: IHE PCD-04 alerts (occlusion, air in\n"
+            "line, low battery, reservoir low, infusion complete; start, repeats, end) and\n"
+            "PCD-10 delivery events, for N pumps over C connections at a total rate, waiting\n"
+            "for each ACK. Prints JSON statistics at the end: sent, aa, ae, ar, no_ack and\n"
+            "latency_ms p50/p99/max.\n\n"
+            "  --mllp HOST:PORT     where heime listens (required)\n"
+            "  --pumps N            simulated pumps (default 10)\n"
+            "  --rate MSG_PER_S     total messages per second (default 10)\n"
+            "  --duration S         seconds to run (default 10)\n"
+            "  --connections C      MLLP connections, one thread each (default 1)\n"
+            "  --serial-prefix P    pump serial numbers are P0001, P0002, ... (default SIM-PUMP-)\n"
+            "  --seed N             random seed, for a reproducible sequence (default 1)\n");
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "heime pumpsim: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static bool to_long(const char *s, long lo, long hi, long *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtol(s, &end, 10);
+    return s[0] && !errno && !*end && *v >= lo && *v <= hi;
+}
+
+static bool to_double(const char *s, double lo, double hi, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    return s[0] && !errno && !*end && *v >= lo && *v <= hi;
+}
+
+static int parse_one(struct config *c, const char *opt, const char *val, bool *have_mllp)
+{
+    long l;
+    if (strcmp(opt, "--mllp") == 0) {
+        if (hm_mllp_parse_hostport(val, c->host, sizeof c->host, &c->port, NULL) || c->port == 0)
+            return bad("--mllp wants HOST:PORT with a port from 1 to 65535, got '%s'", val);
+        *have_mllp = true;
+    } else if (strcmp(opt, "--pumps") == 0) {
+        if (!to_long(val, 1, 100000, &l))
+            return bad("--pumps wants a number from 1 to 100000, got '%s'", val);
+        c->pumps = (int)l;
+    } else if (strcmp(opt, "--connections") == 0) {
+        if (!to_long(val, 1, 1000, &l))
+            return bad("--connections wants a number from 1 to 1000, got '%s'", val);
+        c->connections = (int)l;
+    } else if (strcmp(opt, "--rate") == 0) {
+        if (!to_double(val, 0.01, 1e6, &c->rate))
+            return bad("--rate wants messages per second (0.01 to 1000000), got '%s'", val);
+    } else if (strcmp(opt, "--duration") == 0) {
+        if (!to_double(val, 0.01, 86400, &c->duration))
+            return bad("--duration wants seconds (0.01 to 86400), got '%s'", val);
+    } else if (strcmp(opt, "--serial-prefix") == 0) {
+        if (!val[0] || strlen(val) >= sizeof c->prefix || strpbrk(val, "|^~\\&\r\n"))
+            return bad("--serial-prefix wants 1 to 31 characters without HL7 delimiters, got '%s'",
+                       val);
+        snprintf(c->prefix, sizeof c->prefix, "%s", val);
+    } else if (strcmp(opt, "--seed") == 0) {
+        if (!to_long(val, 0, 0x7fffffffL, &l))
+            return bad("--seed wants a non-negative number, got '%s'", val);
+        c->seed = (uint64_t)l;
+    } else {
+        return bad("unknown option '%s' (try --help)", opt);
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->pumps = 10;
+    c->connections = 1;
+    c->rate = 10;
+    c->duration = 10;
+    c->seed = 1;
+    snprintf(c->prefix, sizeof c->prefix, "SIM-PUMP-");
+    bool have_mllp = false;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return bad("option '%s' needs a value", argv[i]);
+        int rc = parse_one(c, argv[i], argv[i + 1], &have_mllp);
+        if (rc)
+            return rc;
+    }
+    if (!have_mllp)
+        return bad("%s", "--mllp HOST:PORT is required (try --help)");
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double percentile(const double *v, size_t n, double p)
+{
+    if (!n)
+        return 0;
+    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+    return v[i < n ? i : n - 1];
+}
+
+static void print_stats(const struct config *cfg, struct worker *wk, double elapsed)
+{
+    uint64_t sent = 0, aa = 0, ae = 0, ar = 0, no_ack = 0;
+    size_t n = 0;
+    for (int i = 0; i < cfg->connections; i++) {
+        sent += wk[i].sent;
+        aa += wk[i].aa;
+        ae += wk[i].ae;
+        ar += wk[i].ar;
+        no_ack += wk[i].no_ack;
+        n += wk[i].nlat;
+    }
+    double *all = malloc((n ? n : 1) * sizeof *all);
+    size_t k = 0;
+    for (int i = 0; all && i < cfg->connections; i++) {
+        memcpy(all + k, wk[i].lat, wk[i].nlat * sizeof *all);
+        k += wk[i].nlat;
+    }
+    if (all)
+        qsort(all, k, sizeof *all, cmp_double);
+    printf("{\"sent\": %" PRIu64 ", \"aa\": %" PRIu64 ", \"ae\": %" PRIu64 ", \"ar\": %" PRIu64
+           ", \"no_ack\": %" PRIu64 ", \"latency_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
+           "\"max\": %.3f}, \"duration_s\": %.3f, \"rate\": %.1f, \"pumps\": %d, "
+           "\"connections\": %d}\n",
+           sent, aa, ae, ar, no_ack, all ? percentile(all, k, 0.50) : 0,
+           all ? percentile(all, k, 0.99) : 0, all && k ? all[k - 1] : 0, elapsed,
+           elapsed > 0 ? (double)sent / elapsed : 0, cfg->pumps, cfg->connections);
+    free(all);
+}
+
+int hm_pumpsim_main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+    struct config cfg;
+    int rc = parse_args(argc, argv, &cfg);
+    if (rc)
+        return rc;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(cfg.run, sizeof cfg.run, "R%llx",
+             (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000);
+    struct pump *pumps = calloc((size_t)cfg.pumps, sizeof *pumps);
+    struct worker *wk = calloc((size_t)cfg.connections, sizeof *wk);
+    if (!pumps || !wk) {
+        free(pumps);
+        free(wk);
+        fprintf(stderr, "heime pumpsim: out of memory\n");
+        return 1;
+    }
+    for (int i = 0; i < cfg.pumps; i++) {
+        snprintf(pumps[i].serial, sizeof pumps[i].serial, "%s%04d", cfg.prefix, i + 1);
+        pumps[i].alarm = -1;
+    }
+    /* Connection c serves a contiguous slice of the pumps. */
+    int per = cfg.pumps / cfg.connections, extra = cfg.pumps % cfg.connections, first = 0;
+    for (int c = 0; c < cfg.connections; c++) {
+        wk[c].cfg = &cfg;
+        wk[c].index = c;
+        wk[c].npumps = per + (c < extra);
+        wk[c].pumps = pumps + first;
+        first += wk[c].npumps;
+        wk[c].rng = (cfg.seed + 1) * 0x9E3779B97F4A7C15ull + (uint64_t)c * 7919u + 1;
+    }
+    double t0 = now_s();
+    int started = 0;
+    for (; started < cfg.connections; started++)
+        if (pthread_create(&wk[started].thread, NULL, worker_main, &wk[started]) != 0)
+            break;
+    for (int c = 0; c < started; c++)
+        pthread_join(wk[c].thread, NULL);
+    print_stats(&cfg, wk, now_s() - t0);
+    uint64_t sent = 0, aa = 0;
+    for (int c = 0; c < cfg.connections; c++) {
+        sent += wk[c].sent;
+        aa += wk[c].aa;
+        free(wk[c].lat);
+    }
+    free(pumps);
+    free(wk);
+    if (started < cfg.connections) {
+        fprintf(stderr, "heime pumpsim: could start only %d of %d connection threads\n", started,
+                cfg.connections);
+        return 1;
+    }
+    return sent > 0 && aa == 0 ? 1 : 0;
+}
