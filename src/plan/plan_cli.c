@@ -214,7 +214,7 @@ int hm_plan_main(int argc, char **argv)
     char *text;
     size_t len;
     hm_err err = {0};
-    if (hm__read_file(a.instance, &text, &len, &err) != HM_OK) {
+    if (hm__plan_read_file(a.instance, &text, &len, &err) != HM_OK) {
         fprintf(stderr, "heime plan: %s\n", err.msg);
         return 1;
     }

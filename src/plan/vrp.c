@@ -88,7 +88,7 @@ int hm__vrp_validate(const hm__vrp *p, hm_err *err)
     return HM_OK;
 }
 
-int hm__read_file(const char *path, char **buf, size_t *len, hm_err *err)
+int hm__plan_read_file(const char *path, char **buf, size_t *len, hm_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
