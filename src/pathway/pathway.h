@@ -151,7 +151,10 @@ typedef struct hm_gen_task {
  * fails with its error. Responsibility, in order: kinds the template always gives to the
  * hospital -> hospital_org; the hospital's weekdays -> hospital_org; a shortage date ->
  * backup_org (or hospital_org when backup_org is 0); otherwise home_care_org. ctx may be NULL
- * (all org ids 0, template weekdays). *out is malloc'ed (free() it); NULL when *n is 0. */
+ * (all org ids 0, template weekdays). *out is malloc'ed (free() it); NULL when *n is 0.
+ * (kind, date, seq) identifies a task within an episode, and generation is deterministic and
+ * split-invariant (a range in pieces gives the same tasks as in one call), so regenerating the
+ * future after a regimen change can match old and new tasks by that key. */
 int hm_pathway_generate(const hm_pathway *p, const hm_regimen *r, const hm_episode_ctx *ctx,
                         hm_date from, hm_date to, hm_gen_task **out, size_t *n, hm_err *err);
 
