@@ -109,6 +109,16 @@ static void msh(hm_hl7_writer *w, const struct config *cfg, struct pump *p, cons
     hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, "AL");
     hm_hl7_w_field(w, "NE");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "UNICODE UTF-8");
+    hm_hl7_w_field(w, "");
+    hm_hl7_w_field(w, "");
+    /* MSH-21: the IHE PCD profile (ACM for PCD-04, IPEC for PCD-10). */
+    bool alert = strcmp(trigger, "R40") == 0;
+    hm_hl7_w_field(w, alert ? "IHE_PCD_ACM_001" : "IHE_PCD_010");
+    hm_hl7_w_comp(w, "IHE PCD");
+    hm_hl7_w_comp(w, alert ? "1.3.6.1.4.1.19376.1.6.4.4" : "1.3.6.1.4.1.19376.1.6.4.10");
+    hm_hl7_w_comp(w, "ISO");
     hm_hl7_w_segment(w, "PID");
     hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, "");
@@ -153,9 +163,9 @@ static void device_obx(hm_hl7_writer *w, const struct pump *p)
     hm_hl7_w_comp(w, "MDC_DEV_PUMP_INFUS_LVP_MDS");
     hm_hl7_w_comp(w, "MDC");
     hm_hl7_w_field(w, "1.0.0.0");
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++) /* OBX-5 to OBX-10 */
         hm_hl7_w_field(w, "");
-    hm_hl7_w_field(w, "X");
+    hm_hl7_w_field(w, "X"); /* OBX-11 */
     for (int i = 0; i < 6; i++)
         hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, p->serial); /* OBX-18 equipment instance identifier */
@@ -196,7 +206,9 @@ static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p
     hm_hl7_w_comp(w, event);
     hm_hl7_w_comp(w, "MDC");
     device_obx(w, p);
-    obx(w, 2, "CWE", "0", "MDC_ATTR_EVT_COND", "1.0.0.2", "0", event, NULL, NULL);
+    /* 197288 is MDC_EVT_PUMP_DELIV_START in the IPEC sample; the others are sent as 0. */
+    const char *code = strcmp(event, "MDC_EVT_PUMP_DELIV_START") == 0 ? "197288" : "0";
+    obx(w, 2, "CWE", "0", "MDC_ATTR_EVT_COND", "1.0.0.2", code, event, NULL, NULL);
     obx(w, 3, "CWE", "184519", "MDC_PUMP_INFUSING_STATUS", "1.1.1.1", "",
         p->infusing ? "pump-status-infusing" : "pump-status-not-infusing", NULL, NULL);
     obx(w, 4, "NM", "157784", "MDC_FLOW_FLUID_PUMP", "1.1.2.4", p->infusing ? "100" : "0", NULL,
@@ -455,7 +467,8 @@ static void print_stats(const struct config *cfg, struct worker *wk, double elap
     double *all = malloc((n ? n : 1) * sizeof *all);
     size_t k = 0;
     for (int i = 0; all && i < cfg->connections; i++) {
-        memcpy(all + k, wk[i].lat, wk[i].nlat * sizeof *all);
+        if (wk[i].nlat)
+            memcpy(all + k, wk[i].lat, wk[i].nlat * sizeof *all);
         k += wk[i].nlat;
     }
     if (all)
@@ -515,9 +528,9 @@ int hm_pumpsim_main(int argc, char **argv)
     for (int c = 0; c < started; c++)
         pthread_join(wk[c].thread, NULL);
     print_stats(&cfg, wk, now_s() - t0);
-    uint64_t sent = 0, aa = 0;
+    uint64_t tried = 0, aa = 0;
     for (int c = 0; c < cfg.connections; c++) {
-        sent += wk[c].sent;
+        tried += wk[c].sent + wk[c].no_ack;
         aa += wk[c].aa;
         free(wk[c].lat);
     }
@@ -528,5 +541,9 @@ int hm_pumpsim_main(int argc, char **argv)
                 cfg.connections);
         return 1;
     }
-    return sent > 0 && aa == 0 ? 1 : 0;
+    if (tried > 0 && aa == 0) {
+        fprintf(stderr, "heime pumpsim: no message was acknowledged with AA\n");
+        return 1;
+    }
+    return 0;
 }
