@@ -20,6 +20,9 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"serve", hm_cli_serve, "serve the web UI and the APIs"},
+    {"demo", hm_cli_demo, "load the synthetic demo region, then serve it"},
+    {"audit", hm_cli_audit, "verify the audit log's hash chain"},
     {"version", hm_cli_version, "print the version"},
     {"plan", hm_plan_main, "solve a routing and scheduling instance"},
 };

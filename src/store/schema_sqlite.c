@@ -11,10 +11,17 @@ static const char schema_v1[] =
     " parent_id INTEGER REFERENCES org(id),"
     " kind TEXT NOT NULL CHECK (kind IN ('region','hospital_trust','hospital','section','ward',"
     "   'department','municipality','zone','depot','response_centre')),"
+    " root_id INTEGER REFERENCES org(id),"
     " code TEXT NOT NULL UNIQUE,"
     " name TEXT NOT NULL,"
     " lat REAL, lon REAL);"
     "CREATE INDEX org_parent ON org(parent_id);"
+    /* The closure of the tree (every org is its own ancestor too), kept by the code that inserts
+     * organisations, so that access checks are one indexed lookup. */
+    "CREATE TABLE org_ancestor ("
+    " org_id INTEGER NOT NULL REFERENCES org(id),"
+    " ancestor_id INTEGER NOT NULL REFERENCES org(id),"
+    " PRIMARY KEY (org_id, ancestor_id)) WITHOUT ROWID;"
     /* A response centre serves municipalities: the care relation for its operators. */
     "CREATE TABLE org_serves ("
     " centre_id INTEGER NOT NULL REFERENCES org(id),"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# bench/api.sh: HTTP API throughput and latency with wrk, on the demo region scaled to
+# PATIENTS active patients (default 10000), on this machine's loopback.
+#   1. GET a zone's task list for today (audited: each answer waits for its audit row's commit)
+#   2. POST a vital-signs observation (durable before the 201)
+# Prints wrk's figures and a summary line per case. Not a pass/fail test: figures only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PATIENTS=${PATIENTS:-10000}
+CONNS=${CONNS:-64}
+SECS=${SECS:-15}
+BIN=${HEIME_BIN:-build/src/cli/heime}
+command -v wrk >/dev/null || { echo "bench/api.sh: wrk is missing (apt-get install wrk)"; exit 1; }
+[ -x "$BIN" ] || { echo "bench/api.sh: build heime first (make build)"; exit 1; }
+
+tmp=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+echo "== loading the demo region with $PATIENTS extra active patients"
+start=$(date +%s.%N)
+"$BIN" demo --db "sqlite:$tmp/bench.db" --patients "$PATIENTS" --load-only 2>"$tmp/load.log" \
+  || { cat "$tmp/load.log"; exit 1; }
+echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; database $(du -h "$tmp/bench.db" | cut -f1)"
+
+"$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
+pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+api() { curl -sf -H "Authorization: Bearer ${TOKEN:-}" "http://127.0.0.1:$port$1" "${@:2}"; }
+TOKEN=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" \
+  -d '{"username":"tromso-x1.1","password":"demo-tromso-x1.1"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export TOKEN
+ZONE=$(api /api/v1/orgs | /usr/bin/python3 -c 'import json,sys; print([o["id"] for o in json.load(sys.stdin) if o["code"]=="tromso-x1"][0])')
+TODAY=$(TZ=Europe/Oslo date +%F)
+PIDS=$(api "/api/v1/orgs/$ZONE/tasks?date=$TODAY" | /usr/bin/python3 -c 'import json,sys; print(",".join(sorted({str(t["patient_id"]) for t in json.load(sys.stdin)})))')
+NTASKS=$(api "/api/v1/orgs/$ZONE/tasks?date=$TODAY" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+export PIDS
+echo "zone $ZONE: $NTASKS tasks today for $(echo "$PIDS" | tr ',' '\n' | wc -l) patients"
+
+cat > "$tmp/get.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+LUA
+cat > "$tmp/post.lua" <<'LUA'
+local ids = {}
+for id in string.gmatch(os.getenv("PIDS"), "[^,]+") do ids[#ids + 1] = id end
+local n = 0
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"kind":"vital_signs","values":{"temperature":37.4,"pulse":82,"systolic_bp":128,' ..
+           '"diastolic_bp":79,"resp_rate":16,"spo2":97,"on_oxygen":false,"consciousness":"alert"}}'
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/api/v1/patients/" .. ids[(n % #ids) + 1] .. "/observations")
+end
+LUA
+
+summary() { # label file
+  local rps p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$2")
+  p99=$(awk '$1=="99%" {print $2}' "$2")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$2")
+  echo "RESULT $1: ${rps} req/s, p99 ${p99}, non-2xx ${non2xx:-0} ($CONNS connections, ${SECS}s)"
+}
+
+echo "== GET /api/v1/orgs/$ZONE/tasks?date=$TODAY (audited)"
+wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/get.lua" \
+  "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/get.txt"
+echo "== POST /api/v1/patients/{id}/observations (durable before 201)"
+wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$port" | tee "$tmp/post.txt"
+echo
+summary "GET zone task list" "$tmp/get.txt"
+summary "POST observation" "$tmp/post.txt"

@@ -1,0 +1,104 @@
+/* care.h: the care workflow, the domain layer between the protocols (HTTP, MLLP, CLI) and
+ * storage: patients, referrals, episodes and their state machine, regimens, pump assignment,
+ * tasks, observations, emergency access and the access log.
+ *
+ * Every operation takes the caller (hm_actor), checks the role table and the care relation
+ * (auth/policy.h), and writes its audit row in the same transaction as its change (writes run
+ * as group-commit jobs, so an answer means durable). Operations speak JSON on both sides: a
+ * parsed request object in, a new JSON value out, so the HTTP handlers only route. */
+#ifndef HM_CARE_H
+#define HM_CARE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "base/error.h"
+#include "base/time.h"
+#include "store/store.h"
+#include "store/writer.h"
+
+struct hm_pathway;
+struct hm_drug_catalogue;
+
+typedef struct hm_care {
+    hm_store *store;
+    hm_writer *writer;
+    const hm_clock *clock;
+    const struct hm_pathway *const *pathways; /* loaded templates */
+    size_t npathways;
+    const struct hm_drug_catalogue *drugs;
+} hm_care;
+
+/* The context of one call: who, when, which request (for the audit row and logs). */
+typedef struct hm_call {
+    hm_care *care;
+    const hm_actor *actor;
+    int64_t now_ms;
+    const char *request_id;
+} hm_call;
+
+const struct hm_pathway *hm_care_pathway(const hm_care *c, const char *id);
+
+/* Patients */
+int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err);
+int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+int hm_care_patient_episodes(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+int hm_care_referral_create(const hm_call *c, const json_t *in, json_t **out, hm_err *err);
+
+/* Episodes */
+int hm_care_episode_get(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+int hm_care_eligibility_answer(const hm_call *c, int64_t episode_id, const json_t *in,
+                               json_t **out, hm_err *err);
+int hm_care_episode_approve(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+int hm_care_regimen_set(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                        hm_err *err);
+int hm_care_pump_assign(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                        hm_err *err);
+int hm_care_training_record(const hm_call *c, int64_t episode_id, const json_t *in,
+                            json_t **out, hm_err *err);
+int hm_care_episode_activate(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+int hm_care_episode_readmit(const hm_call *c, int64_t episode_id, const json_t *in,
+                            json_t **out, hm_err *err);
+int hm_care_episode_return(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                           hm_err *err);
+/* end: "completed" or "discontinued" */
+int hm_care_episode_end(const hm_call *c, int64_t episode_id, const char *end_state,
+                        const json_t *in, json_t **out, hm_err *err);
+
+/* Tasks */
+int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, json_t **out,
+                      hm_err *err);
+int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, json_t **out, hm_err *err);
+int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                      hm_err *err);
+int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                          hm_err *err);
+/* Moves the task horizon of every active episode on to today + the horizon (run at start-up
+ * and every hour by the server). *extended: how many episodes got new days. */
+int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *err);
+int hm_care_shortage_declare(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
+                             hm_err *err);
+
+/* Observations */
+int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_t *in,
+                               json_t **out, hm_err *err);
+int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+
+/* Access */
+int hm_care_emergency_access(const hm_call *c, int64_t patient_id, const json_t *in,
+                             json_t **out, hm_err *err);
+int hm_care_access_log(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+int hm_care_emergency_review(const hm_call *c, json_t **out, hm_err *err);
+
+/* Organisations: inserts one under parent (0 = a top-level organisation), keeping the tree's
+ * root and ancestor closure. Runs inside a write job. */
+int hm_care_org_insert(hm_db *db, const char *code, int64_t parent, const char *kind,
+                       const char *name, double lat, double lon, int64_t *id, hm_err *err);
+
+/* Reference data */
+int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err);
+int hm_care_devices(const hm_call *c, json_t **out, hm_err *err);
+
+#endif

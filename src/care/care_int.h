@@ -1,0 +1,44 @@
+/* care_int.h: helpers shared by the care/ files only. */
+#ifndef HM_CARE_INT_H
+#define HM_CARE_INT_H
+
+#include "auth/audit.h"
+#include "auth/policy.h"
+#include "care/care.h"
+
+/* Runs fn(db, ctx) as a group-commit job: returns once durable (or failed and rolled back). */
+int hm__care_write(const hm_call *c, hm_write_fn fn, void *ctx, hm_err *err);
+
+/* Appends the audit row of this call (inside a write job). */
+int hm__care_audit(hm_db *db, const hm_call *c, const char *action, const char *object,
+                   const int64_t *patients, size_t n, int emergency, const char *reason,
+                   hm_err *err);
+
+/* Appends a read's audit row as its own job, and returns once it is durable: data is answered
+ * only after its reading is on record. */
+int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *patients, size_t n,
+                        int emergency, hm_err *err);
+
+/* Role check plus care relation for one patient. */
+int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
+                           int *emergency, hm_err *err);
+
+/* The patient of an episode; HM_ENOTFOUND "episode N does not exist". */
+int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err);
+
+/* The columns selected by HM__PATIENT_COLS (in this order) as JSON. */
+#define HM__PATIENT_COLS                                                                           \
+    "p.id, p.national_id, p.name, m.name, p.address, p.lat, p.lon, p.language, p.phone,"         \
+    " p.next_of_kin, p.municipality_id, p.zone_id, z.name"
+#define HM__PATIENT_JOIN                                                                           \
+    " FROM patient p JOIN org m ON m.id = p.municipality_id LEFT JOIN org z ON z.id = p.zone_id"
+json_t *hm__care_patient_json(hm_cursor *cur);
+
+/* Text of a column or "" (never NULL). */
+const char *hm__text(hm_cursor *cur, int col);
+/* JSON null for SQL NULL, else an integer / real / string. */
+json_t *hm__jint(hm_cursor *cur, int col);
+json_t *hm__jstr(hm_cursor *cur, int col);
+json_t *hm__jtime(hm_cursor *cur, int col); /* ms column as ISO 8601 UTC string */
+
+#endif

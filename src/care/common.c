@@ -1,0 +1,121 @@
+/* common.c: what every care operation needs: running write jobs, writing audit rows, the
+ * patient access check, and JSON from result columns. */
+#include "care/care_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pathway/pathway.h"
+
+const struct hm_pathway *hm_care_pathway(const hm_care *c, const char *id)
+{
+    for (size_t i = 0; i < c->npathways; i++)
+        if (strcmp(hm_pathway_id(c->pathways[i]), id) == 0)
+            return c->pathways[i];
+    return NULL;
+}
+
+int hm__care_write(const hm_call *c, hm_write_fn fn, void *ctx, hm_err *err)
+{
+    return hm_writer_submit(c->care->writer, fn, ctx, err);
+}
+
+int hm__care_audit(hm_db *db, const hm_call *c, const char *action, const char *object,
+                   const int64_t *patients, size_t n, int emergency, const char *reason,
+                   hm_err *err)
+{
+    hm_audit_rec rec = {
+        .at_ms = c->now_ms,
+        .actor = c->actor,
+        .action = action,
+        .object = object,
+        .patients = patients,
+        .npatients = n,
+        .reason = reason,
+        .emergency = emergency,
+        .request_id = c->request_id,
+    };
+    return hm_audit_append(db, &rec, err);
+}
+
+struct read_audit {
+    const hm_call *c;
+    const char *object;
+    const int64_t *patients;
+    size_t n;
+    int emergency;
+};
+
+static int read_audit_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct read_audit *ra = arg;
+    return hm__care_audit(db, ra->c, "read", ra->object, ra->patients, ra->n, ra->emergency, NULL,
+                          err);
+}
+
+int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *patients, size_t n,
+                        int emergency, hm_err *err)
+{
+    struct read_audit ra = {c, object, patients, n, emergency};
+    return hm__care_write(c, read_audit_job, &ra, err);
+}
+
+int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
+                           int *emergency, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, act, err);
+    if (rc)
+        return rc;
+    int em = 0;
+    rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &em, err);
+    if (emergency)
+        *emergency = em;
+    return rc;
+}
+
+int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err)
+{
+    int rc = hm_db_query_int(db, "SELECT patient_id FROM episode WHERE id = ?",
+                             HM_ARGS(HM_I(episode_id)), patient_id, err);
+    if (rc == HM_ENOTFOUND)
+        return hm_err_set(err, HM_ENOTFOUND, "episode %lld does not exist", (long long)episode_id);
+    return rc;
+}
+
+const char *hm__text(hm_cursor *cur, int col)
+{
+    const char *s = hm_cursor_text(cur, col);
+    return s ? s : "";
+}
+
+json_t *hm__jint(hm_cursor *cur, int col)
+{
+    return hm_cursor_is_null(cur, col) ? json_null() : json_integer(hm_cursor_int(cur, col));
+}
+
+json_t *hm__jstr(hm_cursor *cur, int col)
+{
+    return hm_cursor_is_null(cur, col) ? json_null() : json_string(hm_cursor_text(cur, col));
+}
+
+json_t *hm__jtime(hm_cursor *cur, int col)
+{
+    if (hm_cursor_is_null(cur, col))
+        return json_null();
+    char buf[32];
+    hm_time_format_utc(hm_cursor_int(cur, col), buf);
+    return json_string(buf);
+}
+
+json_t *hm__care_patient_json(hm_cursor *cur)
+{
+    json_t *nok = json_loads(hm__text(cur, 9), 0, NULL);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:I, s:o, s:o}", "id",
+                     (json_int_t)hm_cursor_int(cur, 0), "national_id", hm__text(cur, 1), "name",
+                     hm__text(cur, 2), "municipality", hm__text(cur, 3), "address",
+                     hm__text(cur, 4), "lat", hm_cursor_double(cur, 5), "lon",
+                     hm_cursor_double(cur, 6), "language", hm__text(cur, 7), "phone",
+                     hm__jstr(cur, 8), "next_of_kin", nok ? nok : json_array(),
+                     "municipality_id", (json_int_t)hm_cursor_int(cur, 10), "zone_id",
+                     hm__jint(cur, 11), "zone", hm__jstr(cur, 12));
+}

@@ -1,0 +1,390 @@
+/* patients.c: listing and reading patients through the care relation, and referral: a
+ * patient (new or known by national id) referred to a pathway, which opens an episode. */
+#include "care/care_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/natid.h"
+#include "pathway/pathway.h"
+
+/* The patients a staff member may see: the care relation of policy.c as a set, plus live
+ * emergency accesses. Kept beside policy.c's single-patient query in meaning. */
+static const char visible_sql[] =
+    "SELECT " HM__PATIENT_COLS HM__PATIENT_JOIN
+    " WHERE p.id IN (SELECT e.patient_id FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"
+    "  WHERE (e.state NOT IN ('completed','discontinued') OR e.ended_ms > ?)"
+    "  AND (EXISTS (SELECT 1 FROM org_ancestor a WHERE a.org_id = ?"
+    "         AND a.ancestor_id IN (e.hospital_org_id, coalesce(e.backup_org_id, 0), hc.root_id))"
+    "    OR EXISTS (SELECT 1 FROM org_serves s JOIN org_ancestor a ON a.ancestor_id = s.centre_id"
+    "         WHERE a.org_id = ? AND s.municipality_id = hc.root_id)))"
+    " OR p.id IN (SELECT patient_id FROM emergency_access WHERE staff_id = ? AND expires_ms > ?)"
+    " ORDER BY p.name, p.id";
+
+int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_PATIENT_READ, err);
+    if (rc)
+        return rc;
+    hm_db *db;
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    hm_cursor cur;
+    const hm_actor *a = c->actor;
+    int64_t recent = c->now_ms - (int64_t)HM_POLICY_RECENT_DAYS * 86400000;
+    if (a->patient_id)
+        rc = hm_db_query(db, "SELECT " HM__PATIENT_COLS HM__PATIENT_JOIN " WHERE p.id = ?",
+                         HM_ARGS(HM_I(a->patient_id)), &cur, err);
+    else
+        rc = hm_db_query(db, visible_sql,
+                         HM_ARGS(HM_I(recent), HM_I(a->org_id), HM_I(a->org_id),
+                                 HM_I(a->staff_id), HM_I(c->now_ms)),
+                         &cur, err);
+    json_t *arr = json_array();
+    size_t n = 0, cap = 64;
+    int64_t *ids = malloc(cap * sizeof *ids);
+    while (rc == HM_OK && ids) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        if (n == cap) {
+            int64_t *grown = realloc(ids, 2 * cap * sizeof *ids);
+            if (!grown) {
+                rc = hm_err_set(err, HM_ENOMEM, "cannot list patients: out of memory");
+                break;
+            }
+            ids = grown;
+            cap *= 2;
+        }
+        ids[n++] = hm_cursor_int(&cur, 0);
+        json_array_append_new(arr, hm__care_patient_json(&cur));
+    }
+    hm_cursor_close(&cur);
+    hm_store_read_end(c->care->store, db);
+    if (!ids && rc == HM_OK)
+        rc = hm_err_set(err, HM_ENOMEM, "cannot list patients: out of memory");
+    if (rc == HM_OK)
+        rc = hm__care_audit_read(c, "patients", ids, n, 0, err);
+    free(ids);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
+}
+
+int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    int emergency = 0;
+    json_t *p = NULL;
+    rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient_id, &emergency, err);
+    if (rc == HM_OK) {
+        hm_cursor cur;
+        rc = hm_db_query(db, "SELECT " HM__PATIENT_COLS HM__PATIENT_JOIN " WHERE p.id = ?",
+                         HM_ARGS(HM_I(patient_id)), &cur, err);
+        if (rc == HM_OK) {
+            int step = hm_cursor_next(&cur, err);
+            if (step == HM_ROW)
+                p = hm__care_patient_json(&cur);
+            else
+                rc = step == HM_DONE ? hm_err_set(err, HM_ENOTFOUND, "no such patient") : step;
+            hm_cursor_close(&cur);
+        }
+    }
+    hm_store_read_end(c->care->store, db);
+    char object[48];
+    snprintf(object, sizeof object, "patient/%lld", (long long)patient_id);
+    if (rc == HM_OK)
+        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
+    if (rc) {
+        json_decref(p);
+        return rc;
+    }
+    *out = p;
+    return HM_OK;
+}
+
+int hm_care_patient_episodes(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    int emergency = 0;
+    json_t *arr = json_array();
+    rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient_id, &emergency, err);
+    if (rc == HM_OK) {
+        hm_cursor cur;
+        rc = hm_db_query(db, "SELECT id, pathway, state, referred_ms, ended_ms FROM episode"
+                             " WHERE patient_id = ? ORDER BY referred_ms DESC",
+                         HM_ARGS(HM_I(patient_id)), &cur, err);
+        while (rc == HM_OK) {
+            int step = hm_cursor_next(&cur, err);
+            if (step != HM_ROW) {
+                rc = step == HM_DONE ? HM_OK : step;
+                break;
+            }
+            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id",
+                                                 (json_int_t)hm_cursor_int(&cur, 0), "pathway",
+                                                 hm__text(&cur, 1), "state", hm__text(&cur, 2),
+                                                 "referred_at", hm__jtime(&cur, 3), "ended_at",
+                                                 hm__jtime(&cur, 4)));
+        }
+        hm_cursor_close(&cur);
+    }
+    hm_store_read_end(c->care->store, db);
+    char object[48];
+    snprintf(object, sizeof object, "patient/%lld/episodes", (long long)patient_id);
+    if (rc == HM_OK)
+        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
+}
+
+/* ---- referral ---- */
+
+struct referral {
+    const hm_call *c;
+    const json_t *patient;
+    const char *national_id, *name, *address, *language, *phone, *municipality, *pathway;
+    double lat, lon;
+    int64_t zone_id, hospital_org, backup_org, home_care_org;
+    json_t *next_of_kin;
+    int64_t patient_id, episode_id;
+};
+
+static int validate_referral(const json_t *in, struct referral *r, hm_err *err)
+{
+    static const char *const top[] = {"patient", "pathway", "hospital_org", "backup_org",
+                                      "home_care_org", NULL};
+    static const char *const pf[] = {"national_id", "name", "address", "lat", "lon",
+                                     "municipality", "zone", "language", "phone", "next_of_kin",
+                                     NULL};
+    int rc = hm_json_only(in, top, err);
+    if (rc)
+        return rc;
+    r->pathway = "iv-antibiotics";
+    if ((rc = hm_json_str(in, "pathway", 0, 64, &r->pathway, err)))
+        return rc;
+    if ((rc = hm_json_int(in, "hospital_org", 0, 1, INT64_MAX, &r->hospital_org, err)) ||
+        (rc = hm_json_int(in, "backup_org", 0, 1, INT64_MAX, &r->backup_org, err)) ||
+        (rc = hm_json_int(in, "home_care_org", 0, 1, INT64_MAX, &r->home_care_org, err)))
+        return rc;
+    const json_t *p = json_object_get(in, "patient");
+    if (!p)
+        return hm_err_set(err, HM_EINVAL, "missing field 'patient'");
+    if (!json_is_object(p))
+        return hm_err_set(err, HM_EINVAL, "field 'patient' must be an object");
+    r->patient = p;
+    if ((rc = hm_json_only(p, pf, err)))
+        return hm_err_set(err, rc, "patient: %s", err ? err->msg : "");
+    r->lat = -1000;
+    r->lon = -1000;
+    if ((rc = hm_json_str(p, "national_id", 1, 11, &r->national_id, err)) ||
+        (rc = hm_json_str(p, "name", 1, 200, &r->name, err)) ||
+        (rc = hm_json_str(p, "address", 1, 300, &r->address, err)) ||
+        (rc = hm_json_num(p, "lat", 1, -90, 90, &r->lat, err)) ||
+        (rc = hm_json_num(p, "lon", 1, -180, 180, &r->lon, err)) ||
+        (rc = hm_json_str(p, "municipality", 1, 100, &r->municipality, err)) ||
+        (rc = hm_json_int(p, "zone", 0, 1, INT64_MAX, &r->zone_id, err)) ||
+        (rc = hm_json_str(p, "language", 1, 8, &r->language, err)) ||
+        (rc = hm_json_str(p, "phone", 0, 32, &r->phone, err)))
+        return hm_err_set(err, rc, "patient: %s", err ? err->msg : "");
+    if (strcmp(r->language, "nb") != 0 && strcmp(r->language, "nn") != 0 &&
+        strcmp(r->language, "en") != 0)
+        return hm_err_set(err, HM_EINVAL,
+                          "patient: field 'language' must be nb, nn or en (the service requires"
+                          " Norwegian or English)");
+    rc = hm_natid_validate(r->national_id, NULL, NULL, err);
+    if (rc)
+        return hm_err_set(err, rc, "patient: %s", err ? err->msg : "invalid national id");
+    json_t *nok = json_object_get(p, "next_of_kin");
+    if (nok && !json_is_array(nok))
+        return hm_err_set(err, HM_EINVAL,
+                          "patient: field 'next_of_kin' must be an array of {name, relation, phone}");
+    size_t i;
+    json_t *k;
+    json_array_foreach(nok, i, k)
+    {
+        const char *s;
+        if (!json_is_object(k) || hm_json_str(k, "name", 1, 200, &s, err) ||
+            hm_json_str(k, "relation", 1, 64, &s, err) || hm_json_str(k, "phone", 1, 32, &s, err))
+            return hm_err_set(err, HM_EINVAL,
+                              "patient: next_of_kin[%zu] must be {name, relation, phone}", i);
+    }
+    r->next_of_kin = nok;
+    return HM_OK;
+}
+
+/* The organisation that must be of one of the given kinds; clear message otherwise. */
+static int org_of_kind(hm_db *db, int64_t id, const char *what, const char *kinds, int64_t *root,
+                       hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db, "SELECT kind, root_id FROM org WHERE id = ?", HM_ARGS(HM_I(id)),
+                         &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW) {
+        char needle[40];
+        snprintf(needle, sizeof needle, ",%s,", hm__text(&cur, 0));
+        if (root)
+            *root = hm_cursor_int(&cur, 1);
+        rc = strstr(kinds, needle) ? HM_OK
+                                   : hm_err_set(err, HM_EINVAL, "%s %lld is a %s, not one of %s",
+                                                what, (long long)id, hm__text(&cur, 0), kinds);
+    } else if (rc == HM_DONE) {
+        rc = hm_err_set(err, HM_ENOTFOUND, "unknown %s %lld", what, (long long)id);
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+static int referral_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct referral *r = arg;
+    const hm_call *c = r->c;
+    int64_t muni = 0;
+    int rc = hm_db_query_int(db,
+                             "SELECT id FROM org WHERE kind = 'municipality' AND (name = ? OR"
+                             " code = ?)",
+                             HM_ARGS(HM_S(r->municipality), HM_S(r->municipality)), &muni, err);
+    if (rc == HM_ENOTFOUND)
+        return hm_err_set(err, HM_ENOTFOUND, "patient: unknown municipality '%s'",
+                          r->municipality);
+    if (rc)
+        return rc;
+    if (r->zone_id) {
+        int64_t zroot = 0;
+        if ((rc = org_of_kind(db, r->zone_id, "zone", ",zone,", &zroot, err)))
+            return rc;
+        if (zroot != muni)
+            return hm_err_set(err, HM_EINVAL, "patient: zone %lld is not in %s",
+                              (long long)r->zone_id, r->municipality);
+    }
+    /* Hospital side: the caller's section by default, its first ward as backup. */
+    if (!r->hospital_org) {
+        rc = hm_db_query_int(db,
+                             "SELECT o.id FROM org_ancestor a JOIN org o ON o.id = a.ancestor_id"
+                             " WHERE a.org_id = ? AND o.kind = 'section' LIMIT 1",
+                             HM_ARGS(HM_I(c->actor->org_id)), &r->hospital_org, err);
+        if (rc == HM_ENOTFOUND)
+            return hm_err_set(err, HM_EINVAL,
+                              "missing field 'hospital_org' (the caller is not in a hospital"
+                              " section)");
+        if (rc)
+            return rc;
+    } else if ((rc = org_of_kind(db, r->hospital_org, "hospital_org", ",section,ward,department,",
+                                 NULL, err))) {
+        return rc;
+    }
+    if (!r->backup_org) {
+        rc = hm_db_query_int(db,
+                             "SELECT id FROM org WHERE parent_id = ? AND kind = 'ward' ORDER BY id"
+                             " LIMIT 1",
+                             HM_ARGS(HM_I(r->hospital_org)), &r->backup_org, err);
+        if (rc == HM_ENOTFOUND)
+            r->backup_org = r->hospital_org;
+        else if (rc)
+            return rc;
+    } else if ((rc = org_of_kind(db, r->backup_org, "backup_org", ",ward,section,", NULL, err))) {
+        return rc;
+    }
+    if (!r->home_care_org)
+        r->home_care_org = r->zone_id ? r->zone_id : muni;
+    else {
+        int64_t hroot = 0;
+        if ((rc = org_of_kind(db, r->home_care_org, "home_care_org", ",municipality,zone,", &hroot,
+                              err)))
+            return rc;
+        if (hroot != muni)
+            return hm_err_set(err, HM_EINVAL,
+                              "home_care_org %lld is not in the patient's municipality",
+                              (long long)r->home_care_org);
+    }
+
+    /* A known patient keeps their record; otherwise a new one. */
+    rc = hm_db_query_int(db, "SELECT id FROM patient WHERE national_id = ?",
+                         HM_ARGS(HM_S(r->national_id)), &r->patient_id, err);
+    if (rc == HM_ENOTFOUND) {
+        char *nok = json_dumps(r->next_of_kin ? r->next_of_kin : json_array(), JSON_COMPACT);
+        rc = hm_db_query_int(
+            db,
+            "INSERT INTO patient (national_id, name, address, lat, lon, municipality_id, zone_id,"
+            " language, phone, next_of_kin, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " RETURNING id",
+            HM_ARGS(HM_S(r->national_id), HM_S(r->name), HM_S(r->address), HM_D(r->lat),
+                    HM_D(r->lon), HM_I(muni), r->zone_id ? HM_I(r->zone_id) : HM_NULLV,
+                    HM_S(r->language), HM_S(r->phone), HM_S(nok ? nok : "[]"), HM_I(c->now_ms)),
+            &r->patient_id, err);
+        free(nok);
+        if (rc)
+            return rc;
+    } else if (rc) {
+        return rc;
+    } else {
+        int64_t open = 0;
+        rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM episode WHERE patient_id = ? AND pathway = ? AND"
+                             " state NOT IN ('completed','discontinued')",
+                             HM_ARGS(HM_I(r->patient_id), HM_S(r->pathway)), &open, err);
+        if (rc)
+            return rc;
+        if (open)
+            return hm_err_set(err, HM_ECONFLICT,
+                              "the patient already has an open episode on pathway %s", r->pathway);
+    }
+    rc = hm_db_query_int(db,
+                         "INSERT INTO episode (patient_id, pathway, state, hospital_org_id,"
+                         " home_care_org_id, backup_org_id, referred_by, referred_ms)"
+                         " VALUES (?, ?, 'referred', ?, ?, ?, ?, ?) RETURNING id",
+                         HM_ARGS(HM_I(r->patient_id), HM_S(r->pathway), HM_I(r->hospital_org),
+                                 HM_I(r->home_care_org), HM_I(r->backup_org),
+                                 HM_I(c->actor->staff_id), HM_I(c->now_ms)),
+                         &r->episode_id, err);
+    if (rc)
+        return rc;
+    rc = hm_db_exec(db,
+                    "INSERT INTO episode_event (episode_id, kind, at_ms, staff_id) VALUES"
+                    " (?, 'referred', ?, ?)",
+                    HM_ARGS(HM_I(r->episode_id), HM_I(c->now_ms), HM_I(c->actor->staff_id)), err);
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "episode/%lld", (long long)r->episode_id);
+    return hm__care_audit(db, c, "create", object, &r->patient_id, 1, 0, NULL, err);
+}
+
+int hm_care_referral_create(const hm_call *c, const json_t *in, json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_REFERRAL_CREATE, err);
+    if (rc)
+        return rc;
+    struct referral r;
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    if ((rc = validate_referral(in, &r, err)))
+        return rc;
+    if (!hm_care_pathway(c->care, r.pathway))
+        return hm_err_set(err, HM_ENOTFOUND, "unknown pathway '%s'", r.pathway);
+    if ((rc = hm__care_write(c, referral_job, &r, err)))
+        return rc;
+    *out = json_pack("{s:I, s:I, s:s}", "patient_id", (json_int_t)r.patient_id, "episode_id",
+                     (json_int_t)r.episode_id, "state", "referred");
+    return HM_OK;
+}

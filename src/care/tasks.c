@@ -1,0 +1,624 @@
+/* tasks.c: an episode's tasks: generated from the pathway template and the current regimen
+ * (pathway/), listed per organisation and day (the zone's worklist) and per episode, documented
+ * as done (validated against the template's documentation schema) or not done with a reason,
+ * and listed as missed when their window has passed. Shortages move home-care tasks to the
+ * hospital ward for a date range. */
+#include "care/tasks_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "pathway/pathway.h"
+
+struct episode_ctx {
+    char pathway[64];
+    int64_t patient_id, hospital_org, home_care_org, backup_org, home_root;
+    int hospital_weekdays;
+    char generated_to[11];
+};
+
+static int load_ctx(hm_db *db, int64_t episode_id, struct episode_ctx *e, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT e.pathway, e.patient_id, e.hospital_org_id, e.home_care_org_id,"
+                         " coalesce(e.backup_org_id, e.hospital_org_id), hc.root_id,"
+                         " e.hospital_weekdays, e.generated_to FROM episode e JOIN org hc ON"
+                         " hc.id = e.home_care_org_id WHERE e.id = ?",
+                         HM_ARGS(HM_I(episode_id)), &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW) {
+        snprintf(e->pathway, sizeof e->pathway, "%s", hm__text(&cur, 0));
+        e->patient_id = hm_cursor_int(&cur, 1);
+        e->hospital_org = hm_cursor_int(&cur, 2);
+        e->home_care_org = hm_cursor_int(&cur, 3);
+        e->backup_org = hm_cursor_int(&cur, 4);
+        e->home_root = hm_cursor_int(&cur, 5);
+        e->hospital_weekdays = (int)hm_cursor_int(&cur, 6);
+        snprintf(e->generated_to, sizeof e->generated_to, "%s", hm__text(&cur, 7));
+        rc = HM_OK;
+    } else if (rc == HM_DONE) {
+        rc = hm_err_set(err, HM_ENOTFOUND, "episode %lld does not exist", (long long)episode_id);
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+/* The municipality's declared shortages that overlap [from, to]. */
+static int load_shortages(hm_db *db, int64_t muni, hm_date_range **out, size_t *n, hm_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    hm_cursor cur;
+    int rc = hm_db_query(db, "SELECT from_date, to_date FROM shortage WHERE org_id = ?",
+                         HM_ARGS(HM_I(muni)), &cur, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    for (;;) {
+        rc = hm_cursor_next(&cur, err);
+        if (rc != HM_ROW)
+            break;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            hm_date_range *g = realloc(*out, cap * sizeof **out);
+            if (!g) {
+                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+                break;
+            }
+            *out = g;
+        }
+        hm_date_range *r = &(*out)[*n];
+        if (hm_date_parse(hm__text(&cur, 0), &r->from, NULL) == HM_OK &&
+            hm_date_parse(hm__text(&cur, 1), &r->to, NULL) == HM_OK)
+            (*n)++;
+    }
+    hm_cursor_close(&cur);
+    if (rc != HM_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return rc;
+    }
+    return HM_OK;
+}
+
+static int load_regimen(hm_db *db, int64_t episode_id, const hm_care *care, hm_regimen *reg,
+                        hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT body FROM regimen WHERE episode_id = ? ORDER BY version DESC"
+                         " LIMIT 1",
+                         HM_ARGS(HM_I(episode_id)), &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    json_t *j = rc == HM_ROW ? json_loads(hm__text(&cur, 0), 0, NULL) : NULL;
+    hm_cursor_close(&cur);
+    if (!j)
+        return hm_err_set(err, HM_ECONFLICT, "episode %lld has no regimen",
+                          (long long)episode_id);
+    rc = hm_regimen_from_json(j, reg, err);
+    json_decref(j);
+    if (rc)
+        return rc;
+    const hm_drug *d = hm_drug_catalogue_find(care->drugs, reg->drug_code);
+    reg->max_bag_hours = d ? d->max_bag_hours : 24;
+    return HM_OK;
+}
+
+/* Generates tasks for [from, today + horizon] and inserts those not yet under way; when
+ * replace is set, planned tasks that have not started are deleted first. */
+static int generate(hm_db *db, const hm_call *c, int64_t episode_id, int replace, hm_err *err)
+{
+    struct episode_ctx e;
+    int rc = load_ctx(db, episode_id, &e, err);
+    if (rc)
+        return rc;
+    const struct hm_pathway *p = hm_care_pathway(c->care, e.pathway);
+    if (!p)
+        return hm_err_set(err, HM_EINTERNAL, "pathway %s is not loaded", e.pathway);
+    hm_regimen reg;
+    if ((rc = load_regimen(db, episode_id, c->care, &reg, err)))
+        return rc;
+    /* Planned tasks that have not started yet are replaced; everything else stays. */
+    if (replace) {
+        rc = hm_db_exec(db,
+                        "DELETE FROM task WHERE episode_id = ? AND state = 'planned' AND"
+                        " window_start_ms > ?",
+                        HM_ARGS(HM_I(episode_id), HM_I(c->now_ms)), err);
+        if (rc)
+            return rc;
+    }
+    hm_date today;
+    int minutes;
+    hm_utc_to_local(c->now_ms, &today, &minutes);
+    if (!replace && e.generated_to[0]) {
+        hm_date g;
+        if (hm_date_parse(e.generated_to, &g, NULL) == HM_OK && hm_date_cmp(g, today) > 0)
+            today = hm_date_add_days(g, 1);
+    }
+    hm_date to = hm_date_add_days(today, HM_TASK_HORIZON_DAYS);
+    hm_date_range *shortages;
+    size_t nshort;
+    if ((rc = load_shortages(db, e.home_root, &shortages, &nshort, err)))
+        return rc;
+    hm_episode_ctx ctx = {
+        .home_care_org = e.home_care_org,
+        .hospital_org = e.hospital_org,
+        .backup_org = e.backup_org,
+        .shortages = shortages,
+        .n_shortages = nshort,
+        .hospital_weekdays = e.hospital_weekdays,
+    };
+    hm_gen_task *tasks = NULL;
+    size_t n = 0;
+    rc = hm_pathway_generate(p, &reg, &ctx, today, to, &tasks, &n, err);
+    free(shortages);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && rc == HM_OK; i++) {
+        const hm_gen_task *t = &tasks[i];
+        if (t->window_start_ms <= c->now_ms)
+            continue; /* already under way or past: not regenerated */
+        char date[11];
+        hm_date_format(t->date, date);
+        rc = hm_db_exec(db,
+                        "INSERT INTO task (episode_id, patient_id, kind, local_date, seq,"
+                        " window_start_ms, window_end_ms, due_ms, duration_min, competence,"
+                        " org_id, location, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        " ON CONFLICT DO NOTHING",
+                        HM_ARGS(HM_I(episode_id), HM_I(e.patient_id), HM_S(t->kind), HM_S(date),
+                                HM_I(t->seq), HM_I(t->window_start_ms), HM_I(t->window_end_ms),
+                                HM_I(t->due_ms), HM_I(t->duration_min),
+                                t->competence[0] ? HM_S(t->competence) : HM_NULLV,
+                                HM_I(t->org_id), HM_S(t->location), HM_I(t->priority)),
+                        err);
+    }
+    free(tasks);
+    if (rc)
+        return rc;
+    char date[11];
+    hm_date_format(to, date);
+    return hm_db_exec(db, "UPDATE episode SET generated_to = ? WHERE id = ?",
+                      HM_ARGS(HM_S(date), HM_I(episode_id)), err);
+}
+
+int hm__tasks_regenerate(hm_db *db, const hm_call *c, int64_t episode_id, hm_err *err)
+{
+    return generate(db, c, episode_id, 1, err);
+}
+
+int hm__tasks_extend(hm_db *db, const hm_call *c, int64_t episode_id, hm_err *err)
+{
+    return generate(db, c, episode_id, 0, err);
+}
+
+struct extend_job {
+    const hm_call *c;
+    int64_t episode_id;
+};
+
+static int extend_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct extend_job *j = arg;
+    return hm__tasks_extend(db, j->c, j->episode_id, err);
+}
+
+int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *err)
+{
+    hm_date today;
+    int minutes;
+    hm_utc_to_local(now_ms, &today, &minutes);
+    char horizon[11];
+    hm_date_format(hm_date_add_days(today, HM_TASK_HORIZON_DAYS - 1), horizon);
+    hm_db *db;
+    int rc = hm_store_read_begin(care->store, &db, err);
+    if (rc)
+        return rc;
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    hm_cursor cur;
+    rc = hm_db_query(db,
+                     "SELECT id FROM episode WHERE state = 'active' AND (generated_to IS NULL OR"
+                     " generated_to < ?)",
+                     HM_ARGS(HM_S(horizon)), &cur, err);
+    while (!rc) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int64_t *g = realloc(ids, cap * sizeof *ids);
+            if (!g) {
+                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+                break;
+            }
+            ids = g;
+        }
+        ids[n++] = hm_cursor_int(&cur, 0);
+    }
+    hm_cursor_close(&cur);
+    hm_store_read_end(care->store, db);
+    hm_actor system = {.role = "system"};
+    hm_call c = {care, &system, now_ms, "task-horizon"};
+    for (size_t i = 0; i < n && rc == HM_OK; i++) {
+        struct extend_job j = {&c, ids[i]};
+        rc = hm_writer_submit(care->writer, extend_job, &j, err);
+    }
+    free(ids);
+    if (extended)
+        *extended = (int)n;
+    return rc;
+}
+
+/* ---- listing ---- */
+
+#define TASK_COLS                                                                                  \
+    "t.id, t.episode_id, t.patient_id, p.name, p.address, p.lat, p.lon, t.kind, t.local_date,"   \
+    " t.seq, t.window_start_ms, t.window_end_ms, t.due_ms, t.duration_min, t.competence,"        \
+    " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
+    " t.reason, t.assigned_staff_id, t.route_order"
+#define TASK_JOIN " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"
+
+static json_t *task_json(hm_cursor *cur)
+{
+    char ws[32], we[32];
+    hm_time_format_local(hm_cursor_int(cur, 10), ws);
+    hm_time_format_local(hm_cursor_int(cur, 11), we);
+    json_t *doc = hm_cursor_is_null(cur, 22) ? json_null() : json_loads(hm__text(cur, 22), 0, NULL);
+    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:f, s:f, s:s, s:s, s:I, s:s, s:s, s:o, s:I, "
+                     "s:o, s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "id", (json_int_t)hm_cursor_int(cur, 0), "episode_id",
+                     (json_int_t)hm_cursor_int(cur, 1), "patient_id",
+                     (json_int_t)hm_cursor_int(cur, 2), "patient_name", hm__text(cur, 3),
+                     "address", hm__text(cur, 4), "lat", hm_cursor_double(cur, 5), "lon",
+                     hm_cursor_double(cur, 6), "kind", hm__text(cur, 7), "date", hm__text(cur, 8),
+                     "seq", (json_int_t)hm_cursor_int(cur, 9), "window_start", ws, "window_end",
+                     we, "due", hm__jtime(cur, 12), "duration_min",
+                     (json_int_t)hm_cursor_int(cur, 13), "competence", hm__jstr(cur, 14),
+                     "org_id", (json_int_t)hm_cursor_int(cur, 15), "org", hm__text(cur, 16),
+                     "location", hm__text(cur, 17), "priority", (json_int_t)hm_cursor_int(cur, 18),
+                     "state", hm__text(cur, 19), "done_at", hm__jtime(cur, 20), "done_by",
+                     hm__jint(cur, 21), "documentation", doc ? doc : json_null(), "reason",
+                     hm__jstr(cur, 23), "assigned_staff_id", hm__jint(cur, 24), "route_order",
+                     hm__jint(cur, 25));
+}
+
+/* Runs a task query, collecting JSON rows and the distinct patients for the audit row. */
+static int collect(hm_db *db, const char *sql, const hm_val *p, int np, json_t *arr,
+                   int64_t **patients, size_t *npat, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db, sql, p, np, &cur, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    for (;;) {
+        rc = hm_cursor_next(&cur, err);
+        if (rc != HM_ROW)
+            break;
+        json_array_append_new(arr, task_json(&cur));
+        int64_t pid = hm_cursor_int(&cur, 2);
+        int seen = 0;
+        for (size_t i = 0; i < *npat && !seen; i++)
+            seen = (*patients)[i] == pid;
+        if (seen)
+            continue;
+        if (*npat == cap) {
+            cap = cap ? cap * 2 : 32;
+            int64_t *g = realloc(*patients, cap * sizeof **patients);
+            if (!g) {
+                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+                break;
+            }
+            *patients = g;
+        }
+        (*patients)[(*npat)++] = pid;
+    }
+    hm_cursor_close(&cur);
+    return rc == HM_DONE ? HM_OK : rc;
+}
+
+static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_val *p, int np,
+                    const char *object, json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_LIST, err);
+    if (rc)
+        return rc;
+    hm_db *db;
+    if ((rc = hm_store_read_begin(c->care->store, &db, err)))
+        return rc;
+    json_t *arr = json_array();
+    int64_t *patients = NULL;
+    size_t npat = 0;
+    rc = hm_policy_org_access(db, c->actor, org_id, err);
+    if (!rc)
+        rc = collect(db, sql, p, np, arr, &patients, &npat, err);
+    hm_store_read_end(c->care->store, db);
+    if (!rc)
+        rc = hm__care_audit_read(c, object, patients, npat, 0, err);
+    free(patients);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
+}
+
+int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, json_t **out,
+                      hm_err *err)
+{
+    hm_date d;
+    char buf[11];
+    if (date) {
+        int rc = hm_date_parse(date, &d, err);
+        if (rc)
+            return hm_err_set(err, rc, "query parameter 'date': %s", err ? err->msg : "");
+    } else {
+        int m;
+        hm_utc_to_local(c->now_ms, &d, &m);
+    }
+    hm_date_format(d, buf);
+    char object[80];
+    snprintf(object, sizeof object, "org/%lld/tasks?date=%s", (long long)org_id, buf);
+    return org_list(c, org_id,
+                    "SELECT " TASK_COLS TASK_JOIN
+                    " WHERE t.local_date = ? AND t.org_id IN (SELECT org_id FROM org_ancestor"
+                    " WHERE ancestor_id = ?) AND t.state <> 'cancelled'"
+                    " ORDER BY coalesce(t.assigned_staff_id, 0), coalesce(t.route_order, 0),"
+                    " t.window_start_ms, t.id",
+                    HM_ARGS(HM_S(buf), HM_I(org_id)), object, out, err);
+}
+
+/* Minutes after a window's end before a task counts as missed. */
+#define MISSED_GRACE_MS (15LL * 60 * 1000)
+
+int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, json_t **out, hm_err *err)
+{
+    char object[64];
+    snprintf(object, sizeof object, "org/%lld/tasks/missed", (long long)org_id);
+    return org_list(c, org_id,
+                    "SELECT " TASK_COLS TASK_JOIN
+                    " WHERE t.state = 'planned' AND t.window_end_ms < ? AND t.window_end_ms > ?"
+                    " AND t.org_id IN (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?)"
+                    " ORDER BY t.priority, t.window_end_ms",
+                    HM_ARGS(HM_I(c->now_ms - MISSED_GRACE_MS),
+                            HM_I(c->now_ms - 14LL * 86400000), HM_I(org_id)),
+                    object, out, err);
+}
+
+int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    int64_t patient = 0, *patients = NULL;
+    size_t npat = 0;
+    int emergency = 0;
+    json_t *arr = json_array();
+    rc = hm__care_episode_patient(db, episode_id, &patient, err);
+    if (!rc)
+        rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient, &emergency, err);
+    if (!rc)
+        rc = collect(db, "SELECT " TASK_COLS TASK_JOIN " WHERE t.episode_id = ?"
+                         " ORDER BY t.window_start_ms, t.id",
+                     HM_ARGS(HM_I(episode_id)), arr, &patients, &npat, err);
+    hm_store_read_end(c->care->store, db);
+    free(patients);
+    char object[48];
+    snprintf(object, sizeof object, "episode/%lld/tasks", (long long)episode_id);
+    if (!rc)
+        rc = hm__care_audit_read(c, object, &patient, 1, emergency, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
+}
+
+/* ---- documenting ---- */
+
+struct doc_job {
+    const hm_call *c;
+    int64_t task_id;
+    const json_t *in;
+    int done; /* 1 done, 0 not done */
+    int64_t patient_id;
+};
+
+static int doc_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct doc_job *j = arg;
+    const hm_call *c = j->c;
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id, e.pathway"
+                         " FROM task t JOIN episode e ON e.id = t.episode_id WHERE t.id = ?",
+                         HM_ARGS(HM_I(j->task_id)), &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc != HM_ROW) {
+        hm_cursor_close(&cur);
+        return rc == HM_DONE ? hm_err_set(err, HM_ENOTFOUND, "task %lld does not exist",
+                                          (long long)j->task_id)
+                             : rc;
+    }
+    char state[16], kind[32], pathway[64];
+    snprintf(state, sizeof state, "%s", hm__text(&cur, 0));
+    int64_t org = hm_cursor_int(&cur, 1);
+    snprintf(kind, sizeof kind, "%s", hm__text(&cur, 2));
+    j->patient_id = hm_cursor_int(&cur, 3);
+    int64_t episode = hm_cursor_int(&cur, 4);
+    snprintf(pathway, sizeof pathway, "%s", hm__text(&cur, 5));
+    hm_cursor_close(&cur);
+
+    if ((rc = hm_policy_org_access(db, c->actor, org, err)))
+        return hm_err_set(err, HM_EFORBIDDEN,
+                          "task %lld belongs to another organisation's worklist",
+                          (long long)j->task_id);
+    if ((rc = hm__care_patient_check(db, c, HM_ACT_TASK_DOCUMENT, j->patient_id, NULL, err)))
+        return rc;
+    if (strcmp(state, "planned") != 0)
+        return hm_err_set(err, HM_ECONFLICT, "task %lld is %s, not planned",
+                          (long long)j->task_id, state);
+    char *text = NULL;
+    if (j->done) {
+        const json_t *doc = json_object_get(j->in, "documentation");
+        if (!doc)
+            doc = json_object();
+        else if (!json_is_object(doc))
+            return hm_err_set(err, HM_EINVAL, "field 'documentation' must be an object");
+        const struct hm_pathway *p = hm_care_pathway(c->care, pathway);
+        if (p && (rc = hm_pathway_validate_documentation(p, kind, doc, err)))
+            return rc;
+        text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+        rc = hm_db_exec(db,
+                        "UPDATE task SET state = 'done', done_ms = ?, done_by = ?, documentation = ?"
+                        " WHERE id = ?",
+                        HM_ARGS(HM_I(c->now_ms), HM_I(c->actor->staff_id), HM_S(text),
+                                HM_I(j->task_id)),
+                        err);
+        /* Vital signs documented on a visit are observations of the patient too. */
+        if (!rc && strcmp(kind, "vital_signs") == 0)
+            rc = hm_db_exec(db,
+                            "INSERT INTO observation (patient_id, episode_id, kind, body, source,"
+                            " observed_ms, recorded_ms, recorded_by, task_id) VALUES"
+                            " (?, ?, 'vital_signs', ?, 'nurse', ?, ?, ?, ?)",
+                            HM_ARGS(HM_I(j->patient_id), HM_I(episode), HM_S(text),
+                                    HM_I(c->now_ms), HM_I(c->now_ms), HM_I(c->actor->account_id),
+                                    HM_I(j->task_id)),
+                            err);
+        free(text);
+    } else {
+        const char *reason;
+        if ((rc = hm_json_str(j->in, "reason", 1, 1000, &reason, err)))
+            return rc;
+        rc = hm_db_exec(db,
+                        "UPDATE task SET state = 'not_done', done_ms = ?, done_by = ?, reason = ?"
+                        " WHERE id = ?",
+                        HM_ARGS(HM_I(c->now_ms), HM_I(c->actor->staff_id), HM_S(reason),
+                                HM_I(j->task_id)),
+                        err);
+    }
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "task/%lld/%s", (long long)j->task_id,
+             j->done ? "done" : "not-done");
+    return hm__care_audit(db, c, "update", object, &j->patient_id, 1, 0, NULL, err);
+}
+
+static int document(const hm_call *c, int64_t task_id, const json_t *in, int done, json_t **out,
+                    hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_DOCUMENT, err);
+    if (rc)
+        return rc;
+    struct doc_job j = {.c = c, .task_id = task_id, .in = in, .done = done};
+    if ((rc = hm__care_write(c, doc_job, &j, err)))
+        return rc;
+    *out = json_pack("{s:I, s:s}", "id", (json_int_t)task_id, "state", done ? "done" : "not_done");
+    return HM_OK;
+}
+
+int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                      hm_err *err)
+{
+    return document(c, task_id, in, 1, out, err);
+}
+
+int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                          hm_err *err)
+{
+    return document(c, task_id, in, 0, out, err);
+}
+
+/* ---- shortages ---- */
+
+struct shortage_job {
+    const hm_call *c;
+    int64_t org_id;
+    const char *from, *to, *reason;
+    int64_t id;
+};
+
+static int shortage_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct shortage_job *s = arg;
+    int64_t muni = 0;
+    int rc = hm_db_query_int(db, "SELECT id FROM org WHERE id = ? AND kind = 'municipality'",
+                             HM_ARGS(HM_I(s->org_id)), &muni, err);
+    if (rc == HM_ENOTFOUND)
+        return hm_err_set(err, HM_ENOTFOUND, "organisation %lld is not a municipality",
+                          (long long)s->org_id);
+    if (rc)
+        return rc;
+    if ((rc = hm_policy_org_access(db, s->c->actor, s->org_id, err)))
+        return rc;
+    rc = hm_db_query_int(db,
+                         "INSERT INTO shortage (org_id, from_date, to_date, reason, declared_by,"
+                         " created_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                         HM_ARGS(HM_I(s->org_id), HM_S(s->from), HM_S(s->to), HM_S(s->reason),
+                                 HM_I(s->c->actor->staff_id), HM_I(s->c->now_ms)),
+                         &s->id, err);
+    if (rc)
+        return rc;
+    /* Active episodes of the municipality get their future tasks reassigned. */
+    hm_cursor cur;
+    rc = hm_db_query(db,
+                     "SELECT e.id FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"
+                     " WHERE hc.root_id = ? AND e.state = 'active'",
+                     HM_ARGS(HM_I(s->org_id)), &cur, err);
+    if (rc)
+        return rc;
+    int64_t ids[4096];
+    size_t n = 0;
+    while (n < sizeof ids / sizeof ids[0] && hm_cursor_next(&cur, err) == HM_ROW)
+        ids[n++] = hm_cursor_int(&cur, 0);
+    hm_cursor_close(&cur);
+    for (size_t i = 0; i < n && rc == HM_OK; i++)
+        rc = hm__tasks_regenerate(db, s->c, ids[i], err);
+    if (rc)
+        return rc;
+    char object[64];
+    snprintf(object, sizeof object, "org/%lld/shortage/%lld", (long long)s->org_id,
+             (long long)s->id);
+    return hm__care_audit(db, s->c, "create", object, NULL, 0, 0, s->reason, err);
+}
+
+int hm_care_shortage_declare(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
+                             hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_SHORTAGE_DECLARE, err);
+    if (rc)
+        return rc;
+    struct shortage_job s = {.c = c, .org_id = org_id};
+    hm_date f, t;
+    if ((rc = hm_json_str(in, "from", 1, 10, &s.from, err)) ||
+        (rc = hm_json_str(in, "to", 1, 10, &s.to, err)) ||
+        (rc = hm_json_str(in, "reason", 1, 500, &s.reason, err)))
+        return rc;
+    if ((rc = hm_date_parse(s.from, &f, err)))
+        return hm_err_set(err, rc, "field 'from': %s", err ? err->msg : "");
+    if ((rc = hm_date_parse(s.to, &t, err)))
+        return hm_err_set(err, rc, "field 'to': %s", err ? err->msg : "");
+    if (hm_date_cmp(t, f) < 0)
+        return hm_err_set(err, HM_EINVAL, "field 'to' is before 'from'");
+    if ((rc = hm__care_write(c, shortage_job, &s, err)))
+        return rc;
+    *out = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)s.id, "org_id",
+                     (json_int_t)org_id, "from", s.from, "to", s.to);
+    return HM_OK;
+}

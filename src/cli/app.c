@@ -1,0 +1,187 @@
+/* app.c: application start-up and shutdown for serve and demo. */
+#include "cli/app.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "cli/cli.h"
+#include "http/http.h"
+#include "pathway/pathway.h"
+
+struct hm_app {
+    hm_care care;
+    hm_pathway *paths[32];
+    size_t npaths;
+    hm_drug_catalogue *drugs;
+};
+
+void hm_app_defaults(struct hm_app_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->db = "sqlite:heime.db";
+    o->http = "127.0.0.1:8080";
+    o->mllp = "127.0.0.1:2575";
+    o->pathways = "pathways";
+    o->drugs = "data/drugs.example.json";
+    o->web = "web";
+}
+
+int hm_app_parse_opt(const char *cmd, int argc, char **argv, int i, struct hm_app_opts *o)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } opts[] = {
+        {"--db", offsetof(struct hm_app_opts, db)},
+        {"--http", offsetof(struct hm_app_opts, http)},
+        {"--mllp", offsetof(struct hm_app_opts, mllp)},
+        {"--pathways", offsetof(struct hm_app_opts, pathways)},
+        {"--drugs", offsetof(struct hm_app_opts, drugs)},
+        {"--web", offsetof(struct hm_app_opts, web)},
+        {"--config", offsetof(struct hm_app_opts, config)},
+    };
+    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+        if (strcmp(argv[i], opts[k].name) != 0)
+            continue;
+        if (i + 1 >= argc) {
+            hm_cli_usage_error(cmd, "option %s needs a value", opts[k].name);
+            return -1;
+        }
+        *(const char **)((char *)o + opts[k].offset) = argv[i + 1];
+        return 2;
+    }
+    return 0;
+}
+
+int hm_parse_hostport(const char *s, char *host, size_t hostlen, int *port, hm_err *err)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s || (size_t)(colon - s) >= hostlen)
+        return hm_err_set(err, HM_EINVAL, "'%s' must be HOST:PORT", s);
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || end == colon + 1 || p < 0 || p > 65535)
+        return hm_err_set(err, HM_EINVAL, "'%s' has an invalid port", s);
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (int)p;
+    return HM_OK;
+}
+
+static int load_pathways(hm_app *a, const char *dir, hm_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return hm_err_set(err, HM_EIO, "cannot open pathway folder %s", dir);
+    struct dirent *e;
+    int rc = HM_OK;
+    for (e = readdir(d); e && rc == HM_OK; e = readdir(d)) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+            continue;
+        if (a->npaths == sizeof a->paths / sizeof a->paths[0])
+            break;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        rc = hm_pathway_load_file(path, &a->paths[a->npaths], err);
+        if (rc == HM_OK)
+            a->npaths++;
+    }
+    closedir(d);
+    if (rc == HM_OK && a->npaths == 0)
+        rc = hm_err_set(err, HM_EINVAL, "no pathway templates in %s", dir);
+    return rc;
+}
+
+int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
+{
+    hm_app *a = calloc(1, sizeof *a);
+    if (!a)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    a->care.clock = &hm_clock_system;
+    int rc = load_pathways(a, o->pathways, err);
+    if (!rc)
+        rc = hm_drug_catalogue_load_file(o->drugs, &a->drugs, err);
+    if (!rc)
+        rc = hm_store_open(o->db, &a->care.store, err);
+    if (!rc)
+        rc = hm_writer_start(a->care.store, &a->care.writer, err);
+    if (rc) {
+        hm_app_close(a);
+        return rc;
+    }
+    a->care.pathways = (const struct hm_pathway *const *)a->paths;
+    a->care.npathways = a->npaths;
+    a->care.drugs = a->drugs;
+    *out = a;
+    return HM_OK;
+}
+
+hm_care *hm_app_care(hm_app *a)
+{
+    return &a->care;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
+{
+    char host[256];
+    int port;
+    int rc = hm_parse_hostport(o->http, host, sizeof host, &port, err);
+    if (rc)
+        return rc;
+    struct hm_http_opts ho = {host, port, o->web};
+    hm_http *h;
+    if ((rc = hm_http_start(&a->care, &ho, &h, err)))
+        return rc;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    HM_LOG(HM_LOG_INFO, "heime serving http://%s:%d/ (store: %s)", host, hm_http_port(h), o->db);
+    fflush(stderr);
+    /* The main thread keeps the task horizon moving: at start, then every hour. */
+    int64_t next_extend = 0;
+    while (!stop_requested) {
+        int64_t now = hm_clock_now(a->care.clock);
+        if (now >= next_extend) {
+            int n = 0;
+            hm_err xerr;
+            if (hm_care_tasks_extend(&a->care, now, &n, &xerr))
+                HM_LOG(HM_LOG_WARN, "task horizon: %s", xerr.msg);
+            else if (n)
+                HM_LOG(HM_LOG_INFO, "task horizon: extended %d episodes", n);
+            next_extend = now + 3600 * 1000;
+        }
+        sleep(1);
+    }
+    HM_LOG(HM_LOG_INFO, "heime stopping");
+    hm_http_stop(h);
+    return HM_OK;
+}
+
+void hm_app_close(hm_app *a)
+{
+    if (!a)
+        return;
+    hm_writer_stop(a->care.writer);
+    hm_store_close(a->care.store);
+    for (size_t i = 0; i < a->npaths; i++)
+        hm_pathway_free(a->paths[i]);
+    hm_drug_catalogue_free(a->drugs);
+    free(a);
+}

@@ -1,0 +1,35 @@
+/* app.h: starting and stopping the running application (store, writer, templates, drug
+ * catalogue, HTTP server), shared by `heime serve` and `heime demo`. */
+#ifndef HM_CLI_APP_H
+#define HM_CLI_APP_H
+
+#include "care/care.h"
+
+struct hm_app_opts {
+    const char *db;        /* --db URL */
+    const char *http;      /* --http HOST:PORT */
+    const char *mllp;      /* --mllp HOST:PORT */
+    const char *pathways;  /* --pathways DIR */
+    const char *drugs;     /* --drugs FILE */
+    const char *web;       /* --web DIR */
+    const char *config;    /* --config FILE */
+};
+
+/* Parses the options shared by serve and demo from argv[i]; returns the number of argv
+ * entries consumed (1 or 2), 0 when argv[i] is not one of them, or -1 after printing a usage
+ * error. */
+int hm_app_parse_opt(const char *cmd, int argc, char **argv, int i, struct hm_app_opts *o);
+void hm_app_defaults(struct hm_app_opts *o);
+
+typedef struct hm_app hm_app;
+/* Opens the store, starts the writer, loads pathways and drugs. */
+int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err);
+hm_care *hm_app_care(hm_app *a);
+/* Starts HTTP and serves until SIGINT or SIGTERM. */
+int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err);
+void hm_app_close(hm_app *a);
+
+/* Splits "HOST:PORT"; HM_EINVAL with a message otherwise. */
+int hm_parse_hostport(const char *s, char *host, size_t hostlen, int *port, hm_err *err);
+
+#endif

@@ -1,0 +1,156 @@
+/* cmd_serve.c: `heime serve` and `heime demo`: open the store and serve; demo first loads the
+ * synthetic demo region when the store is empty, and `demo --accounts` only prints accounts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "cli/app.h"
+#include "cli/cli.h"
+#include "demo/demo.h"
+
+static const char serve_help[] =
+    "usage: heime serve [--db URL] [--http HOST:PORT] [--mllp HOST:PORT] [--config FILE]\n"
+    "                   [--pathways DIR] [--drugs FILE] [--web DIR]\n\n"
+    "Serves the web UI and the JSON API.\n\n"
+    "  --db URL          sqlite:PATH (default sqlite:heime.db) or a postgresql:// URL\n"
+    "  --http HOST:PORT  HTTP listen address (default 127.0.0.1:8080)\n"
+    "  --mllp HOST:PORT  HL7 MLLP listen address (default 127.0.0.1:2575)\n"
+    "  --pathways DIR    pathway templates (default pathways)\n"
+    "  --drugs FILE      drug catalogue (default data/drugs.example.json)\n"
+    "  --web DIR         static files of the web UI (default web)\n";
+
+static const char demo_help[] =
+    "usage: heime demo [--db URL] [--http HOST:PORT] [--mllp HOST:PORT] [--patients N]\n"
+    "                  [--per-zone N] [--load-only]\n"
+    "       heime demo --accounts\n\n"
+    "Loads the synthetic demo region into an empty database, then serves it.\n\n"
+    "  --accounts        print the demo accounts as JSON and exit\n"
+    "  --patients N      add N more active patients (benchmarks), in extra Tromsø zones\n"
+    "  --per-zone N      patients per extra zone (default 20)\n"
+    "  --load-only       load the demo region and exit without serving\n"
+    "  (and every option of heime serve)\n";
+
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+static int positive_int(const char *cmd, const char *opt, const char *s, int max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || end == s || v < 0 || v > max)
+        return hm_cli_usage_error(cmd, "%s takes a whole number from 0 to %d", opt, max);
+    *out = (int)v;
+    return 0;
+}
+
+static int run(const char *cmd, const struct hm_app_opts *o, int demo,
+               const struct hm_demo_opts *dopts, int load_only)
+{
+    hm_err err;
+    hm_err_clear(&err);
+    char host[256];
+    int port;
+    if (hm_parse_hostport(o->http, host, sizeof host, &port, &err) ||
+        hm_parse_hostport(o->mllp, host, sizeof host, &port, &err))
+        return hm_cli_usage_error(cmd, "%s", err.msg);
+    hm_app *app;
+    if (hm_app_open(o, &app, &err)) {
+        fprintf(stderr, "heime %s: %s\n", cmd, err.msg);
+        return 1;
+    }
+    int rc = HM_OK;
+    if (demo) {
+        int empty = 0;
+        rc = hm_demo_is_empty(hm_app_care(app)->store, &empty, &err);
+        if (!rc && empty) {
+            HM_LOG(HM_LOG_INFO, "loading the demo region into %s", o->db);
+            rc = hm_demo_load(hm_app_care(app), dopts, &err);
+            if (!rc)
+                HM_LOG(HM_LOG_INFO, "demo region loaded; accounts: heime demo --accounts");
+        } else if (!rc) {
+            HM_LOG(HM_LOG_INFO, "the database already holds data: not loading the demo again");
+        }
+    }
+    if (!rc && !load_only)
+        rc = hm_app_serve(app, o, &err);
+    hm_app_close(app);
+    if (rc) {
+        fprintf(stderr, "heime %s: %s\n", cmd, err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+int hm_cli_serve(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(serve_help, stdout);
+        return 0;
+    }
+    struct hm_app_opts o;
+    hm_app_defaults(&o);
+    for (int i = 1; i < argc;) {
+        int used = hm_app_parse_opt("serve", argc, argv, i, &o);
+        if (used < 0)
+            return 2;
+        if (used == 0)
+            return hm_cli_usage_error("serve", "unknown option '%s' (try --help)", argv[i]);
+        i += used;
+    }
+    return run("serve", &o, 0, NULL, 0);
+}
+
+int hm_cli_demo(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(demo_help, stdout);
+        return 0;
+    }
+    struct hm_app_opts o;
+    hm_app_defaults(&o);
+    struct hm_demo_opts d = {0, 20, 1};
+    int accounts = 0, load_only = 0;
+    for (int i = 1; i < argc;) {
+        if (strcmp(argv[i], "--accounts") == 0) {
+            accounts = 1;
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--load-only") == 0) {
+            load_only = 1;
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--patients") == 0 || strcmp(argv[i], "--per-zone") == 0) {
+            if (i + 1 >= argc)
+                return hm_cli_usage_error("demo", "option %s needs a value", argv[i]);
+            int *dst = strcmp(argv[i], "--patients") == 0 ? &d.extra_patients
+                                                         : &d.patients_per_zone;
+            if (positive_int("demo", argv[i], argv[i + 1], 200000, dst))
+                return 2;
+            i += 2;
+            continue;
+        }
+        int used = hm_app_parse_opt("demo", argc, argv, i, &o);
+        if (used < 0)
+            return 2;
+        if (used == 0)
+            return hm_cli_usage_error("demo", "unknown option '%s' (try --help)", argv[i]);
+        i += used;
+    }
+    if (accounts) {
+        json_t *a = hm_demo_accounts();
+        char *s = json_dumps(a, JSON_INDENT(2));
+        puts(s);
+        free(s);
+        json_decref(a);
+        return 0;
+    }
+    return run("demo", &o, 1, &d, load_only);
+}

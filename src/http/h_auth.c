@@ -1,0 +1,116 @@
+/* h_auth.c: health, login, logout, the caller's own account, and token revocation. */
+#include "http/handlers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "base/json.h"
+
+int hm_h_healthz(hm_req *r)
+{
+    int rc = hm_store_ping(r->care->store, &r->err);
+    if (rc)
+        return hm_err_set(&r->err, HM_EIO, "database unreachable: %s", r->err.msg);
+    return hm_req_reply(r, 200, json_pack("{s:s, s:s}", "status", "ok", "store",
+                                          hm_store_backend(r->care->store)));
+}
+
+struct login_job {
+    hm_req *r;
+    int64_t account_id;
+    char token[HM_TOKEN_LEN + 1];
+    int64_t expires_ms;
+};
+
+static int login_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct login_job *j = arg;
+    int rc = hm_session_create(db, j->account_id, j->r->now_ms, HM_SESSION_TTL_MS, j->token,
+                               &j->expires_ms, err);
+    if (rc)
+        return rc;
+    hm_actor who = {.account_id = j->account_id};
+    snprintf(who.role, sizeof who.role, "login");
+    hm_audit_rec rec = {.at_ms = j->r->now_ms, .actor = &who, .action = "login",
+                        .object = "session", .request_id = j->r->request_id};
+    return hm_audit_append(db, &rec, err);
+}
+
+int hm_h_login(hm_req *r)
+{
+    static const char *const allowed[] = {"username", "password", NULL};
+    const char *user, *pass;
+    int rc = hm_json_only(r->body, allowed, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "username", 1, 64, &user, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "password", 1, 256, &pass, &r->err);
+    if (rc)
+        return rc;
+    struct login_job j = {.r = r};
+    hm_db *db;
+    if ((rc = hm_store_read_begin(r->care->store, &db, &r->err)))
+        return rc;
+    rc = hm_auth_check_password(db, user, pass, &j.account_id, &r->err);
+    hm_store_read_end(r->care->store, db);
+    if (rc)
+        return rc;
+    if ((rc = hm_writer_submit(r->care->writer, login_job, &j, &r->err)))
+        return rc;
+    char exp[32];
+    hm_time_format_utc(j.expires_ms, exp);
+    return hm_req_reply(r, 200, json_pack("{s:s, s:s, s:s}", "token", j.token, "token_type",
+                                          "Bearer", "expires_at", exp));
+}
+
+struct revoke_job {
+    hm_req *r;
+    int64_t account_id; /* 0: the caller's own token */
+};
+
+static int revoke_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct revoke_job *j = arg;
+    int rc = j->account_id
+                 ? hm_session_revoke_account(db, j->account_id, j->r->now_ms, err)
+                 : hm_session_revoke(db, j->r->token, j->r->now_ms, err);
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "account/%lld/sessions",
+             (long long)(j->account_id ? j->account_id : j->r->actor.account_id));
+    hm_audit_rec rec = {.at_ms = j->r->now_ms, .actor = &j->r->actor,
+                        .action = j->account_id ? "revoke" : "logout", .object = object,
+                        .request_id = j->r->request_id};
+    return hm_audit_append(db, &rec, err);
+}
+
+int hm_h_logout(hm_req *r)
+{
+    struct revoke_job j = {.r = r};
+    int rc = hm_writer_submit(r->care->writer, revoke_job, &j, &r->err);
+    return rc ? rc : hm_req_reply(r, 204, NULL);
+}
+
+int hm_h_account_revoke(hm_req *r)
+{
+    if (strcmp(r->actor.role, "admin") != 0)
+        return hm_err_set(&r->err, HM_EFORBIDDEN, "only an admin may revoke another account's tokens");
+    struct revoke_job j = {.r = r, .account_id = r->param[0]};
+    int rc = hm_writer_submit(r->care->writer, revoke_job, &j, &r->err);
+    return rc ? rc : hm_req_reply(r, 204, NULL);
+}
+
+int hm_h_me(hm_req *r)
+{
+    const hm_actor *a = &r->actor;
+    return hm_req_reply(r, 200,
+                        json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "account_id",
+                                  (json_int_t)a->account_id, "username", a->username, "role",
+                                  a->role, "staff_id",
+                                  a->staff_id ? json_integer(a->staff_id) : json_null(),
+                                  "org_id", a->org_id ? json_integer(a->org_id) : json_null(),
+                                  "patient_id",
+                                  a->patient_id ? json_integer(a->patient_id) : json_null()));
+}

@@ -1,0 +1,44 @@
+/* handlers.h: the JSON API handlers; one file per resource (h_*.c). Each takes the request,
+ * calls the domain (care/, auth/) and sets the JSON answer. */
+#ifndef HM_HTTP_HANDLERS_H
+#define HM_HTTP_HANDLERS_H
+
+#include "http/http.h"
+
+int hm_h_access_log(hm_req *r);
+int hm_h_account_revoke(hm_req *r);
+int hm_h_activate(hm_req *r);
+int hm_h_approve(hm_req *r);
+int hm_h_complete(hm_req *r);
+int hm_h_devices(hm_req *r);
+int hm_h_discontinue(hm_req *r);
+int hm_h_drugs(hm_req *r);
+int hm_h_eligibility(hm_req *r);
+int hm_h_emergency_access(hm_req *r);
+int hm_h_emergency_review(hm_req *r);
+int hm_h_episode(hm_req *r);
+int hm_h_episode_tasks(hm_req *r);
+int hm_h_healthz(hm_req *r);
+int hm_h_login(hm_req *r);
+int hm_h_logout(hm_req *r);
+int hm_h_me(hm_req *r);
+int hm_h_observation_create(hm_req *r);
+int hm_h_observations(hm_req *r);
+int hm_h_org_tasks(hm_req *r);
+int hm_h_org_tasks_missed(hm_req *r);
+int hm_h_orgs(hm_req *r);
+int hm_h_pathways(hm_req *r);
+int hm_h_patient(hm_req *r);
+int hm_h_patient_episodes(hm_req *r);
+int hm_h_patients(hm_req *r);
+int hm_h_pump_assign(hm_req *r);
+int hm_h_readmit(hm_req *r);
+int hm_h_referral_create(hm_req *r);
+int hm_h_regimen(hm_req *r);
+int hm_h_return_home(hm_req *r);
+int hm_h_shortage_create(hm_req *r);
+int hm_h_task_done(hm_req *r);
+int hm_h_task_not_done(hm_req *r);
+int hm_h_training(hm_req *r);
+
+#endif

@@ -1,0 +1,25 @@
+/* routes.h: the route table: {method, pattern, handler, flags}. Patterns are literal segments
+ * and "{id}" segments that match a positive integer, captured into hm_req.param in order. */
+#ifndef HM_HTTP_ROUTES_H
+#define HM_HTTP_ROUTES_H
+
+#include "http/http.h"
+
+enum {
+    HM_ROUTE_AUTH = 1 << 0, /* needs a valid bearer token */
+    HM_ROUTE_BODY = 1 << 1, /* needs a JSON object body */
+};
+
+struct hm_route {
+    const char *method;
+    const char *pattern;
+    hm_handler handler;
+    int flags;
+};
+
+/* Finds the route for method and path. HM_ENOTFOUND when none; *method_mismatch is set when
+ * the path exists for another method. */
+int hm_route_find(const char *method, const char *path, const struct hm_route **out,
+                  int64_t params[HM_ROUTE_MAX_PARAMS], int *method_mismatch);
+
+#endif

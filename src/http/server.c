@@ -1,0 +1,331 @@
+/* server.c: the libmicrohttpd glue. Collects the body (up to HM_HTTP_BODY_MAX), finds the
+ * route, authenticates the bearer token, runs the handler and writes the JSON answer. Errors
+ * become statuses here and only here, always with a JSON body {"error": "..."}. */
+#include "http/http.h"
+#include "http/routes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "base/log.h"
+
+struct hm_http {
+    struct MHD_Daemon *daemon;
+    hm_care *care;
+    char *web_root;
+    int port;
+};
+
+struct conn_ctx {
+    char *body;
+    size_t len, cap;
+    int too_big;
+};
+
+static atomic_ullong request_counter;
+
+int hm_http_status_for(int code)
+{
+    switch (code) {
+    case HM_EINVAL:
+    case HM_EUNSUPPORTED:
+        return 400;
+    case HM_EUNAUTH:
+        return 401;
+    case HM_EFORBIDDEN:
+        return 403;
+    case HM_ENOTFOUND:
+        return 404;
+    case HM_ECONFLICT:
+        return 409;
+    case HM_ETOOBIG:
+        return 413;
+    case HM_EBUSY:
+    case HM_EIO:
+    case HM_ENOMEM:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+const char *hm_req_query(hm_req *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+int hm_req_reply(hm_req *r, int status, json_t *body)
+{
+    r->status = status;
+    r->resp = body;
+    return HM_OK;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *j,
+                                 const char *request_id)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (!text)
+        text = strdup("{\"error\":\"cannot encode the answer\"}");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Request-Id", request_id);
+    if (status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *msg,
+                                  const char *request_id)
+{
+    json_t *j = json_pack("{s:s}", "error", msg);
+    enum MHD_Result ret = send_json(conn, status, j, request_id);
+    json_decref(j);
+    return ret;
+}
+
+/* Static files of the web UI, for GET requests outside /api and /fhir. */
+static const struct {
+    const char *ext, *type;
+} mime_types[] = {
+    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+    {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".wav", "audio/wav"},
+};
+
+static enum MHD_Result serve_static(struct hm_http *h, struct MHD_Connection *conn,
+                                    const char *url, const char *request_id)
+{
+    if (!h->web_root || strstr(url, "..") || strlen(url) > 512)
+        return send_error(conn, 404, "not found", request_id);
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", h->web_root,
+             strcmp(url, "/") == 0 ? "/index.html" : url);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        /* The UI routes client-side: unknown paths without an extension get index.html. */
+        if (!strchr(strrchr(url, '/') ? strrchr(url, '/') : url, '.')) {
+            snprintf(path, sizeof path, "%s/index.html", h->web_root);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || fstat(fd, &sb) != 0) {
+                if (fd >= 0)
+                    close(fd);
+                return send_error(conn, 404, "not found", request_id);
+            }
+        } else {
+            return send_error(conn, 404, "not found", request_id);
+        }
+    }
+    const char *type = "application/octet-stream";
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof mime_types / sizeof mime_types[0]; i++)
+        if (strcmp(dot, mime_types[i].ext) == 0)
+            type = mime_types[i].type;
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static int authenticate(hm_req *r)
+{
+    const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    if (!auth || strncmp(auth, "Bearer ", 7) != 0)
+        return hm_err_set(&r->err, HM_EUNAUTH, "missing bearer token");
+    r->token = auth + 7;
+    hm_db *db;
+    int rc = hm_store_read_begin(r->care->store, &db, &r->err);
+    if (rc)
+        return rc;
+    rc = hm_session_lookup(db, r->token, r->now_ms, &r->actor, &r->err);
+    hm_store_read_end(r->care->store, db);
+    return rc;
+}
+
+static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, const char *url,
+                                const char *method, struct conn_ctx *cc)
+{
+    hm_req r;
+    memset(&r, 0, sizeof r);
+    r.care = h->care;
+    r.conn = conn;
+    r.method = method;
+    r.path = url;
+    r.now_ms = hm_clock_now(h->care->clock);
+    snprintf(r.request_id, sizeof r.request_id, "r%llu",
+             (unsigned long long)atomic_fetch_add(&request_counter, 1) + 1);
+
+    if (cc->too_big)
+        return send_error(conn, 413, "request body is larger than 1 MiB", r.request_id);
+
+    const struct hm_route *route = NULL;
+    int method_mismatch = 0;
+    int rc = hm_route_find(method, url, &route, r.param, &method_mismatch);
+    if (rc != HM_OK) {
+        if (strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0 &&
+            strncmp(url, "/fhir/", 6) != 0)
+            return serve_static(h, conn, url, r.request_id);
+        return method_mismatch ? send_error(conn, 405, "method not allowed", r.request_id)
+                               : send_error(conn, 404, "no such route", r.request_id);
+    }
+    if (route->flags & HM_ROUTE_AUTH) {
+        rc = authenticate(&r);
+        if (rc)
+            return send_error(conn, hm_http_status_for(rc), r.err.msg, r.request_id);
+    }
+    if (cc->len > 0) {
+        json_error_t jerr;
+        r.body = json_loadb(cc->body, cc->len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!r.body) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", jerr.line,
+                     jerr.column, jerr.text);
+            return send_error(conn, 400, msg, r.request_id);
+        }
+    }
+    if ((route->flags & HM_ROUTE_BODY) && (!r.body || !json_is_object(r.body))) {
+        json_decref(r.body);
+        return send_error(conn, 400, "the request body must be a JSON object", r.request_id);
+    }
+    rc = route->handler(&r);
+    enum MHD_Result ret;
+    if (rc < 0) {
+        if (!r.err.msg[0])
+            hm_err_set(&r.err, rc, "%s", hm_strerror(rc));
+        int status = hm_http_status_for(rc);
+        if (status >= 500)
+            HM_LOG(HM_LOG_WARN, "%s %s %s: %s", r.request_id, method, route->pattern, r.err.msg);
+        ret = send_error(conn, status, r.err.msg, r.request_id);
+    } else if (r.status == 204 || !r.resp) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "X-Request-Id", r.request_id);
+        ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 204, resp);
+        MHD_destroy_response(resp);
+    } else {
+        ret = send_json(conn, r.status ? r.status : 200, r.resp, r.request_id);
+    }
+    json_decref(r.resp);
+    json_decref(r.body);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct hm_http *h = cls;
+    struct conn_ctx *cc = *con_cls;
+    if (!cc) {
+        cc = calloc(1, sizeof *cc);
+        if (!cc)
+            return MHD_NO;
+        *con_cls = cc;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        if (!cc->too_big && cc->len + *upload_size > HM_HTTP_BODY_MAX) {
+            cc->too_big = 1;
+            free(cc->body);
+            cc->body = NULL;
+            cc->len = cc->cap = 0;
+        }
+        if (!cc->too_big) {
+            if (cc->len + *upload_size > cc->cap) {
+                size_t cap = cc->cap ? cc->cap * 2 : 4096;
+                while (cap < cc->len + *upload_size)
+                    cap *= 2;
+                char *nb = realloc(cc->body, cap);
+                if (!nb)
+                    return MHD_NO;
+                cc->body = nb;
+                cc->cap = cap;
+            }
+            memcpy(cc->body + cc->len, upload, *upload_size);
+            cc->len += *upload_size;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(h, conn, url, method, cc);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn_ctx *cc = *con_cls;
+    if (cc) {
+        free(cc->body);
+        free(cc);
+        *con_cls = NULL;
+    }
+}
+
+int hm_http_start(hm_care *care, const struct hm_http_opts *opts, hm_http **out, hm_err *err)
+{
+    struct hm_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return hm_err_set(err, HM_ENOMEM, "cannot start http: out of memory");
+    h->care = care;
+    h->web_root = opts->web_root ? strdup(opts->web_root) : NULL;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)opts->port);
+    if (inet_pton(AF_INET, opts->host, &addr.sin_addr) != 1) {
+        free(h->web_root);
+        free(h);
+        return hm_err_set(err, HM_EINVAL, "cannot listen on http %s:%d: not an IPv4 address",
+                          opts->host, opts->port);
+    }
+    h->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+        (uint16_t)opts->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_CONNECTION_LIMIT, 2000u,
+        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_END);
+    if (!h->daemon) {
+        free(h->web_root);
+        free(h);
+        return hm_err_set(err, HM_EIO, "cannot listen on http %s:%d: %s", opts->host, opts->port,
+                          strerror(errno));
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = info ? info->port : opts->port;
+    *out = h;
+    return HM_OK;
+}
+
+void hm_http_stop(hm_http *h)
+{
+    if (!h)
+        return;
+    MHD_stop_daemon(h->daemon);
+    free(h->web_root);
+    free(h);
+}
+
+int hm_http_port(const hm_http *h)
+{
+    return h->port;
+}
