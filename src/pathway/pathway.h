@@ -49,6 +49,12 @@ const hm_eligibility_item *hm_pathway_eligibility_at(const hm_pathway *p, size_t
 /* The item with this id, or NULL. */
 const hm_eligibility_item *hm_pathway_eligibility_find(const hm_pathway *p, const char *id);
 
+/* Checks a referral's checklist answers, {"<item id>": true|false, ...}, against the template:
+ * HM_EINVAL for a non-object, an unknown item or a non-boolean answer (naming it); HM_ECONFLICT
+ * "eligibility item 'central_line' is not met" for the first item (template order) answered
+ * false or not answered; HM_OK when every item is met, i.e. the episode may be approved. */
+int hm_pathway_check_eligibility(const hm_pathway *p, const json_t *answers, hm_err *err);
+
 typedef struct hm_task_kind {
     const char *id; /* "bag_compounding", "bag_change", "site_inspection", ... (<= 31 bytes) */
     const char *label_nb, *label_en;

@@ -726,6 +726,31 @@ const hm_eligibility_item *hm_pathway_eligibility_find(const hm_pathway *p, cons
     return NULL;
 }
 
+int hm_pathway_check_eligibility(const hm_pathway *p, const json_t *answers, hm_err *err)
+{
+    const char *key;
+    json_t *v;
+    if (!json_is_object(answers))
+        return hm_err_set(err, HM_EINVAL, "eligibility answers must be a JSON object");
+    json_object_foreach((json_t *)answers, key, v)
+    {
+        if (!hm_pathway_eligibility_find(p, key))
+            return hm_err_set(err, HM_EINVAL, "unknown eligibility item '%.64s'", key);
+        if (!json_is_boolean(v))
+            return hm_err_set(err, HM_EINVAL, "eligibility item '%s' must be true or false", key);
+    }
+    for (size_t i = 0; i < p->n_eligibility; i++) {
+        const hm_eligibility_item *e = &p->eligibility[i];
+        json_t *a = json_object_get(answers, e->id);
+        if (!a)
+            return hm_err_set(err, HM_ECONFLICT, "eligibility item '%s' is not answered", e->id);
+        if (!json_is_true(a))
+            return hm_err_set(err, HM_ECONFLICT, "eligibility item '%s' is not met: %s", e->id,
+                              e->text_en);
+    }
+    return HM_OK;
+}
+
 size_t hm_pathway_task_kind_count(const hm_pathway *p)
 {
     return p->n_rules;

@@ -214,6 +214,118 @@ static void comments_are_allowed_everywhere(void **state)
     json_decref(j);
 }
 
+static void eligibility_answers(void **state)
+{
+    (void)state;
+    hm_pathway *p = load_template(IV_TEMPLATE);
+    json_t *a = json_object();
+    for (size_t i = 0; i < hm_pathway_eligibility_count(p); i++)
+        json_object_set_new(a, hm_pathway_eligibility_at(p, i)->id, json_true());
+    hm_err e;
+    assert_int_equal(hm_pathway_check_eligibility(p, a, &e), HM_OK);
+    json_object_set_new(a, "central_line", json_false());
+    assert_int_equal(hm_pathway_check_eligibility(p, a, &e), HM_ECONFLICT);
+    assert_msg_contains(e, "eligibility item 'central_line' is not met: Has a central venous line");
+    json_object_del(a, "central_line");
+    assert_int_equal(hm_pathway_check_eligibility(p, a, &e), HM_ECONFLICT);
+    assert_msg_contains(e, "eligibility item 'central_line' is not answered");
+    json_object_set_new(a, "central_line", json_string("yes"));
+    assert_int_equal(hm_pathway_check_eligibility(p, a, &e), HM_EINVAL);
+    assert_msg_contains(e, "eligibility item 'central_line' must be true or false");
+    json_object_set_new(a, "central_line", json_true());
+    json_object_set_new(a, "owns_a_car", json_true());
+    assert_int_equal(hm_pathway_check_eligibility(p, a, &e), HM_EINVAL);
+    assert_msg_contains(e, "unknown eligibility item 'owns_a_car'");
+    assert_int_equal(hm_pathway_check_eligibility(p, NULL, &e), HM_EINVAL);
+    json_decref(a);
+    hm_pathway_free(p);
+}
+
+/* Random damage to a valid template (values replaced by other types, members deleted) must
+ * give HM_OK or a clean HM_EINVAL with a message: never a crash or a leak (run under ASan). */
+static json_t *random_value(unsigned *seed)
+{
+    switch (rand_r(seed) % 9) {
+    case 0: return json_null();
+    case 1: return json_true();
+    case 2: return json_integer((json_int_t)(rand_r(seed) % 2000) - 1000);
+    case 3: return json_real(-1e300);
+    case 4: return json_string("");
+    case 5: return json_string("08:00");
+    case 6: return json_array();
+    case 7: return json_object();
+    default: return json_string("mon");
+    }
+}
+
+static void damage(json_t *j, unsigned *seed, int depth)
+{
+    size_t n = json_is_object(j) ? json_object_size(j) : json_is_array(j) ? json_array_size(j) : 0;
+    if (!n)
+        return;
+    size_t pick = (size_t)rand_r(seed) % n;
+    json_t *child = NULL;
+    const char *key = NULL;
+    if (json_is_object(j)) {
+        void *it = json_object_iter(j);
+        for (size_t i = 0; i < pick; i++)
+            it = json_object_iter_next(j, it);
+        key = json_object_iter_key(it);
+        child = json_object_iter_value(it);
+    } else {
+        child = json_array_get(j, pick);
+    }
+    int action = rand_r(seed) % 4;
+    if (action == 0 || depth > 6 || !(json_is_object(child) || json_is_array(child))) {
+        if (action == 1 && key)
+            json_object_del(j, key);
+        else if (key)
+            json_object_set_new(j, key, random_value(seed));
+        else
+            json_array_set_new(j, pick, random_value(seed));
+        return;
+    }
+    damage(child, seed, depth + 1);
+}
+
+static void survives_random_damage(void **state)
+{
+    (void)state;
+    json_t *base = load_json_file(IV_TEMPLATE);
+    unsigned seed = 12345;
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 3000; i++) {
+        json_t *j = json_deep_copy(base);
+        for (int k = 0; k < 1 + i % 3; k++)
+            damage(j, &seed, 0);
+        hm_pathway *p = NULL;
+        hm_err e;
+        hm_err_clear(&e);
+        int rc = hm_pathway_load_json(j, &p, &e);
+        if (rc == HM_OK) {
+            /* A template that still loads must also generate and check documentation. */
+            hm_regimen r = good_regimen();
+            hm_gen_task *t = NULL;
+            size_t n = 0;
+            json_t *doc = json_object();
+            if (hm_pathway_generate(p, &r, NULL, r.start, r.end, &t, &n, &e) == HM_OK)
+                free(t);
+            for (size_t k = 0; k < hm_pathway_task_kind_count(p); k++)
+                hm_pathway_validate_documentation(p, hm_pathway_task_kind_at(p, k)->id, doc, &e);
+            json_decref(doc);
+            ok++;
+            hm_pathway_free(p);
+        } else {
+            assert_int_equal(rc, HM_EINVAL);
+            assert_true(e.msg[0] != '\0');
+            refused++;
+        }
+        json_decref(j);
+    }
+    assert_true(refused > 1000);
+    json_decref(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +335,8 @@ int main(void)
         cmocka_unit_test(file_errors),
         cmocka_unit_test(every_validation_error_names_its_path),
         cmocka_unit_test(comments_are_allowed_everywhere),
+        cmocka_unit_test(eligibility_answers),
+        cmocka_unit_test(survives_random_damage),
     };
     return cmocka_run_group_tests_name("pathway/template", tests, oslo_setup, NULL);
 }
