@@ -39,7 +39,7 @@ static int complete(const char *nine, char out[12])
 static void make(const char *ddmmyy, int ind, char out[12])
 {
     for (int k = 0; k < 100; k++) {
-        char nine[10];
+        char nine[16];
         snprintf(nine, sizeof nine, "%.6s%03d", ddmmyy, ind + k);
         if (complete(nine, out))
             return;
