@@ -2,6 +2,7 @@
  * Process-wide setup (time zone, libsodium) happens here once, before any thread starts. */
 #include "cli/cli.h"
 #include "plan/plan.h"
+#include "hl7/pumpsim.h"
 
 #include "hm_config.h"
 
@@ -25,6 +26,7 @@ static const struct subcommand subcommands[] = {
     {"audit", hm_cli_audit, "verify the audit log's hash chain"},
     {"version", hm_cli_version, "print the version"},
     {"plan", hm_plan_main, "solve a routing and scheduling instance"},
+    {"pumpsim", hm_pumpsim_main, "play infusion-pump HL7 traffic over MLLP"},
 };
 
 static void print_help(FILE *out)
