@@ -61,7 +61,7 @@ static int longest_hang_min(const hm_regimen *r)
 static int check_hang(const hm_regimen *r, const char *name, int max_hours, hm_err *err)
 {
     int hang = longest_hang_min(r);
-    if (hang <= max_hours * 60)
+    if ((long long)hang <= (long long)max_hours * 60) /* max_hours comes from the caller */
         return HM_OK;
     if (r->bags_per_day == 1 && max_hours >= 12)
         return hm_err_set(err, HM_EINVAL,

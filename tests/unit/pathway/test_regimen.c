@@ -300,6 +300,43 @@ static void drug_check_uses_the_catalogue(void **state)
     hm_drug_catalogue_free(c);
 }
 
+/* Random values in every member of a regimen, as a careless caller might build one: the checks
+ * must answer without undefined behaviour (run under UBSan), and whatever passes must generate. */
+static void survives_random_structs(void **state)
+{
+    (void)state;
+    hm_pathway *p = load_template(IV_TEMPLATE);
+    static const int edge[] = {0, 1, -1, 2, 7, 8, 12, 24, 59, 60, 1439, 1440, 2147483647,
+                               -2147483647 - 1};
+    unsigned seed = 99;
+    int passed = 0;
+    for (int i = 0; i < 20000; i++) {
+        hm_regimen r = good_regimen();
+        int *fields[] = {&r.max_bag_hours, &r.interval_hours, &r.infusion_minutes,
+                         &r.bags_per_day, &r.bag_change_minutes[0], &r.bag_change_minutes[1],
+                         (int *)&r.line_type, &r.vitals_count, &r.vitals_minutes[0],
+                         &r.labs_weekdays, &r.labs_minutes, &r.end.d, &r.start.m,
+                         &r.line_inserted.y};
+        int nf = (int)(sizeof fields / sizeof fields[0]);
+        for (int k = 0; k < 1 + i % 3; k++)
+            *fields[rand_r(&seed) % nf] = edge[rand_r(&seed) % (sizeof edge / sizeof edge[0])];
+        if (i % 7 == 0)
+            r.dose = (i % 2) ? -0.0 : 1e308 * 10; /* -0 and inf */
+        hm_err e;
+        if (hm_pathway_validate_regimen(p, &r, &e) != HM_OK) {
+            assert_true(e.msg[0] != '\0');
+            continue;
+        }
+        hm_gen_task *t = NULL;
+        size_t n = 0;
+        assert_int_equal(hm_pathway_generate(p, &r, NULL, r.start, r.end, &t, &n, &e), HM_OK);
+        free(t);
+        passed++;
+    }
+    assert_true(passed > 100);
+    hm_pathway_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +347,7 @@ int main(void)
         cmocka_unit_test(validation_rules),
         cmocka_unit_test(valid_variants),
         cmocka_unit_test(drug_check_uses_the_catalogue),
+        cmocka_unit_test(survives_random_structs),
     };
     return cmocka_run_group_tests_name("pathway/regimen", tests, oslo_setup, NULL);
 }
