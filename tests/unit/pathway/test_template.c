@@ -2,6 +2,8 @@
  * validation error of the loader, each naming its JSON path. */
 #include "pathway_test.h"
 
+#include <dirent.h>
+
 static void loads_iv_antibiotics(void **state)
 {
     (void)state;
@@ -214,6 +216,40 @@ static void comments_are_allowed_everywhere(void **state)
     json_decref(j);
 }
 
+/* Every template shipped under pathways/ loads, and its JSON form loads again to the same. */
+static void every_shipped_template_loads(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(HM_SOURCE_ROOT "/pathways");
+    assert_non_null(dir);
+    struct dirent *de;
+    int seen = 0;
+    while ((de = readdir(dir)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/pathways/%s", HM_SOURCE_ROOT, de->d_name);
+        hm_pathway *p = load_template(path);
+        json_t *j = hm_pathway_to_json(p);
+        hm_pathway *again = NULL;
+        hm_err e;
+        assert_int_equal(hm_pathway_load_json(j, &again, &e), HM_OK);
+        assert_string_equal(hm_pathway_id(again), hm_pathway_id(p));
+        assert_int_equal(hm_pathway_task_kind_count(again), hm_pathway_task_kind_count(p));
+        /* The file is named after its id, so that the API's /pathways/{id} finds it. */
+        char want[300];
+        snprintf(want, sizeof want, "%s.json", hm_pathway_id(p));
+        assert_string_equal(de->d_name, want);
+        json_decref(j);
+        hm_pathway_free(again);
+        hm_pathway_free(p);
+        seen++;
+    }
+    closedir(dir);
+    assert_true(seen >= 2);
+}
+
 static void eligibility_answers(void **state)
 {
     (void)state;
@@ -335,6 +371,7 @@ int main(void)
         cmocka_unit_test(file_errors),
         cmocka_unit_test(every_validation_error_names_its_path),
         cmocka_unit_test(comments_are_allowed_everywhere),
+        cmocka_unit_test(every_shipped_template_loads),
         cmocka_unit_test(eligibility_answers),
         cmocka_unit_test(survives_random_damage),
     };
