@@ -2,6 +2,7 @@
  * JSON result of DESIGN.md's CONTRACT ({"vehicles", "distance", "feasible", "routes", ...}).
  * Every solution is passed through the independent checker before it is printed; the printed
  * distance and feasibility are the checker's, not the solver's. */
+#include "plan/hc.h"
 #include "plan/plan.h"
 #include "plan/vrp.h"
 
@@ -220,9 +221,15 @@ int hm_plan_main(int argc, char **argv)
     }
     enum format fmt = detect(text);
     if (fmt == FMT_JSON) {
+        hm_plan_opts o = {.time_limit = a.time_limit, .seed = a.seed};
+        json_t *out = NULL;
+        rc = hm__hc_solve_json_text(text, len, &o, &out, &err);
         free(text);
-        fprintf(stderr, "heime plan: cannot plan %s: JSON problems not supported yet\n", a.instance);
-        return 1;
+        if (rc != HM_OK) {
+            fprintf(stderr, "heime plan: cannot plan %s: %s\n", a.instance, err.msg);
+            return 1;
+        }
+        return print_json(out);
     }
     rc = solve_vrp(&a, text, len, fmt);
     free(text);

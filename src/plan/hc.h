@@ -1,0 +1,79 @@
+/* hc.h: internals of the home-care planner shared by hc.c (problem, solver, result),
+ * hc_check.c (the independent checker) and hc_json.c (heime's JSON problem format).
+ * Private to src/plan/. Times and travel are minutes (doubles). */
+#ifndef HM_PLAN_HC_H
+#define HM_PLAN_HC_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "plan/plan.h"
+
+typedef struct hc_nurse {
+    char *id;
+    hm_plan_loc start, end;
+    double ss, se, bf, bt, bm, mw;
+    uint64_t comp;
+} hc_nurse;
+
+typedef struct hc_visit {
+    char *id;
+    hm_plan_loc loc;
+    int nw;
+    double wf[HM_PLAN_MAX_WINDOWS], wt[HM_PLAN_MAX_WINDOWS];
+    double dur, fixed, tol;
+    uint64_t req;
+    int prio, mand, two;
+    char *pref_id;
+} hc_visit;
+
+typedef struct hc_prec {
+    int before, after;
+    double gap;
+} hc_prec;
+
+struct hm_plan_problem {
+    hm_plan_settings set;
+    hc_nurse *nurses;
+    hc_visit *visits;
+    hc_prec *precs;
+    int nn, nv, np, cap_n, cap_v, cap_p;
+    char *comp_names[HM_PLAN_MAX_COMPETENCES];
+    int ncomp;
+    double *matrix; /* supplied travel minutes, nloc*nloc */
+    int nloc;
+};
+
+typedef struct hc_route {
+    int nurse, n;
+    hm_plan_stop *stops;
+    double break_start, end;
+} hc_route;
+
+struct hm_plan_result {
+    int nn;
+    char **nurse_ids;
+    hc_route *routes;
+    hm_plan_unserved *unserved;
+    int nunserved;
+    char **visit_ids; /* owned copies referenced by stops and unserved */
+    int nv;
+    hm_plan_summary sum;
+};
+
+/* Travel minutes between two locations of problem p (matrix or great-circle). */
+double hm__hc_travel(const hm_plan_problem *p, const hm_plan_loc *a, const hm_plan_loc *b);
+
+/* The independent checker: fills the summary's travel, lateness, overtime, continuity misses,
+ * counts and `violation`/`feasible` from the problem and the result's stops alone. */
+void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_summary *out);
+
+/* heime's JSON format: builds a problem from JSON text. */
+int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
+/* The plan as the JSON object printed by `heime plan`. */
+json_t *hm__hc_result_json(const hm_plan_problem *p, const hm_plan_result *r);
+/* Reads, solves and renders a JSON problem (the CLI's path). */
+int hm__hc_solve_json_text(const char *text, size_t len, const hm_plan_opts *o, json_t **out,
+                           hm_err *err);
+
+#endif

@@ -1,0 +1,857 @@
+/* hc_solve.c: the home-care solver (see hc.c for the approach) and the result it hands back.
+ * A task is one nurse's part of a visit (two-nurse visits have two tasks, partners). A route is
+ * priced by simulating it: travel, waiting, the unpaid break (taken at the first gap that
+ * reaches its window, or deferred past a visit when that avoids lateness), lateness up to the
+ * allowed maximum (none for fixed-time visits), overtime up to the allowed maximum. Beyond
+ * those limits, or without the competence, a placement is impossible. */
+#include "plan/hc.h"
+#include "plan/hgs_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BIG 1e18
+#define FIX_ROUNDS 8
+
+typedef struct task {
+    int visit, partner, loc, nw, pref;
+    double wf[HM_PLAN_MAX_WINDOWS], wt[HM_PLAN_MAX_WINDOWS];
+    double allow, dur, drop_cost;
+    uint64_t req;
+} task;
+
+typedef struct hsol {
+    int *route; /* nn rows of nt */
+    int *len, *where;
+    double *rcost;
+    double cost;
+} hsol;
+
+typedef struct reval {
+    double travel, late, over, end, brk, cost, fail;
+    int ok;
+} reval;
+
+typedef struct hcs {
+    const hm_plan_problem *p;
+    const hm_plan_settings *s;
+    int nn, nt, nl;
+    task *t;
+    double *tt;
+    int *ls, *le; /* nurse start / end location */
+    double *release, *arr, *st;
+    double *brk, *rend;
+    unsigned char *bad; /* per task: its window failed in the last full evaluation */
+    double residual; /* sync and precedence violations left after the fixed point */
+    int *buf, *pool;
+    hsol cur, cand, best;
+    hm__rng rng;
+} hcs;
+
+/* ---- route simulation ---- */
+
+static int window_start(const task *k, double ready, double *start, double *late)
+{
+    if (k->nw == 0) {
+        *start = ready;
+        *late = 0;
+        return 1;
+    }
+    for (int w = 0; w < k->nw; w++) {
+        if (ready <= k->wt[w] + k->allow) {
+            *start = ready > k->wf[w] ? ready : k->wf[w];
+            *late = *start > k->wt[w] ? *start - k->wt[w] : 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void eval_route(const hcs *h, int nurse, const int *seq, int len, double *arr, double *st,
+                       reval *out)
+{
+    const hc_nurse *n = &h->p->nurses[nurse];
+    memset(out, 0, sizeof *out);
+    out->ok = 1;
+    out->brk = -1;
+    if (len == 0) {
+        out->end = n->ss;
+        return;
+    }
+    double t = n->ss;
+    int loc = h->ls[nurse], taken = n->bm <= 0, misses = 0;
+    for (int i = 0; i < len; i++) {
+        const task *k = &h->t[seq[i]];
+        double tr = h->tt[loc * h->nl + k->loc];
+        if (!taken && t + tr >= n->bf) {
+            /* break now, or after this visit if that avoids lateness and stays in the window */
+            double b = t > n->bf ? t : n->bf, s1, l1, s2, l2;
+            int now_ok = window_start(k, fmax(b + n->bm + tr, h->release[seq[i]]), &s1, &l1);
+            int later_ok = window_start(k, fmax(t + tr, h->release[seq[i]]), &s2, &l2) &&
+                           s2 + k->dur <= n->bt;
+            if (!(later_ok && (!now_ok || l2 < l1))) {
+                out->brk = b;
+                if (b > n->bt)
+                    out->late += b - n->bt;
+                t = b + n->bm;
+                taken = 1;
+            }
+        }
+        double a = t + tr, ready = a > h->release[seq[i]] ? a : h->release[seq[i]], s, late;
+        int fits = window_start(k, ready, &s, &late);
+        if (!fits) {
+            /* impossible here: priced high but graded, so the search can move away from it */
+            out->ok = 0;
+            out->fail += 1 + (ready - (k->nw ? k->wt[k->nw - 1] : ready));
+            s = ready;
+            late = 0;
+        }
+        if (arr) {
+            arr[seq[i]] = a;
+            st[seq[i]] = s;
+            if (h->bad)
+                h->bad[seq[i]] = !fits;
+        }
+        out->late += late;
+        out->travel += tr;
+        misses += k->pref >= 0 && k->pref != nurse;
+        t = s + k->dur;
+        loc = k->loc;
+    }
+    if (!taken) {
+        double b = t > n->bf ? t : n->bf;
+        out->brk = b;
+        if (b > n->bt)
+            out->late += b - n->bt;
+        t = b + n->bm;
+    }
+    double tr = h->tt[loc * h->nl + h->le[nurse]];
+    out->travel += tr;
+    out->end = t + tr;
+    double over = out->end > n->se ? out->end - n->se : 0;
+    if (over > h->s->max_overtime + 1e-9) {
+        out->ok = 0;
+        out->fail += 1 + over - h->s->max_overtime;
+    }
+    double work = out->end - n->ss - n->bm;
+    if (n->mw > 0 && work > n->mw)
+        over += work - n->mw;
+    out->over = over;
+    out->cost = out->travel + h->s->w_late * (out->late + out->over) +
+                h->s->w_continuity * misses + h->s->w_unserved * out->fail;
+}
+
+/* ---- solution bookkeeping ---- */
+
+static int *row(const hcs *h, const hsol *s, int nurse)
+{
+    return s->route + (size_t)nurse * (size_t)h->nt;
+}
+
+static int sol_alloc(const hcs *h, hsol *s)
+{
+    s->route = malloc(sizeof(int) * (size_t)h->nn * (size_t)h->nt);
+    s->len = calloc((size_t)h->nn, sizeof(int));
+    s->where = malloc(sizeof(int) * (size_t)h->nt);
+    s->rcost = calloc((size_t)h->nn, sizeof(double));
+    if (!s->route || !s->len || !s->where || !s->rcost)
+        return HM_ENOMEM;
+    for (int i = 0; i < h->nt; i++)
+        s->where[i] = -1;
+    return HM_OK;
+}
+
+static void sol_free(hsol *s)
+{
+    free(s->route);
+    free(s->len);
+    free(s->where);
+    free(s->rcost);
+}
+
+static void sol_copy(const hcs *h, hsol *d, const hsol *s)
+{
+    for (int n = 0; n < h->nn; n++)
+        memcpy(row(h, d, n), row(h, s, n), sizeof(int) * (size_t)s->len[n]);
+    memcpy(d->len, s->len, sizeof(int) * (size_t)h->nn);
+    memcpy(d->where, s->where, sizeof(int) * (size_t)h->nt);
+    memcpy(d->rcost, s->rcost, sizeof(double) * (size_t)h->nn);
+    d->cost = s->cost;
+}
+
+/* Full evaluation: routes simulated with release times iterated to a fixed point for
+ * two-nurse visits (same start) and precedences (after starts min_gap after before ends). */
+static double full_eval(hcs *h, hsol *s)
+{
+    const hm_plan_problem *p = h->p;
+    for (int k = 0; k < h->nt; k++)
+        h->release[k] = 0;
+    reval ev;
+    for (int round = 0; round < FIX_ROUNDS; round++) {
+        for (int n = 0; n < h->nn; n++) {
+            eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, &ev);
+            s->rcost[n] = ev.cost;
+            h->brk[n] = ev.brk;
+            h->rend[n] = ev.end;
+        }
+        int changed = 0;
+        for (int k = 0; k < h->nt; k++) {
+            int q = h->t[k].partner;
+            if (q > k && s->where[k] >= 0 && s->where[q] >= 0) {
+                double m = fmax(h->st[k], h->st[q]);
+                if (h->st[k] < m - 1e-9 || h->st[q] < m - 1e-9) {
+                    h->release[k] = h->release[q] = m;
+                    changed = 1;
+                }
+            }
+        }
+        for (int i = 0; i < p->np; i++) {
+            int b = p->precs[i].before, a = p->precs[i].after; /* first task of each visit */
+            if (s->where[b] < 0 || s->where[a] < 0)
+                continue;
+            double need = h->st[b] + h->t[b].dur + p->precs[i].gap;
+            if (h->st[a] < need - 1e-9) {
+                h->release[a] = need;
+                if (h->t[a].partner >= 0)
+                    h->release[h->t[a].partner] = need;
+                changed = 1;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    double cost = 0;
+    h->residual = 0;
+    for (int n = 0; n < h->nn; n++)
+        cost += s->rcost[n];
+    for (int k = 0; k < h->nt; k++) {
+        int q = h->t[k].partner;
+        int served = s->where[k] >= 0 && (q < 0 || s->where[q] >= 0);
+        if (!served && (q < 0 || k < q))
+            cost += h->t[k].drop_cost;
+        if (q > k && (s->where[k] >= 0) != (s->where[q] >= 0))
+            cost += h->s->w_unserved; /* half a two-nurse visit is no visit */
+        if (q > k && s->where[k] >= 0 && s->where[q] >= 0)
+            h->residual += fabs(h->st[k] - h->st[q]);
+    }
+    for (int i = 0; i < p->np; i++) {
+        int b = p->precs[i].before, a = p->precs[i].after;
+        if (s->where[a] >= 0 && s->where[b] < 0)
+            cost += h->s->w_unserved;
+        else if (s->where[a] >= 0) {
+            double need = h->st[b] + h->t[b].dur + p->precs[i].gap;
+            h->residual += h->st[a] < need ? need - h->st[a] : 0;
+        }
+    }
+    cost += h->residual * h->s->w_unserved;
+    s->cost = cost;
+    return cost;
+}
+
+/* ---- insertion ---- */
+
+static int can_serve(const hcs *h, int nurse, int k, const hsol *s)
+{
+    const task *t = &h->t[k];
+    if ((h->p->nurses[nurse].comp & t->req) != t->req)
+        return 0;
+    return t->partner < 0 || s->where[t->partner] != nurse;
+}
+
+/* Cheapest position of task k over all nurses; returns its cost increase (BIG if none). */
+static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
+{
+    double best = BIG;
+    reval ev;
+    if (h->t[k].partner >= 0 && s->where[h->t[k].partner] >= 0)
+        h->release[k] = h->st[h->t[k].partner];
+    for (int n = 0; n < h->nn; n++) {
+        if (!can_serve(h, n, k, s))
+            continue;
+        int len = s->len[n];
+        const int *r = row(h, s, n);
+        for (int pos = 0; pos <= len; pos++) {
+            memcpy(h->buf, r, sizeof(int) * (size_t)pos);
+            h->buf[pos] = k;
+            memcpy(h->buf + pos + 1, r + pos, sizeof(int) * (size_t)(len - pos));
+            eval_route(h, n, h->buf, len + 1, NULL, NULL, &ev);
+            if (!ev.ok)
+                continue;
+            double d = ev.cost - s->rcost[n];
+            if (d < best) {
+                best = d;
+                *bn = n;
+                *bp = pos;
+            }
+        }
+    }
+    return best;
+}
+
+static void insert_at(hcs *h, hsol *s, int k, int n, int pos)
+{
+    int *r = row(h, s, n);
+    memmove(r + pos + 1, r + pos, sizeof(int) * (size_t)(s->len[n] - pos));
+    r[pos] = k;
+    s->len[n]++;
+    s->where[k] = n;
+    reval ev;
+    eval_route(h, n, r, s->len[n], h->arr, h->st, &ev);
+    s->rcost[n] = ev.cost;
+}
+
+static void remove_task(hcs *h, hsol *s, int k)
+{
+    int n = s->where[k];
+    if (n < 0)
+        return;
+    int *r = row(h, s, n);
+    int i = 0;
+    while (i < s->len[n] && r[i] != k)
+        i++;
+    memmove(r + i, r + i + 1, sizeof(int) * (size_t)(s->len[n] - i - 1));
+    s->len[n]--;
+    s->where[k] = -1;
+    reval ev;
+    eval_route(h, n, r, s->len[n], h->arr, h->st, &ev);
+    s->rcost[n] = ev.cost;
+}
+
+/* Inserts tasks (partners right after each other) cheapest-first in the given order; a task
+ * whose insertion costs more than leaving it out stays out (and takes its partner out). */
+static void recreate(hcs *h, hsol *s, int *list, int cnt)
+{
+    for (int i = 0; i < cnt; i++) {
+        int k = list[i];
+        if (s->where[k] >= 0)
+            continue;
+        int n = -1, pos = 0;
+        double d = best_insertion(h, s, k, &n, &pos);
+        int q = h->t[k].partner;
+        double limit = h->t[q >= 0 && q < k ? q : k].drop_cost;
+        if (n < 0 || d >= BIG / 2 || d > limit) {
+            if (q >= 0)
+                remove_task(h, s, q);
+            continue;
+        }
+        insert_at(h, s, k, n, pos);
+        if (q >= 0 && s->where[q] < 0) {
+            int n2 = -1, pos2 = 0;
+            double d2 = best_insertion(h, s, q, &n2, &pos2);
+            if (n2 < 0 || d2 >= BIG / 2 || d + d2 > limit) {
+                remove_task(h, s, k);
+                continue;
+            }
+            insert_at(h, s, q, n2, pos2);
+        }
+    }
+}
+
+/* ---- ruin ---- */
+
+static void shuffle(hm__rng *r, int *a, int n)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = hm__rng_int(r, i + 1), t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
+
+static double relatedness(const hcs *h, int a, int b)
+{
+    const task *x = &h->t[a], *y = &h->t[b];
+    double d = h->tt[x->loc * h->nl + y->loc];
+    double wa = x->nw ? x->wf[0] : 0, wb = y->nw ? y->wf[0] : 0;
+    return d + 0.2 * fabs(wa - wb);
+}
+
+static int ruin(hcs *h, hsol *s, int *removed)
+{
+    int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : 26);
+    int cnt = 0, op = hm__rng_int(&h->rng, 10);
+    if (op < 3) { /* random */
+        for (int i = 0; i < q; i++) {
+            int k = hm__rng_int(&h->rng, h->nt);
+            if (s->where[k] >= 0) {
+                remove_task(h, s, k);
+                removed[cnt++] = k;
+            }
+        }
+    } else if (op < 8) { /* related to a seed task */
+        int seed = hm__rng_int(&h->rng, h->nt);
+        for (int i = 0; i < q; i++) {
+            int best = -1;
+            double bd = BIG;
+            for (int j = 0; j < 30; j++) { /* sampled nearest: keeps the step cheap */
+                int k = hm__rng_int(&h->rng, h->nt);
+                if (s->where[k] < 0)
+                    continue;
+                double d = relatedness(h, seed, k);
+                if (d < bd) {
+                    bd = d;
+                    best = k;
+                }
+            }
+            if (best >= 0) {
+                remove_task(h, s, best);
+                removed[cnt++] = best;
+            }
+        }
+    } else { /* a string of consecutive visits from one or two routes */
+        for (int r = 0; r < 2; r++) {
+            int n = hm__rng_int(&h->rng, h->nn);
+            int len = s->len[n];
+            if (len == 0)
+                continue;
+            int l = 1 + hm__rng_int(&h->rng, len < q ? len : q);
+            int from = hm__rng_int(&h->rng, len - l + 1);
+            for (int i = 0; i < l; i++) {
+                int k = row(h, s, n)[from];
+                remove_task(h, s, k);
+                removed[cnt++] = k;
+            }
+        }
+    }
+    /* partners follow */
+    int base = cnt;
+    for (int i = 0; i < base; i++) {
+        int pq = h->t[removed[i]].partner;
+        if (pq >= 0 && s->where[pq] >= 0) {
+            remove_task(h, s, pq);
+            removed[cnt++] = pq;
+        }
+    }
+    return cnt;
+}
+
+/* Puts removed and never-served tasks in a randomised urgency order (mandatory first). */
+static int reinsert_list(hcs *h, const hsol *s, int *list, int cnt)
+{
+    for (int k = 0; k < h->nt; k++) {
+        int dup = 0;
+        for (int i = 0; i < cnt && !dup; i++)
+            dup = list[i] == k;
+        if (s->where[k] < 0 && !dup)
+            list[cnt++] = k;
+    }
+    shuffle(&h->rng, list, cnt);
+    /* stable partition: mandatory first */
+    int m = 0;
+    for (int i = 0; i < cnt; i++)
+        if (h->p->visits[h->t[list[i]].visit].mand) {
+            int t = list[i];
+            memmove(list + m + 1, list + m, sizeof(int) * (size_t)(i - m));
+            list[m++] = t;
+        }
+    return cnt;
+}
+
+/* ---- setup and the search ---- */
+
+static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
+{
+    h->p = p;
+    h->s = &p->set;
+    h->nn = p->nn;
+    h->nt = 0;
+    for (int v = 0; v < p->nv; v++)
+        h->nt += 1 + p->visits[v].two;
+    h->nl = 2 * p->nn + p->nv;
+    h->t = calloc((size_t)h->nt, sizeof(task));
+    h->tt = malloc(sizeof(double) * (size_t)h->nl * (size_t)h->nl);
+    h->ls = calloc((size_t)h->nn, sizeof(int));
+    h->le = calloc((size_t)h->nn, sizeof(int));
+    h->release = calloc((size_t)h->nt, sizeof(double));
+    h->arr = calloc((size_t)h->nt, sizeof(double));
+    h->st = calloc((size_t)h->nt, sizeof(double));
+    h->brk = calloc((size_t)h->nn, sizeof(double));
+    h->rend = calloc((size_t)h->nn, sizeof(double));
+    h->buf = calloc((size_t)h->nt + 1, sizeof(int));
+    h->pool = calloc((size_t)2 * h->nt + 1, sizeof(int));
+    h->bad = calloc((size_t)h->nt, 1);
+    hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
+    if (!h->t || !h->tt || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
+        !h->rend || !h->buf || !h->pool || !h->bad || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        sol_alloc(h, &h->best)) {
+        free(locs);
+        return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
+    }
+    for (int n = 0; n < p->nn; n++) {
+        locs[2 * n] = p->nurses[n].start;
+        locs[2 * n + 1] = p->nurses[n].end;
+        h->ls[n] = 2 * n;
+        h->le[n] = 2 * n + 1;
+    }
+    for (int v = 0; v < p->nv; v++)
+        locs[2 * p->nn + v] = p->visits[v].loc;
+    for (int i = 0; i < h->nl; i++) {
+        if ((locs[i].index >= 0) != (p->matrix != NULL) || locs[i].index >= p->nloc) {
+            free(locs);
+            return hm_err_set(err, HM_EINVAL, "locations must all be matrix indices below %d "
+                              "when a matrix is supplied, and coordinates otherwise", p->nloc);
+        }
+    }
+    for (int i = 0; i < h->nl; i++)
+        for (int j = 0; j < h->nl; j++)
+            h->tt[(size_t)i * h->nl + j] = i == j ? 0 : hm__hc_travel(p, &locs[i], &locs[j]);
+    free(locs);
+    /* tasks: visit v's first task is task v (precedences index it); second tasks follow */
+    int extra = p->nv;
+    for (int v = 0; v < p->nv; v++) {
+        const hc_visit *x = &p->visits[v];
+        task *k = &h->t[v];
+        k->visit = v;
+        k->partner = -1;
+        k->loc = 2 * p->nn + v;
+        k->dur = x->dur;
+        k->req = x->req;
+        k->pref = -1;
+        for (int n = 0; x->pref_id && n < p->nn; n++)
+            if (strcmp(p->nurses[n].id, x->pref_id) == 0)
+                k->pref = n;
+        if (x->fixed >= 0) {
+            k->nw = 1;
+            k->wf[0] = x->fixed - x->tol;
+            k->wt[0] = x->fixed + x->tol;
+            k->allow = 0;
+        } else {
+            k->nw = x->nw;
+            memcpy(k->wf, x->wf, sizeof k->wf);
+            memcpy(k->wt, x->wt, sizeof k->wt);
+            k->allow = p->set.max_lateness;
+        }
+        k->drop_cost = x->mand ? p->set.w_unserved : p->set.w_optional * (x->prio ? x->prio : 1);
+        if (x->two) {
+            h->t[extra] = *k;
+            h->t[extra].partner = v;
+            k->partner = extra++;
+        }
+    }
+    return HM_OK;
+}
+
+static void free_hcs(hcs *h)
+{
+    free(h->t);
+    free(h->tt);
+    free(h->ls);
+    free(h->le);
+    free(h->release);
+    free(h->arr);
+    free(h->st);
+    free(h->brk);
+    free(h->rend);
+    free(h->buf);
+    free(h->pool);
+    free(h->bad);
+    sol_free(&h->cur);
+    sol_free(&h->cand);
+    sol_free(&h->best);
+}
+
+/* Initial order: mandatory, fixed-time and two-nurse visits first, then by window width. */
+static double urgency(const hcs *h, int k)
+{
+    const task *t = &h->t[k];
+    const hc_visit *v = &h->p->visits[t->visit];
+    double width = t->nw ? t->wt[t->nw - 1] - t->wf[0] : 1440;
+    return (v->mand ? 0 : 1e6) + (v->fixed >= 0 ? 0 : 1e4) + (v->two ? 0 : 5e3) + width;
+}
+
+static const hcs *cmp_ctx;
+
+static int cmp_urgency(const void *a, const void *b)
+{
+    double x = urgency(cmp_ctx, *(const int *)a), y = urgency(cmp_ctx, *(const int *)b);
+    return x < y ? -1 : x > y ? 1 : *(const int *)a - *(const int *)b;
+}
+
+static void construct(hcs *h)
+{
+    int cnt = 0;
+    for (int k = 0; k < h->nt; k++)
+        if (h->t[k].partner < 0 || h->t[k].partner > k)
+            h->pool[cnt++] = k;
+    cmp_ctx = h;
+    qsort(h->pool, (size_t)cnt, sizeof(int), cmp_urgency);
+    recreate(h, &h->cur, h->pool, cnt);
+    full_eval(h, &h->cur);
+}
+
+/* ---- result ---- */
+
+static int build_result(hcs *h, const hsol *s, hm_plan_result **out);
+
+int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **out, hm_err *err)
+{
+    double t0 = hm__now(), deadline = t0 + (o ? o->time_limit : 10);
+    if (p->nn < 1 || p->nv < 1)
+        return hm_err_set(err, HM_EINVAL, "a plan needs at least one nurse and one visit");
+    hcs h;
+    memset(&h, 0, sizeof h);
+    int rc = setup(&h, p, err);
+    if (rc != HM_OK) {
+        free_hcs(&h);
+        return rc;
+    }
+    hm__rng_seed(&h.rng, o ? o->seed : 1);
+    construct(&h);
+    double t_first = hm__now() - t0, t_best = t_first;
+    sol_copy(&h, &h.best, &h.cur);
+    double T0 = 20, temp = T0;
+    long it = 0;
+    for (;;) {
+        double now = hm__now();
+        if (now >= deadline)
+            break;
+        it++;
+        temp = T0 * (1 - (now - t0) / (deadline - t0)) + 0.01;
+        sol_copy(&h, &h.cand, &h.cur);
+        int cnt = ruin(&h, &h.cand, h.pool);
+        cnt = reinsert_list(&h, &h.cand, h.pool, cnt);
+        /* release times of the current schedule guide the partner placement */
+        recreate(&h, &h.cand, h.pool, cnt);
+        full_eval(&h, &h.cand);
+        double u = hm__rng_unit(&h.rng);
+        if (h.cand.cost < h.cur.cost - temp * log(u > 1e-12 ? u : 1e-12))
+            sol_copy(&h, &h.cur, &h.cand);
+        if (h.cur.cost < h.best.cost - 1e-9) {
+            sol_copy(&h, &h.best, &h.cur);
+            t_best = hm__now() - t0;
+        }
+    }
+    full_eval(&h, &h.best);
+    hm_plan_result *r = NULL;
+    rc = build_result(&h, &h.best, &r);
+    if (rc != HM_OK) {
+        free_hcs(&h);
+        return hm_err_set(err, rc, "cannot allocate the plan result");
+    }
+    free_hcs(&h);
+    r->sum.time_to_first = t_first;
+    r->sum.time_to_best = t_best;
+    r->sum.iterations = it;
+    r->sum.elapsed = hm__now() - t0;
+    hm__hc_check(p, r, &r->sum);
+    *out = r;
+    return HM_OK;
+}
+
+static const char *reason_text(enum hm_plan_reason r)
+{
+    switch (r) {
+    case HM_PLAN_NO_COMPETENCE: return "no nurse with the competence";
+    case HM_PLAN_UNREACHABLE: return "window unreachable";
+    case HM_PLAN_SHIFT_TOO_SHORT: return "shift too short";
+    case HM_PLAN_PREDECESSOR: return "a visit it must follow is unserved";
+    case HM_PLAN_NO_ROOM: return "no room left in the nurses' days";
+    case HM_PLAN_OPTIONAL_DROPPED: return "optional visit left out";
+    }
+    return "unknown";
+}
+
+/* Why visit v could not be served: tried alone with each competent nurse. */
+static enum hm_plan_reason explain(hcs *h, const hsol *s, int v)
+{
+    const hm_plan_problem *p = h->p;
+    const task *k = &h->t[v];
+    int competent = 0, reachable = 0, alone = 0;
+    for (int n = 0; n < h->nn; n++) {
+        if ((p->nurses[n].comp & k->req) != k->req)
+            continue;
+        competent++;
+        double a = p->nurses[n].ss + h->tt[h->ls[n] * h->nl + k->loc], st, late;
+        if (window_start(k, a, &st, &late))
+            reachable++;
+        reval ev;
+        h->release[v] = 0;
+        eval_route(h, n, &v, 1, NULL, NULL, &ev);
+        alone += ev.ok;
+    }
+    if (competent < 1 + p->visits[v].two)
+        return HM_PLAN_NO_COMPETENCE;
+    if (!reachable)
+        return HM_PLAN_UNREACHABLE;
+    if (!alone)
+        return HM_PLAN_SHIFT_TOO_SHORT;
+    for (int i = 0; i < p->np; i++)
+        if (p->precs[i].after == v && s->where[p->precs[i].before] < 0)
+            return HM_PLAN_PREDECESSOR;
+    return p->visits[v].mand ? HM_PLAN_NO_ROOM : HM_PLAN_OPTIONAL_DROPPED;
+}
+
+void hm_plan_result_destroy(hm_plan_result *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < r->nn; i++) {
+        free(r->nurse_ids ? r->nurse_ids[i] : NULL);
+        free(r->routes ? r->routes[i].stops : NULL);
+    }
+    for (int i = 0; r->visit_ids && i < r->nv; i++)
+        free(r->visit_ids[i]);
+    free(r->nurse_ids);
+    free(r->routes);
+    free(r->visit_ids);
+    free(r->unserved);
+    free(r);
+}
+
+/* Strips half-served two-nurse visits, visits whose predecessor is unserved, visits that miss
+ * their window in the settled schedule and routes past the overtime limit, then recomputes the
+ * schedule: the result only holds what can really happen. */
+static int strip_one(hcs *h, hsol *s, int k)
+{
+    if (s->where[k] < 0)
+        return 0;
+    remove_task(h, s, k);
+    if (h->t[k].partner >= 0 && s->where[h->t[k].partner] >= 0)
+        remove_task(h, s, h->t[k].partner);
+    return 1;
+}
+
+static void clean(hcs *h, hsol *s)
+{
+    int changed = 1;
+    for (int guard = 0; changed && guard < 4 * h->nt + 8; guard++) {
+        changed = 0;
+        for (int k = 0; k < h->nt; k++) {
+            int q = h->t[k].partner;
+            if (q >= 0 && s->where[k] >= 0 && s->where[q] < 0)
+                changed |= strip_one(h, s, k);
+        }
+        for (int i = 0; i < h->p->np; i++) {
+            int b = h->p->precs[i].before, a = h->p->precs[i].after;
+            if (s->where[a] >= 0 && s->where[b] < 0)
+                changed |= strip_one(h, s, a);
+        }
+        if (changed)
+            continue;
+        full_eval(h, s);
+        /* visits that miss their window in the settled schedule: drop the latest one */
+        int worst = -1;
+        for (int k = 0; k < h->nt; k++)
+            if (s->where[k] >= 0 && h->bad[k] && (worst < 0 || h->st[k] > h->st[worst]))
+                worst = k;
+        if (worst >= 0) {
+            changed = strip_one(h, s, worst);
+            continue;
+        }
+        reval ev;
+        for (int n = 0; n < h->nn && !changed; n++) {
+            eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, &ev);
+            if (!ev.ok && s->len[n] > 0) /* past the overtime limit: drop the last visit */
+                changed = strip_one(h, s, row(h, s, n)[s->len[n] - 1]);
+        }
+        if (!changed && h->residual > 1e-6) {
+            /* sync or precedence still unsettled: drop the latest visit involved */
+            for (int k = 0; k < h->nt && !changed; k++) {
+                int q = h->t[k].partner;
+                if (q > k && s->where[k] >= 0 && fabs(h->st[k] - h->st[q]) > 1e-6)
+                    changed = strip_one(h, s, k);
+            }
+            for (int i = 0; i < h->p->np && !changed; i++) {
+                int b = h->p->precs[i].before, a = h->p->precs[i].after;
+                if (s->where[a] >= 0 &&
+                    h->st[a] < h->st[b] + h->t[b].dur + h->p->precs[i].gap - 1e-6)
+                    changed = strip_one(h, s, a);
+            }
+        }
+    }
+    full_eval(h, s);
+}
+
+static int build_result(hcs *h, const hsol *sconst, hm_plan_result **out)
+{
+    const hm_plan_problem *p = h->p;
+    hsol *s = (hsol *)sconst;
+    clean(h, s);
+    hm_plan_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return HM_ENOMEM;
+    r->nn = h->nn;
+    r->nv = p->nv;
+    r->nurse_ids = calloc((size_t)h->nn, sizeof(char *));
+    r->routes = calloc((size_t)h->nn, sizeof(hc_route));
+    r->visit_ids = calloc((size_t)p->nv, sizeof(char *));
+    r->unserved = calloc((size_t)p->nv, sizeof(hm_plan_unserved));
+    if (!r->nurse_ids || !r->routes || !r->visit_ids || !r->unserved)
+        goto fail;
+    for (int v = 0; v < p->nv; v++) {
+        r->visit_ids[v] = strdup(p->visits[v].id);
+        if (!r->visit_ids[v])
+            goto fail;
+    }
+    for (int n = 0; n < h->nn; n++) {
+        hc_route *rt = &r->routes[n];
+        r->nurse_ids[n] = strdup(p->nurses[n].id);
+        if (!r->nurse_ids[n])
+            goto fail;
+        rt->nurse = n;
+        rt->n = s->len[n];
+        rt->stops = calloc((size_t)rt->n + 1, sizeof(hm_plan_stop));
+        if (!rt->stops)
+            goto fail;
+        for (int i = 0; i < rt->n; i++) {
+            int k = row(h, s, n)[i];
+            int v = h->t[k].visit;
+            rt->stops[i] = (hm_plan_stop){.visit = v, .visit_id = r->visit_ids[v],
+                                          .arrival = h->arr[k], .start = h->st[k],
+                                          .end = h->st[k] + h->t[k].dur};
+        }
+        rt->break_start = rt->n ? h->brk[n] : -1;
+        rt->end = rt->n ? h->rend[n] : p->nurses[n].ss;
+    }
+    for (int v = 0; v < p->nv; v++) {
+        if (s->where[v] >= 0)
+            continue;
+        enum hm_plan_reason why = explain(h, s, v);
+        r->unserved[r->nunserved++] = (hm_plan_unserved){
+            .visit = v, .visit_id = r->visit_ids[v], .reason = why, .why = reason_text(why)};
+    }
+    r->sum.cost = s->cost;
+    *out = r;
+    return HM_OK;
+fail:
+    hm_plan_result_destroy(r);
+    return HM_ENOMEM;
+}
+
+int hm_plan_result_nurse_count(const hm_plan_result *r)
+{
+    return r->nn;
+}
+
+const char *hm_plan_result_nurse_id(const hm_plan_result *r, int nurse)
+{
+    return nurse >= 0 && nurse < r->nn ? r->nurse_ids[nurse] : NULL;
+}
+
+const hm_plan_stop *hm_plan_result_route(const hm_plan_result *r, int nurse, int *n,
+                                         double *break_start, double *route_end)
+{
+    if (nurse < 0 || nurse >= r->nn) {
+        *n = 0;
+        return NULL;
+    }
+    const hc_route *rt = &r->routes[nurse];
+    *n = rt->n;
+    if (break_start)
+        *break_start = rt->break_start;
+    if (route_end)
+        *route_end = rt->end;
+    return rt->stops;
+}
+
+const hm_plan_unserved *hm_plan_result_unserved(const hm_plan_result *r, int *n)
+{
+    *n = r->nunserved;
+    return r->unserved;
+}
+
+void hm_plan_result_summary(const hm_plan_result *r, hm_plan_summary *out)
+{
+    *out = r->sum;
+}
