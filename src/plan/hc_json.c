@@ -438,6 +438,7 @@ json_t *hm__hc_result_json(const hm_plan_problem *p, const hm_plan_result *r)
         json_object_set_new(o, "violation", json_string(s->violation));
     json_object_set_new(o, "iterations", json_integer(s->iterations));
     json_object_set_new(o, "time_to_first", json_real(s->time_to_first));
+    json_object_set_new(o, "time_to_feasible", json_real(s->time_to_feasible));
     json_object_set_new(o, "time_to_best", json_real(s->time_to_best));
     json_object_set_new(o, "elapsed", json_real(s->elapsed));
     return o;

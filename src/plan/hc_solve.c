@@ -41,6 +41,7 @@ typedef struct hcs {
     double *tt;
     int *ls, *le; /* nurse start / end location */
     double *release, *arr, *st;
+    double *arr2, *st2; /* scratch schedule for pricing insertions */
     double *brk, *rend;
     unsigned char *bad; /* per task: its window failed in the last full evaluation */
     double residual; /* sync and precedence violations left after the fixed point */
@@ -110,7 +111,7 @@ static void eval_route(const hcs *h, int nurse, const int *seq, int len, double 
         if (arr) {
             arr[seq[i]] = a;
             st[seq[i]] = s;
-            if (h->bad)
+            if (arr == h->arr)
                 h->bad[seq[i]] = !fits;
         }
         out->late += late;
@@ -259,24 +260,64 @@ static int can_serve(const hcs *h, int nurse, int k, const hsol *s)
     return t->partner < 0 || s->where[t->partner] != nurse;
 }
 
+/* Earliest start task k may have: its partner's start, and after the visits it must follow. */
+static double release_of(const hcs *h, const hsol *s, int k)
+{
+    double r = 0;
+    int q = h->t[k].partner, v = h->t[k].visit;
+    if (q >= 0 && s->where[q] >= 0)
+        r = h->st[q];
+    for (int i = 0; i < h->p->np; i++) {
+        const hc_prec *pr = &h->p->precs[i];
+        if (pr->after == v && s->where[pr->before] >= 0) {
+            double need = h->st[pr->before] + h->t[pr->before].dur + pr->gap;
+            r = need > r ? need : r;
+        }
+    }
+    return r;
+}
+
+/* Latest start task k may have so that placed visits that must follow it keep their times. */
+static double deadline_of(const hcs *h, const hsol *s, int k)
+{
+    double d = BIG;
+    int v = h->t[k].visit;
+    for (int i = 0; i < h->p->np; i++) {
+        const hc_prec *pr = &h->p->precs[i];
+        if (pr->before == v && s->where[pr->after] >= 0) {
+            double lim = h->st[pr->after] - pr->gap - h->t[k].dur;
+            d = lim < d ? lim : d;
+        }
+    }
+    return d;
+}
+
 /* Cheapest position of task k over all nurses; returns its cost increase (BIG if none). */
 static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
 {
     double best = BIG;
     reval ev;
-    if (h->t[k].partner >= 0 && s->where[h->t[k].partner] >= 0)
-        h->release[k] = h->st[h->t[k].partner];
+    h->release[k] = release_of(h, s, k);
+    double deadline = deadline_of(h, s, k);
     for (int n = 0; n < h->nn; n++) {
         if (!can_serve(h, n, k, s))
             continue;
         int len = s->len[n];
         const int *r = row(h, s, n);
+        int kl = h->t[k].loc;
+        double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
         for (int pos = 0; pos <= len; pos++) {
+            /* the travel detour is a lower bound of the cost increase: skip hopeless places */
+            int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
+            int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
+            double detour = h->tt[a * h->nl + kl] + h->tt[kl * h->nl + b] - h->tt[a * h->nl + b];
+            if (len > 0 && detour + cont >= best)
+                continue;
             memcpy(h->buf, r, sizeof(int) * (size_t)pos);
             h->buf[pos] = k;
             memcpy(h->buf + pos + 1, r + pos, sizeof(int) * (size_t)(len - pos));
-            eval_route(h, n, h->buf, len + 1, NULL, NULL, &ev);
-            if (!ev.ok)
+            eval_route(h, n, h->buf, len + 1, h->arr2, h->st2, &ev);
+            if (!ev.ok || h->st2[k] > deadline + 1e-9)
                 continue;
             double d = ev.cost - s->rcost[n];
             if (d < best) {
@@ -471,9 +512,11 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->buf = calloc((size_t)h->nt + 1, sizeof(int));
     h->pool = calloc((size_t)2 * h->nt + 1, sizeof(int));
     h->bad = calloc((size_t)h->nt, 1);
+    h->arr2 = calloc((size_t)h->nt, sizeof(double));
+    h->st2 = calloc((size_t)h->nt, sizeof(double));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
-        !h->rend || !h->buf || !h->pool || !h->bad || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        !h->rend || !h->buf || !h->pool || !h->bad || !h->arr2 || !h->st2 || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -546,6 +589,8 @@ static void free_hcs(hcs *h)
     free(h->buf);
     free(h->pool);
     free(h->bad);
+    free(h->arr2);
+    free(h->st2);
     sol_free(&h->cur);
     sol_free(&h->cand);
     sol_free(&h->best);
@@ -599,6 +644,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     hm__rng_seed(&h.rng, o ? o->seed : 1);
     construct(&h);
     double t_first = hm__now() - t0, t_best = t_first;
+    double t_feas = h.cur.cost < p->set.w_unserved ? t_first : -1;
     sol_copy(&h, &h.best, &h.cur);
     double T0 = 20, temp = T0;
     long it = 0;
@@ -620,6 +666,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         if (h.cur.cost < h.best.cost - 1e-9) {
             sol_copy(&h, &h.best, &h.cur);
             t_best = hm__now() - t0;
+            if (t_feas < 0 && h.best.cost < p->set.w_unserved)
+                t_feas = t_best;
         }
     }
     full_eval(&h, &h.best);
@@ -632,6 +680,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     free_hcs(&h);
     r->sum.time_to_first = t_first;
     r->sum.time_to_best = t_best;
+    r->sum.time_to_feasible = t_feas;
     r->sum.iterations = it;
     r->sum.elapsed = hm__now() - t0;
     hm__hc_check(p, r, &r->sum);

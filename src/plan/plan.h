@@ -113,6 +113,7 @@ typedef struct hm_plan_summary {
     int unserved_mandatory, unserved_optional, nurses_used, continuity_misses;
     double travel, lateness, overtime, cost;
     double time_to_first, time_to_best, elapsed; /* seconds */
+    double time_to_feasible; /* seconds until every mandatory visit was placed; -1: never */
     long iterations;
     char violation[160];     /* the checker's first finding, empty when none */
 } hm_plan_summary;
