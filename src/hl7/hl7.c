@@ -135,6 +135,8 @@ int hm__delims_read(const char *s, size_t n, hm_hl7_delims *d, hm_err *err)
 static void limits_fill(const hm_hl7_limits *in, hm_hl7_limits *out)
 {
     out->max_bytes = in && in->max_bytes ? in->max_bytes : HM_HL7_DEFAULT_MAX_BYTES;
+    if (out->max_bytes > UINT32_MAX / 2) /* the index stores 32-bit offsets */
+        out->max_bytes = UINT32_MAX / 2;
     out->max_segments = in && in->max_segments ? in->max_segments : HM_HL7_DEFAULT_MAX_SEGMENTS;
     out->max_fields = in && in->max_fields ? in->max_fields : HM_HL7_DEFAULT_MAX_FIELDS;
 }

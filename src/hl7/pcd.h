@@ -114,6 +114,27 @@ typedef struct hm_pcd_msg {
  * part is missing (no OBX, no alert or event code); err says which. */
 int hm_pcd_map(const hm_hl7_msg *m, hm_pcd_msg *out, hm_err *err);
 
+/* ---- a ready-made MLLP handler: parse, map, hand over, answer ---- */
+
+/* Receives each mapped message. Returns HM_OK only once the message's effects are durable
+ * (then AA is sent); any error becomes AE or AR through hm_hl7_ack_for_error, with err->msg
+ * (when set) as the reason. raw/len is the message as received. */
+typedef int (*hm_pcd_sink)(void *ctx, const hm_pcd_msg *msg, const char *raw, size_t len,
+                           hm_err *err);
+
+typedef struct hm_pcd_handler {
+    hm_pcd_sink sink;
+    void *ctx;
+    const char *app_name; /* MSH-3 of ACKs when the sender left MSH-5 empty (NULL = HEIME) */
+    const char *facility; /* MSH-4 likewise */
+    hm_hl7_limits limits; /* parser limits (zeros = defaults) */
+} hm_pcd_handler;
+
+/* An hm_mllp_handler (ctx is an hm_pcd_handler *): parses the message (AE with the reason, and
+ * MSA-2 sniffed from the bytes, when it does not parse), maps it (AE for unsupported types),
+ * calls the sink and answers AA, AE or AR. The sink never sees a message that failed. */
+int hm_pcd_mllp_handler(void *ctx, const char *msg, size_t len, hm_hl7_reply *reply);
+
 const char *hm_pcd_priority_name(enum hm_pcd_priority p); /* "high", "medium", "low", ... */
 const char *hm_pcd_phase_name(enum hm_pcd_phase p);       /* "start", "continue", "end", ... */
 const char *hm_pcd_kind_name(enum hm_pcd_kind k);         /* "observation", "alert", "pump_event" */

@@ -204,13 +204,78 @@ static void many_observations_truncate(void **state)
     free(text);
 }
 
+struct sink_state {
+    int calls;
+    int rc;
+    char last_serial[64];
+};
+
+static int sink(void *ctx, const hm_pcd_msg *msg, const char *raw, size_t len, hm_err *err)
+{
+    struct sink_state *st = ctx;
+    st->calls++;
+    assert_true(len > 0 && raw[0] == 'M');
+    snprintf(st->last_serial, sizeof st->last_serial, "%s", msg->device_serial);
+    if (st->rc)
+        return hm_err_set(err, st->rc, "writer queue full");
+    return HM_OK;
+}
+
+static void msa(const hm_hl7_reply *r, const char *code, const char *id, const char *err3)
+{
+    hm_hl7_msg *m = NULL;
+    assert_int_equal(hm_hl7_parse(r->data, r->len, NULL, &m, NULL), HM_OK);
+    char v[256];
+    hm_hl7_get_by_name(m, "MSA", 0, 1, 1, 1, 1, v, sizeof v, NULL);
+    assert_string_equal(v, code);
+    hm_hl7_get_by_name(m, "MSA", 0, 2, 1, 1, 1, v, sizeof v, NULL);
+    assert_string_equal(v, id);
+    hm_hl7_get_by_name(m, "ERR", 0, 3, 1, 1, 1, v, sizeof v, NULL);
+    assert_string_equal(v, err3);
+    hm_hl7_free(m);
+}
+
+static void mllp_handler_answers(void **state)
+{
+    (void)state;
+    struct sink_state st = {0};
+    hm_pcd_handler h = {.sink = sink, .ctx = &st, .app_name = "HEIME", .facility = "UNN"};
+    hm_hl7_reply r;
+    size_t len;
+    char *text = load("pcd04_occlusion_start.hl7", &len);
+    assert_int_equal(hm_pcd_mllp_handler(&h, text, len, &r), HM_OK);
+    msa(&r, "AA", "ALR-0001", "");
+    assert_int_equal(st.calls, 1);
+    assert_string_equal(st.last_serial, "SIM-PUMP-0001");
+    st.rc = HM_EBUSY; /* storage cannot take it now: AR, resend later */
+    assert_int_equal(hm_pcd_mllp_handler(&h, text, len, &r), HM_EBUSY);
+    msa(&r, "AR", "ALR-0001", "207");
+    assert_non_null(strstr(r.data, "writer queue full"));
+    free(text);
+    st.rc = HM_OK;
+    text = load("adt_a01_unsupported.hl7", &len);
+    assert_int_equal(hm_pcd_mllp_handler(&h, text, len, &r), HM_EUNSUPPORTED);
+    msa(&r, "AE", "ADT-0001", "200");
+    free(text);
+    const char *broken = "MSH|^~\\&|A|B|C|D|2026||ORU^R40|BRK-1|P|2.6\rOBX^1\r";
+    assert_int_equal(hm_pcd_mllp_handler(&h, broken, strlen(broken), &r), HM_EINVAL);
+    msa(&r, "AE", "BRK-1", "102");
+    const char *nomsh = "garbage";
+    assert_int_equal(hm_pcd_mllp_handler(&h, nomsh, strlen(nomsh), &r), HM_EINVAL);
+    msa(&r, "AE", "", "102");
+    const char *old = "MSH|^~\\&|A|B|C|D|2026||ORU^R40|V21|P|2.1\r";
+    assert_int_equal(hm_pcd_mllp_handler(&h, old, strlen(old), &r), HM_EUNSUPPORTED);
+    msa(&r, "AE", "V21", "203");
+    assert_int_equal(st.calls, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(occlusion_phases),     cmocka_unit_test(explicit_attributes),
         cmocka_unit_test(physiological_limit),  cmocka_unit_test(pump_event),
         cmocka_unit_test(observations),         cmocka_unit_test(unsupported_and_incomplete),
-        cmocka_unit_test(many_observations_truncate),
+        cmocka_unit_test(many_observations_truncate), cmocka_unit_test(mllp_handler_answers),
     };
     return cmocka_run_group_tests_name("hl7/pcd", tests, NULL, NULL);
 }
