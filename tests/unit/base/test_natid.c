@@ -137,6 +137,108 @@ static void synthetic_generator(void **state)
     assert_int_equal(hm_natid_synthetic(19850101, 100000, id, &err), HM_EINVAL);
 }
 
+static void leap_days_and_dnummer(void **state)
+{
+    (void)state;
+    char id[12];
+    enum hm_natid_kind kind;
+    int ymd;
+    hm_err err;
+    make("290224", 500, id); /* 29 Feb 2024 exists */
+    assert_int_equal(hm_natid_validate(id, &kind, &ymd, &err), HM_OK);
+    assert_int_equal(ymd, 20240229);
+    make("290223", 500, id); /* 29 Feb 2023 does not */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    assert_string_equal(err.msg, "national id has an invalid date");
+    make("690224", 500, id); /* D-nummer of 29 Feb 2024 */
+    assert_int_equal(hm_natid_validate(id, &kind, &ymd, &err), HM_OK);
+    assert_int_equal(kind, HM_NATID_DNR);
+    assert_int_equal(ymd, 20240229);
+    make("690223", 500, id);
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    make("290200", 510, id); /* 2000 was a leap year */
+    assert_int_equal(hm_natid_validate(id, NULL, &ymd, &err), HM_OK);
+    assert_int_equal(ymd, 20000229);
+    make("720185", 123, id); /* D-nummer day 32 */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    make("000185", 123, id); /* day 0 */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    make("014585", 123, id); /* month + 40 (H-number) is not accepted */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    make("019385", 123, id); /* synthetic month 13 */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    make("010185", 800, id); /* 750-899 with year 85: no century */
+    assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_validate(NULL, NULL, NULL, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_validate("123456789012", NULL, NULL, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_validate(" 1234567890", NULL, NULL, &err), HM_EINVAL);
+    assert_string_equal(err.msg, "national id must be 11 digits");
+}
+
+static void check_digit_ten_is_invalid(void **state)
+{
+    (void)state;
+    /* Find 9 digits whose first check digit would be 10; no last two digits can make them valid. */
+    static const int w1[9] = {3, 7, 6, 1, 8, 9, 4, 5, 2};
+    for (int ind = 100; ind < 200; ind++) {
+        char nine[10];
+        snprintf(nine, sizeof nine, "170385%03d", ind);
+        int s = 0;
+        for (int i = 0; i < 9; i++)
+            s += (nine[i] - '0') * w1[i];
+        if ((11 - s % 11) % 11 != 10)
+            continue;
+        for (int k = 0; k < 100; k++) {
+            char id[12];
+            snprintf(id, sizeof id, "%s%02d", nine, k);
+            hm_err err;
+            assert_int_equal(hm_natid_validate(id, NULL, NULL, &err), HM_EINVAL);
+            assert_string_equal(err.msg, "national id check digit 1 is wrong");
+        }
+        return;
+    }
+    fail_msg("no individual number with check digit 10");
+}
+
+static void synthetic_many_dates(void **state)
+{
+    (void)state;
+    /* Every 13th day from 1900 to 2039, a few seqs each, plus the last available seq. */
+    for (int y = 1900; y <= 2039; y++) {
+        for (int m = 1; m <= 12; m++) {
+            for (int d = 1; d <= 28; d += 13) {
+                int date = y * 10000 + m * 100 + d;
+                unsigned seq = (unsigned)(y + m + d) % 250;
+                char id[12];
+                int ymd;
+                enum hm_natid_kind kind;
+                hm_err err;
+                assert_int_equal(hm_natid_synthetic(date, seq, id, &err), HM_OK);
+                assert_int_equal(hm_natid_validate(id, &kind, &ymd, &err), HM_OK);
+                assert_int_equal(kind, HM_NATID_SYNTHETIC);
+                assert_int_equal(ymd, date);
+            }
+        }
+    }
+    /* The available seqs end somewhere below 500; the one after the last fails cleanly. */
+    unsigned n = 0;
+    char id[12];
+    hm_err err;
+    while (hm_natid_synthetic(19850317, n, id, &err) == HM_OK)
+        n++;
+    assert_true(n > 300 && n < 500);
+    assert_int_equal(hm_natid_synthetic(19850317, n, id, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_synthetic(18991231, 0, id, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_synthetic(20400101, 0, id, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_synthetic(19851301, 0, id, &err), HM_EINVAL);
+    assert_int_equal(hm_natid_synthetic(-1, 0, id, &err), HM_EINVAL);
+    /* Deterministic. */
+    char a[12], b[12];
+    assert_int_equal(hm_natid_synthetic(20240229, 7, a, NULL), HM_OK);
+    assert_int_equal(hm_natid_synthetic(20240229, 7, b, NULL), HM_OK);
+    assert_string_equal(a, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +246,9 @@ int main(void)
         cmocka_unit_test(each_rule_fails_clearly),
         cmocka_unit_test(centuries),
         cmocka_unit_test(synthetic_generator),
+        cmocka_unit_test(leap_days_and_dnummer),
+        cmocka_unit_test(check_digit_ten_is_invalid),
+        cmocka_unit_test(synthetic_many_dates),
     };
     return cmocka_run_group_tests_name("base/natid", tests, NULL, NULL);
 }

@@ -139,6 +139,120 @@ static void fake_clock(void **state)
     assert_true(hm_clock_now(&hm_clock_system) > utc("2020-01-01T00:00:00Z"));
 }
 
+static void round_trips(void **state)
+{
+    (void)state;
+    /* Every 7 minutes through 2026: UTC -> local -> UTC is exact except in the repeated autumn
+     * hour, whose second occurrence maps back to the first (one hour earlier). */
+    int64_t start = utc("2026-01-01T00:00:00Z"), end = utc("2027-01-01T00:00:00Z");
+    int64_t rep_lo = utc("2026-10-25T01:00:00Z"), rep_hi = utc("2026-10-25T02:00:00Z");
+    for (int64_t t = start; t < end; t += 7 * 60 * 1000) {
+        hm_date d;
+        int m;
+        hm_utc_to_local(t, &d, &m);
+        int64_t back = hm_local_to_utc_ms(d, m);
+        if (t >= rep_lo && t < rep_hi)
+            assert_true(back == t - H);
+        else if (back != t)
+            fail_msg("round trip of %lld gave %lld", (long long)t, (long long)back);
+        char a[32], b[32];
+        int64_t p1 = 0, p2 = 0;
+        hm_time_format_utc(t, a);
+        hm_time_format_local(t, b);
+        assert_int_equal(hm_time_parse(a, &p1, NULL), HM_OK);
+        assert_int_equal(hm_time_parse(b, &p2, NULL), HM_OK);
+        assert_true(p1 == t && p2 == t);
+    }
+    /* Local -> UTC -> local on both change days for every minute outside the gap. */
+    static const hm_date days[] = {{2026, 3, 29}, {2026, 10, 25}};
+    for (int i = 0; i < 2; i++) {
+        for (int m = 0; m < 1440; m++) {
+            if (i == 0 && m >= 120 && m < 180)
+                continue;
+            hm_date d;
+            int mm;
+            hm_utc_to_local(hm_local_to_utc_ms(days[i], m), &d, &mm);
+            assert_int_equal(hm_date_cmp(d, days[i]), 0);
+            assert_int_equal(mm, m);
+        }
+    }
+}
+
+static void gap_minutes_move_forward(void **state)
+{
+    (void)state;
+    /* 02:00 -> 03:00, 02:59 -> 03:59 local; the instants are one hour after 01:00 local. */
+    int64_t one = hm_local_to_utc_ms(D(2026, 3, 29), 60);
+    assert_true(hm_local_to_utc_ms(D(2026, 3, 29), 120) == one + H);
+    assert_true(hm_local_to_utc_ms(D(2026, 3, 29), 179) == one + H + 59 * 60 * 1000);
+    assert_true(hm_local_to_utc_ms(D(2026, 3, 29), 180) == one + H);
+    /* The repeat: 01:59 and 02:00 are one minute apart (both summer time), 03:00 is 2 h later. */
+    int64_t a = hm_local_to_utc_ms(D(2026, 10, 25), 119);
+    assert_true(hm_local_to_utc_ms(D(2026, 10, 25), 120) == a + 60 * 1000);
+    assert_true(hm_local_to_utc_ms(D(2026, 10, 25), 180) == a + 2 * H + 60 * 1000);
+    /* Without a zone, hm_time_parse applies the same rules. */
+    assert_true(utc("2026-03-29T02:30") == utc("2026-03-29T01:30:00Z"));
+    assert_true(utc("2026-10-25T02:30:00") == utc("2026-10-25T00:30:00Z"));
+}
+
+static void more_parse_errors(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "2026-11-24T08:60Z",      "2026-11-24T08:00:60Z",     "2026-11-24T08:00+15:00",
+        "2026-11-24T08:00+01:60", "2026-11-24T08:00+0100",    "2026-11-24T08:00:00.1234567890Z",
+        "2026-11-24T08:00:0Z",    "2026-11-24T08:00 Z",       "2026-11-24T08:00z",
+        "2026-11-24X08:00Z",      "2026-11-24T08-00Z",        "-026-11-24T08:00Z",
+        "2026-11-24T08:00:00.000Z ", "2026-00-10T08:00Z",     "2026-04-31T08:00Z",
+        "2026-11-24T08:00:00+01:00:00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hm_err err;
+        int64_t out = 42;
+        if (hm_time_parse(bad[i], &out, &err) != HM_EINVAL)
+            fail_msg("accepted '%s'", bad[i]);
+        assert_true(out == 42); /* outputs untouched on failure */
+        assert_true(err.msg[0] != '\0');
+    }
+    int64_t out;
+    assert_int_equal(hm_time_parse(NULL, &out, NULL), HM_EINVAL);
+    hm_date d;
+    assert_int_equal(hm_date_parse(NULL, &d, NULL), HM_EINVAL);
+    assert_int_equal(hm_date_parse("2026-11-24x", &d, NULL), HM_EINVAL);
+    int m;
+    assert_int_equal(hm_clock_time_parse(NULL, &m, NULL), HM_EINVAL);
+    assert_int_equal(hm_clock_time_parse("12:60", &m, NULL), HM_EINVAL);
+    assert_int_equal(hm_clock_time_parse("12:00 ", &m, NULL), HM_EINVAL);
+    assert_int_equal(hm_clock_time_parse("00:00", &m, NULL), HM_OK);
+    assert_int_equal(m, 0);
+    assert_int_equal(hm_clock_time_parse("23:59", &m, NULL), HM_OK);
+    assert_int_equal(m, 1439);
+    /* Fractions: one to nine digits, milliseconds kept. */
+    assert_true(utc("2026-11-24T08:00:00.5Z") == utc("2026-11-24T08:00:00Z") + 500);
+    assert_true(utc("2026-11-24T08:00:00.123456789Z") == utc("2026-11-24T08:00:00Z") + 123);
+    assert_true(utc("2026-11-24T08:00-05:30") == utc("2026-11-24T13:30:00Z"));
+}
+
+static void date_arithmetic(void **state)
+{
+    (void)state;
+    /* Walk 2000-2040 day by day: add_days, diff_days, cmp and weekday agree. */
+    hm_date d = D(2000, 1, 1); /* a Saturday */
+    int wd = 6;
+    for (int i = 1; i < 366 * 40; i++) {
+        hm_date n = hm_date_add_days(d, 1);
+        assert_int_equal(hm_date_diff_days(d, n), 1);
+        assert_true(hm_date_cmp(d, n) < 0 && hm_date_cmp(n, d) > 0);
+        assert_true(hm_date_valid(n));
+        wd = wd % 7 + 1;
+        assert_int_equal(hm_date_weekday(n), wd);
+        d = n;
+    }
+    assert_int_equal(hm_date_diff_days(D(2024, 3, 1), D(2024, 2, 28)), -2);
+    hm_date back = hm_date_add_days(D(2024, 3, 1), -1);
+    assert_int_equal(back.d, 29);
+    assert_int_equal(hm_date_cmp(D(2026, 5, 5), D(2026, 5, 5)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +262,10 @@ int main(void)
         cmocka_unit_test(parse_and_format),
         cmocka_unit_test(dates),
         cmocka_unit_test(fake_clock),
+        cmocka_unit_test(round_trips),
+        cmocka_unit_test(gap_minutes_move_forward),
+        cmocka_unit_test(more_parse_errors),
+        cmocka_unit_test(date_arithmetic),
     };
     return cmocka_run_group_tests_name("base/time", tests, setup, NULL);
 }
