@@ -1,0 +1,165 @@
+"""End-to-end fixtures: a real `heime demo` on a temporary SQLite database and free loopback
+ports, started once per session and stopped at the end. Talks plain HTTP with requests."""
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HEIME = os.environ.get("HEIME_BIN", os.path.join(ROOT, "build", "src", "cli", "heime"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Heime:
+    """A running heime process and a small client for its API."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.db_path = os.path.join(tmp, "heime.db")
+        self.db = "sqlite:" + self.db_path
+        self.port = free_port()
+        self.mllp_port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.tokens = {}
+
+    def start(self, extra=()):
+        self.log = open(os.path.join(self.tmp, "heime.log"), "ab")
+        self.proc = subprocess.Popen(
+            [HEIME, "demo", "--db", self.db, "--http", f"127.0.0.1:{self.port}",
+             "--mllp", f"127.0.0.1:{self.mllp_port}", *extra],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("heime exited early; see " + self.log.name)
+            try:
+                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("heime did not become healthy")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.tokens.clear()
+
+    def url(self, path):
+        return self.base + path
+
+    def login(self, username, password=None):
+        if username in self.tokens:
+            return self.tokens[username]
+        r = requests.post(self.url("/api/v1/auth/login"),
+                          json={"username": username, "password": password or "demo-" + username})
+        assert r.status_code == 200, r.text
+        self.tokens[username] = r.json()["token"]
+        return self.tokens[username]
+
+    def call(self, method, path, user=None, token=None, **kw):
+        headers = kw.pop("headers", {})
+        if user:
+            token = self.login(user)
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        return requests.request(method, self.url(path), headers=headers, timeout=30, **kw)
+
+    def get(self, path, user=None, **kw):
+        return self.call("GET", path, user=user, **kw)
+
+    def post(self, path, user=None, **kw):
+        return self.call("POST", path, user=user, **kw)
+
+    def put(self, path, user=None, **kw):
+        return self.call("PUT", path, user=user, **kw)
+
+    def delete(self, path, user=None, **kw):
+        return self.call("DELETE", path, user=user, **kw)
+
+    def fresh_token(self, username):
+        """A new token of its own (not the cached one), for tests that revoke or log out."""
+        r = requests.post(self.url("/api/v1/auth/login"),
+                          json={"username": username, "password": "demo-" + username})
+        assert r.status_code == 200, r.text
+        return r.json()["token"]
+
+    def forget(self, username=None):
+        """Drops cached tokens (after a logout or revocation made them useless)."""
+        if username is None:
+            self.tokens.clear()
+        else:
+            self.tokens.pop(username, None)
+
+    def sql(self, query, args=()):
+        """Reads the live database directly (read-only; WAL lets a reader run alongside)."""
+        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    def counts(self):
+        """Row counts of every table: equal before and after a refused request proves that
+        nothing was half-written (sessions excepted: logins write them)."""
+        names = [r[0] for r in self.sql("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                        " AND name NOT LIKE 'sqlite_%' AND name <> 'session'")]
+        return {n: self.sql(f'SELECT count(*) FROM "{n}"')[0][0] for n in names}
+
+    def org_id(self, code):
+        return self.sql("SELECT id FROM org WHERE code = ?", (code,))[0][0]
+
+    def backup(self, dest):
+        """A consistent copy of the live database file (sqlite's online backup)."""
+        src = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return dest
+
+    def accounts(self):
+        out = subprocess.run([HEIME, "demo", "--accounts"], capture_output=True, check=True)
+        return json.loads(out.stdout)
+
+    def audit_verify(self, db=None):
+        return subprocess.run([HEIME, "audit", "verify", "--db", db or self.db],
+                              capture_output=True, text=True, timeout=60)
+
+
+@contextlib.contextmanager
+def running_heime():
+    """A fresh demo region on its own temporary database, stopped on exit."""
+    with tempfile.TemporaryDirectory(prefix="heime-e2e-") as tmp:
+        h = Heime(tmp)
+        h.start()
+        try:
+            yield h
+        finally:
+            h.stop()
+
+
+@pytest.fixture(scope="session")
+def heime():
+    with running_heime() as h:
+        yield h
