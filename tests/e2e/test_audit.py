@@ -1,0 +1,162 @@
+"""The audit trail: every read and change of a patient's data shows in that patient's access
+log (readable by the patient too), and `heime audit verify` walks the hash chain: intact on the
+live database, and naming the row when a copy is tampered with (a changed or a deleted row)."""
+import sqlite3
+
+import pytest
+
+from e2e_util import ELIGIBILITY, new_patient
+
+
+@pytest.fixture(scope="module")
+def trail(heime):
+    """A new patient referred, answered, read and observed by three different people."""
+    p = new_patient(zone=heime.org_id("tromso-sentrum"), name="Audun Revisjon")
+    r = heime.post("/api/v1/referrals", user="sykepleier1", json={"patient": p})
+    assert r.status_code == 201, r.text
+    pid, eid = r.json()["patient_id"], r.json()["episode_id"]
+    r = heime.put(f"/api/v1/episodes/{eid}/eligibility", user="lege1",
+                  json={"answers": {k: True for k in ELIGIBILITY}})
+    assert r.status_code == 200, r.text
+    assert heime.get(f"/api/v1/patients/{pid}", user="tromso.sentrum2").status_code == 200
+    r = heime.post(f"/api/v1/patients/{pid}/observations", user="tromso.sentrum2",
+                   json={"kind": "vital_signs", "values": {"temperature": 38.1, "pulse": 90,
+                                                           "systolic_bp": 130,
+                                                           "diastolic_bp": 85}})
+    assert r.status_code == 201, r.text
+    return {"patient": pid, "episode": eid, "obs": r.json()["id"]}
+
+
+def test_access_log_shows_reads_and_changes(heime, trail):
+    pid, eid = trail["patient"], trail["episode"]
+    r = heime.get(f"/api/v1/patients/{pid}/access-log", user="lege1")
+    assert r.status_code == 200, r.text
+    log = r.json()
+    assert all({"id", "at", "role", "who", "organisation", "action", "object"} <= set(x)
+               for x in log)
+    ids = [x["id"] for x in log]
+    assert ids == sorted(ids, reverse=True)  # newest first
+
+    def has(**kw):
+        return any(all(x.get(k) == v for k, v in kw.items()) for x in log)
+
+    assert has(action="create", object=f"episode/{eid}", who="Kari Hansen",
+               role="hospital_nurse", organisation="Infeksjonsposten")
+    assert has(action="update", object=f"episode/{eid}/eligibility", who="Ingrid Solberg",
+               role="physician")
+    assert has(action="read", object=f"patient/{pid}", who="Ole Jensen",
+               role="municipal_nurse", organisation="Tromsø sone Sentrum")
+    assert has(action="create", object=f"observation/{trail['obs']}", who="Ole Jensen")
+    assert not has(emergency=True)
+
+
+def test_reading_the_log_is_itself_logged(heime, trail):
+    pid = trail["patient"]
+    heime.get(f"/api/v1/patients/{pid}/access-log", user="tromso.sentrum3")
+    log = heime.get(f"/api/v1/patients/{pid}/access-log", user="lege1").json()
+    assert any(x["object"] == f"patient/{pid}/access-log" and x["who"] == "Marte Karlsen"
+               for x in log)
+
+
+def test_patient_reads_own_access_log(heime):
+    me = heime.get("/api/v1/me", user="pasient1").json()
+    pid = me["patient_id"]
+    # A nurse of the patient's municipality reads the record...
+    reader = "tromso.nord3"
+    name = next(a["name"] for a in heime.accounts() if a["username"] == reader)
+    assert heime.get(f"/api/v1/patients/{pid}/episodes", user=reader).status_code == 200
+    # ... and the patient sees who did.
+    r = heime.get(f"/api/v1/patients/{pid}/access-log", user="pasient1")
+    assert r.status_code == 200, r.text
+    assert any(x["who"] == name and x["action"] == "read" and
+               x["object"] == f"patient/{pid}/episodes" for x in r.json())
+
+
+def test_refused_access_is_not_in_the_patients_log(heime, trail):
+    pid = trail["patient"]
+    assert heime.get(f"/api/v1/patients/{pid}", user="berlevag2").status_code == 403
+    log = heime.get(f"/api/v1/patients/{pid}/access-log", user="lege1").json()
+    assert not any(x["who"] == "Knut Persen" for x in log)
+
+
+def test_verify_live_database(heime, trail):
+    r = heime.audit_verify()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "intact" in r.stdout
+    n = heime.sql("SELECT count(*) FROM audit")[0][0]
+    assert f"{n} rows" in r.stdout
+
+
+def copy_of(heime, tmp_path, name):
+    return heime.backup(str(tmp_path / name))
+
+
+def test_verify_intact_copy(heime, tmp_path):
+    path = copy_of(heime, tmp_path, "copy.db")
+    r = heime.audit_verify("sqlite:" + path)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_audit_rows_cannot_be_changed_in_place(heime, tmp_path):
+    path = copy_of(heime, tmp_path, "guarded.db")
+    con = sqlite3.connect(path)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("UPDATE audit SET object = 'x' WHERE id = 2")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("DELETE FROM audit WHERE id = 2")
+    finally:
+        con.close()
+
+
+def tamper(path, sql, args=()):
+    con = sqlite3.connect(path)
+    try:
+        con.execute("DROP TRIGGER audit_no_update")
+        con.execute("DROP TRIGGER audit_no_delete")
+        con.execute(sql, args)
+        con.commit()
+    finally:
+        con.close()
+
+
+def middle_row(path):
+    con = sqlite3.connect(path)
+    try:
+        lo, hi = con.execute("SELECT min(id), max(id) FROM audit").fetchone()
+    finally:
+        con.close()
+    assert hi - lo > 10
+    return (lo + hi) // 2
+
+
+def test_verify_detects_a_changed_row(heime, tmp_path, trail):
+    path = copy_of(heime, tmp_path, "changed.db")
+    row = middle_row(path)
+    tamper(path, "UPDATE audit SET object = 'patient/1' || object WHERE id = ?", (row,))
+    r = heime.audit_verify("sqlite:" + path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    out = (r.stdout + r.stderr).strip()
+    assert f"audit row {row} was changed" in out
+    assert len(out.splitlines()) == 1
+
+
+def test_verify_detects_a_deleted_row(heime, tmp_path, trail):
+    path = copy_of(heime, tmp_path, "deleted.db")
+    row = middle_row(path)
+    tamper(path, "DELETE FROM audit WHERE id = ?", (row,))
+    r = heime.audit_verify("sqlite:" + path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    out = (r.stdout + r.stderr).strip()
+    assert f"audit row {row} is missing" in out
+    assert len(out.splitlines()) == 1
+
+
+def test_verify_detects_a_rewritten_chain_link(heime, tmp_path, trail):
+    """Changing a row's patients list (who was read) is caught like any other column."""
+    path = copy_of(heime, tmp_path, "patients.db")
+    row = heime.sql("SELECT max(id) FROM audit WHERE patients <> ''")[0][0]
+    tamper(path, "UPDATE audit SET patients = '' WHERE id = ?", (row,))
+    r = heime.audit_verify("sqlite:" + path)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"audit row {row}" in r.stdout + r.stderr
