@@ -650,7 +650,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     long it = 0;
     for (;;) {
         double now = hm__now();
-        if (now >= deadline)
+        if (now >= deadline || (o && o->max_iterations > 0 && it >= o->max_iterations))
             break;
         it++;
         temp = T0 * (1 - (now - t0) / (deadline - t0)) + 0.01;

@@ -699,15 +699,14 @@ static void free_ga(ga *g)
     free(g->pot);
     free(g->pred_split);
     free(g->scratch);
-    free(g->h.corr);
-    free(g->h.self);
+    hm__hgs_fini(&g->h);
     hm__ls_destroy(g->ls);
     free(g);
 }
 
-static int setup(ga *g, const hm__vrp *p, const hm__hgs_opts *o)
+int hm__hgs_init(hm__hgs *h, const hm__vrp *p, const hm__hgs_opts *o)
 {
-    hm__hgs *h = &g->h;
+    memset(h, 0, sizeof *h);
     h->p = p;
     h->n = p->n;
     h->nc = p->n - 1;
@@ -725,6 +724,13 @@ static int setup(ga *g, const hm__vrp *p, const hm__hgs_opts *o)
     h->pen_cap = fmin(1000, fmax(0.1, maxd / maxdem));
     h->pen_tw = 1.0;
     h->fixed = o->objective == HM__OBJ_VEHICLES ? sum0 + 1 : 0;
+    if (h->fixed > 0) {
+        /* a route costs more than any distance saving: start the penalties high enough that
+         * merging two routes by overloading or running late does not pay either */
+        double horizon = fmax(1, p->late[0] - p->early[0]);
+        h->pen_cap = fmin(1e5, fmax(h->pen_cap, 10 * h->fixed / h->cap));
+        h->pen_tw = fmin(1e5, fmax(h->pen_tw, 10 * h->fixed / horizon));
+    }
     h->self = calloc((size_t)h->n, sizeof(hm__seg));
     if (!h->self)
         return HM_ENOMEM;
@@ -737,7 +743,21 @@ static int setup(ga *g, const hm__vrp *p, const hm__hgs_opts *o)
         s->first = s->last = c;
         s->cnt = c != 0;
     }
-    if (build_neighbours(h, o->granular > 0 ? o->granular : NB_GRANULAR) != HM_OK)
+    return build_neighbours(h, o->granular > 0 ? o->granular : NB_GRANULAR);
+}
+
+void hm__hgs_fini(hm__hgs *h)
+{
+    free(h->corr);
+    free(h->self);
+    h->corr = NULL;
+    h->self = NULL;
+}
+
+static int setup(ga *g, const hm__vrp *p, const hm__hgs_opts *o)
+{
+    hm__hgs *h = &g->h;
+    if (hm__hgs_init(h, p, o) != HM_OK)
         return HM_ENOMEM;
     g->ls = hm__ls_create(h);
     g->npool = 2 * POP_CAP + 4;

@@ -68,6 +68,11 @@ static inline double hm__seg_cost(const hm__hgs *h, const hm__seg *s)
     return s->dist + (ex > 0 ? ex * h->pen_cap : 0) + s->tw * h->pen_tw + (s->cnt ? h->fixed : 0);
 }
 
+/* Sets up the shared context (neighbours, single-visit segments, initial penalties); the
+ * solver uses it, and so do the unit tests that drive the local search directly. */
+int hm__hgs_init(hm__hgs *h, const hm__vrp *p, const hm__hgs_opts *o);
+void hm__hgs_fini(hm__hgs *h);
+
 /* The local search: loads routes (V slots of customer lists), improves them in place. */
 typedef struct hm__ls hm__ls;
 hm__ls *hm__ls_create(hm__hgs *h);

@@ -761,7 +761,9 @@ static int customer_pass(hm__ls *ls)
             if (v->prev->depot && try_after_depot(ls, u, v->prev))
                 improved = 1;
         }
-        if (ls->loop > 0) {
+        {
+            /* unlike HGS-CVRP also in the first loop: cheap, and the result is then a true
+             * local optimum for relocations into an empty route as well */
             lroute *e = empty_route(ls);
             if (e && try_after_depot(ls, u, e->start))
                 improved = 1;

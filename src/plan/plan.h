@@ -83,6 +83,7 @@ typedef struct hm_plan_settings {
 typedef struct hm_plan_opts {
     double time_limit; /* wall-clock seconds */
     unsigned long long seed;
+    long max_iterations; /* 0: only the time limit; else also stop after this many (tests) */
 } hm_plan_opts;
 
 /* Why a visit is unserved. */

@@ -317,7 +317,7 @@ static int solomon_rows(cursor *c, double *rows, int *count, hm_err *err)
 {
     int r, k = 0;
     while ((r = next_line(c)) > 0)
-        if (strncmp(c->line, "CUST", 4) == 0)
+        if (strncmp(c->line, "CUST", 4) == 0 && strstr(c->line, "NO"))
             break;
     if (r <= 0)
         return hm_err_set(err, HM_EINVAL, "no 'CUST NO.' customer table");

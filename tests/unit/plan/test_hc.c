@@ -1,0 +1,329 @@
+/* Unit tests of the home-care planner through its public API: each reason for an unserved
+ * visit, two-nurse visits, precedences, fixed times, breaks, a supplied matrix, determinism,
+ * the time limit, and the independent checker on hand-altered plans. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/hc.h"
+#include "plan/plan.h"
+#include "plan/vrp.h"
+
+static const char *const PUMP[] = {"pump"};
+static const double OFFICE_LAT = 69.65, OFFICE_LON = 18.95;
+
+static hm_plan_loc at(double dlat, double dlon)
+{
+    return (hm_plan_loc){.lat = OFFICE_LAT + dlat, .lon = OFFICE_LON + dlon, .index = -1};
+}
+
+static void add_nurse(hm_plan_problem *p, const char *id, int pump, double from, double to)
+{
+    hm_plan_nurse n = {.id = id, .start = at(0, 0), .end = at(0, 0), .shift_start = from,
+                       .shift_end = to, .competences = pump ? PUMP : NULL,
+                       .n_competences = pump ? 1 : 0};
+    hm_err err;
+    assert_int_equal(hm_plan_add_nurse(p, &n, &err), HM_OK);
+}
+
+static hm_plan_visit visit(const char *id, double dlat, double dlon, double from, double to,
+                           double dur)
+{
+    hm_plan_visit v = {.id = id, .loc = at(dlat, dlon), .n_windows = 1, .duration = dur,
+                       .priority = 1, .mandatory = 1, .fixed_time = -1, .nurses = 1};
+    v.win_from[0] = from;
+    v.win_to[0] = to;
+    return v;
+}
+
+static void add(hm_plan_problem *p, hm_plan_visit v)
+{
+    hm_err err;
+    if (hm_plan_add_visit(p, &v, &err) != HM_OK)
+        fail_msg("add visit %s: %s", v.id, err.msg);
+}
+
+static hm_plan_result *solve(hm_plan_problem *p, long iters)
+{
+    hm_plan_opts o = {.time_limit = 5, .seed = 1, .max_iterations = iters};
+    hm_plan_result *r = NULL;
+    hm_err err;
+    assert_int_equal(hm_plan_solve(p, &o, &r, &err), HM_OK);
+    hm_plan_summary s;
+    hm_plan_result_summary(r, &s);
+    if (s.violation[0])
+        fail_msg("checker: %s", s.violation);
+    return r;
+}
+
+static const hm_plan_stop *find(const hm_plan_result *r, const char *id, int *nurse, int skip)
+{
+    for (int n = 0; n < hm_plan_result_nurse_count(r); n++) {
+        int cnt;
+        const hm_plan_stop *st = hm_plan_result_route(r, n, &cnt, NULL, NULL);
+        for (int i = 0; i < cnt; i++)
+            if (strcmp(st[i].visit_id, id) == 0 && skip-- == 0) {
+                *nurse = n;
+                return &st[i];
+            }
+    }
+    return NULL;
+}
+
+static enum hm_plan_reason reason(const hm_plan_result *r, const char *id)
+{
+    int n;
+    const hm_plan_unserved *u = hm_plan_result_unserved(r, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(u[i].visit_id, id) == 0)
+            return u[i].reason;
+    return 0;
+}
+
+static void unserved_reasons(void **state)
+{
+    (void)state;
+    hm_plan_problem *p;
+    assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
+    add_nurse(p, "a", 0, 480, 720);
+    add_nurse(p, "b", 1, 480, 600);
+    hm_plan_visit v = visit("needs-wound", 0.01, 0, 480, 700, 10);
+    static const char *const WOUND[] = {"wound"};
+    v.competences = WOUND;
+    v.n_competences = 1;
+    add(p, v);
+    add(p, visit("too-early", 0.01, 0.01, 300, 400, 10));
+    add(p, visit("far-away", 1.5, 0, 480, 1000, 30)); /* ~170 km: reachable, no way back */
+    v = visit("two-pump", 0.01, 0.02, 480, 700, 10);
+    v.competences = PUMP;
+    v.n_competences = 1;
+    v.nurses = 2;
+    add(p, v);
+    add(p, visit("fine", 0.005, 0.005, 480, 700, 10));
+    hm_plan_result *r = solve(p, 200);
+    assert_int_equal(reason(r, "needs-wound"), HM_PLAN_NO_COMPETENCE);
+    assert_int_equal(reason(r, "too-early"), HM_PLAN_UNREACHABLE);
+    assert_int_equal(reason(r, "far-away"), HM_PLAN_SHIFT_TOO_SHORT);
+    assert_int_equal(reason(r, "two-pump"), HM_PLAN_NO_COMPETENCE);
+    assert_int_equal(reason(r, "fine"), 0);
+    hm_plan_summary s;
+    hm_plan_result_summary(r, &s);
+    assert_false(s.feasible);
+    assert_int_equal(s.unserved_mandatory, 4);
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+}
+
+static void two_nurses_precedence_fixed_break(void **state)
+{
+    (void)state;
+    hm_plan_problem *p;
+    assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
+    hm_plan_nurse n = {.id = "a", .start = at(0, 0), .end = at(0, 0), .shift_start = 480,
+                       .shift_end = 900, .break_from = 690, .break_to = 720, .break_minutes = 30,
+                       .competences = PUMP, .n_competences = 1};
+    hm_err err;
+    assert_int_equal(hm_plan_add_nurse(p, &n, &err), HM_OK);
+    add_nurse(p, "b", 0, 480, 900);
+    hm_plan_visit lift = visit("lift", 0.02, 0.01, 540, 660, 30);
+    lift.nurses = 2;
+    add(p, lift);
+    hm_plan_visit compound = visit("compound", 0, 0, 480, 900, 15);
+    compound.competences = PUMP;
+    compound.n_competences = 1;
+    add(p, compound);
+    hm_plan_visit bag = visit("bag", 0.01, 0.03, 0, 0, 20);
+    bag.n_windows = 0;
+    bag.fixed_time = 700;
+    bag.tolerance = 10;
+    bag.competences = PUMP;
+    bag.n_competences = 1;
+    add(p, bag);
+    for (int i = 0; i < 6; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "v%d", i);
+        add(p, visit(id, 0.003 * i, -0.01 * i, 480 + 40 * i, 600 + 40 * i, 20));
+    }
+    assert_int_equal(hm_plan_add_precedence(p, "compound", "bag", 5, &err), HM_OK);
+    hm_plan_result *r = solve(p, 500);
+    hm_plan_summary s;
+    hm_plan_result_summary(r, &s);
+    assert_true(s.feasible);
+    int n1, n2, nc, nb;
+    const hm_plan_stop *l1 = find(r, "lift", &n1, 0), *l2 = find(r, "lift", &n2, 1);
+    assert_non_null(l1);
+    assert_non_null(l2);
+    assert_int_not_equal(n1, n2);
+    assert_true(fabs(l1->start - l2->start) < 1e-6);
+    const hm_plan_stop *c = find(r, "compound", &nc, 0), *b = find(r, "bag", &nb, 0);
+    assert_true(b->start >= c->end + 5 - 1e-6);
+    assert_true(b->start >= 690 - 1e-6 && b->start <= 710 + 1e-6);
+    int cnt;
+    double brk, back;
+    const hm_plan_stop *st = hm_plan_result_route(r, 0, &cnt, &brk, &back);
+    assert_true(brk >= 690 - 1e-6);
+    for (int i = 0; i < cnt; i++) /* the break overlaps no visit */
+        assert_true(st[i].end <= brk + 1e-6 || st[i].start >= brk + 30 - 1e-6);
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+}
+
+static void supplied_matrix(void **state)
+{
+    (void)state;
+    hm_plan_problem *p;
+    assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
+    double m[9] = {0, 10, 20, 10, 0, 15, 20, 15, 0};
+    hm_err err;
+    assert_int_equal(hm_plan_set_matrix(p, m, 3, &err), HM_OK);
+    hm_plan_nurse n = {.id = "a", .start = {.index = 0}, .end = {.index = 0}, .shift_start = 480,
+                       .shift_end = 720};
+    assert_int_equal(hm_plan_add_nurse(p, &n, &err), HM_OK);
+    hm_plan_visit v = visit("x", 0, 0, 480, 720, 5);
+    v.loc.index = 1;
+    add(p, v);
+    v = visit("y", 0, 0, 480, 720, 5);
+    v.loc.index = 2;
+    add(p, v);
+    hm_plan_result *r = solve(p, 100);
+    hm_plan_summary s;
+    hm_plan_result_summary(r, &s);
+    assert_true(s.feasible);
+    assert_true(fabs(s.travel - 45) < 1e-9); /* 0-1-2-0 = 10 + 15 + 20 */
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+}
+
+static hm_plan_problem *json_problem(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/tiny-homecare.json", HM_PLAN_TEST_DATA);
+    char *text;
+    size_t len;
+    hm_err err;
+    assert_int_equal(hm__plan_read_file(path, &text, &len, &err), HM_OK);
+    hm_plan_problem *p = NULL;
+    assert_int_equal(hm__hc_from_json(text, len, &p, &err), HM_OK);
+    free(text);
+    return p;
+}
+
+static void deterministic_and_time_limit(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = json_problem();
+    hm_plan_result *a = solve(p, 300), *b = solve(p, 300);
+    for (int n = 0; n < hm_plan_result_nurse_count(a); n++) {
+        int ca, cb;
+        const hm_plan_stop *sa = hm_plan_result_route(a, n, &ca, NULL, NULL);
+        const hm_plan_stop *sb = hm_plan_result_route(b, n, &cb, NULL, NULL);
+        assert_int_equal(ca, cb);
+        for (int i = 0; i < ca; i++) {
+            assert_int_equal(sa[i].visit, sb[i].visit);
+            assert_true(sa[i].start == sb[i].start);
+        }
+    }
+    hm_plan_result_destroy(a);
+    hm_plan_result_destroy(b);
+    hm_plan_opts o = {.time_limit = 0.3, .seed = 9};
+    hm_plan_result *r;
+    double t0 = hm__now();
+    assert_int_equal(hm_plan_solve(p, &o, &r, NULL), HM_OK);
+    assert_true(hm__now() - t0 < 0.3 + 0.3);
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+}
+
+/* The checker on plans altered by hand: each change must be reported. */
+static void checker_catches(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = json_problem();
+    hm_plan_result *r = solve(p, 300);
+    hm_plan_summary s;
+    int n;
+    const hm_plan_stop *bag = find(r, "bag", &n, 0);
+    assert_non_null(bag);
+    hm_plan_stop *st = (hm_plan_stop *)bag, keep = *st;
+
+    st->start += 60; /* outside the fixed time */
+    st->end += 60;
+    hm__hc_check(p, r, &s);
+    assert_non_null(strstr(s.violation, "outside its windows or fixed time"));
+    *st = keep;
+
+    st->arrival -= 30; /* faster than travel allows */
+    st->start = st->arrival;
+    st->end = st->start + 20;
+    hm__hc_check(p, r, &s);
+    assert_true(s.violation[0] != '\0');
+    *st = keep;
+
+    hc_route *rt = &r->routes[n];
+    int other = 1 - n;
+    hc_route *ro = &r->routes[other];
+    if (ro->n > 0) { /* give a pump visit to the nurse without the competence */
+        int saved = ro->stops[0].visit;
+        const char *sid = ro->stops[0].visit_id;
+        ro->stops[0].visit = st->visit;
+        ro->stops[0].visit_id = st->visit_id;
+        hm__hc_check(p, r, &s);
+        assert_true(s.violation[0] != '\0');
+        ro->stops[0].visit = saved;
+        ro->stops[0].visit_id = sid;
+    }
+    int saved_n = rt->n; /* drop the last stop: a visit neither served nor listed */
+    rt->n--;
+    hm__hc_check(p, r, &s);
+    assert_true(s.violation[0] != '\0');
+    rt->n = saved_n;
+    hm__hc_check(p, r, &s);
+    assert_string_equal(s.violation, "");
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+}
+
+static void bad_api_input(void **state)
+{
+    (void)state;
+    hm_plan_problem *p;
+    hm_err err;
+    assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
+    hm_plan_nurse n = {.id = "", .start = at(0, 0), .end = at(0, 0), .shift_start = 0,
+                       .shift_end = 10};
+    assert_int_equal(hm_plan_add_nurse(p, &n, &err), HM_EINVAL);
+    n.id = "a";
+    n.shift_end = -1;
+    assert_int_equal(hm_plan_add_nurse(p, &n, &err), HM_EINVAL);
+    hm_plan_visit v = visit("v", 0, 0, 10, 5, 10);
+    assert_int_equal(hm_plan_add_visit(p, &v, &err), HM_EINVAL);
+    v = visit("v", 0, 0, 10, 50, 10);
+    v.nurses = 3;
+    assert_int_equal(hm_plan_add_visit(p, &v, &err), HM_EINVAL);
+    assert_int_equal(hm_plan_add_precedence(p, "v", "w", 0, &err), HM_ENOTFOUND);
+    hm_plan_opts o = {.time_limit = 1};
+    hm_plan_result *r;
+    assert_int_equal(hm_plan_solve(p, &o, &r, &err), HM_EINVAL); /* no nurse, no visit */
+    double bad[4] = {0, 1, -1, 0};
+    assert_int_equal(hm_plan_set_matrix(p, bad, 2, &err), HM_EINVAL);
+    hm_plan_problem_destroy(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(unserved_reasons),
+        cmocka_unit_test(two_nurses_precedence_fixed_break),
+        cmocka_unit_test(supplied_matrix),
+        cmocka_unit_test(deterministic_and_time_limit),
+        cmocka_unit_test(checker_catches),
+        cmocka_unit_test(bad_api_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
