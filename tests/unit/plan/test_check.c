@@ -66,7 +66,7 @@ static void violations(void **state)
     int missing[] = {1, 2}, twice[] = {1, 2, 2}, unknown[] = {1, 7, 3};
     int all[] = {1, 2, 3};
     int s2b[] = {0, 2};
-    expect(&p, 2, s2b, missing, "customer 3 is not served");
+    expect(&p, 1, s2b, missing, "customer 3 is not served");
     expect(&p, 2, s2, twice, "served 2 times");
     expect(&p, 2, s2, unknown, "unknown node 7");
     expect(&p, 1, s1, all, "exceeds capacity");
