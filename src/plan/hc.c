@@ -88,7 +88,8 @@ static int comp_mask(hm_plan_problem *p, const char *const *names, int n, uint64
             if (p->ncomp == HM_PLAN_MAX_COMPETENCES)
                 return hm_err_set(err, HM_ETOOBIG, "more than %d competences",
                                   HM_PLAN_MAX_COMPETENCES);
-            if (!(p->comp_names[k] = dup_str(names[i])))
+            p->comp_names[k] = dup_str(names[i]);
+            if (!p->comp_names[k])
                 return hm_err_set(err, HM_ENOMEM, "out of memory");
             p->ncomp++;
         }
@@ -126,8 +127,10 @@ int hm_plan_add_nurse(hm_plan_problem *p, const hm_plan_nurse *n, hm_err *err)
     if (!(n->break_minutes >= 0 && n->break_minutes < n->shift_end - n->shift_start) ||
         (n->break_minutes > 0 && !(n->break_from <= n->break_to)) || !(n->max_work >= 0))
         return hm_err_set(err, HM_EINVAL, "nurse %s: bad break or maximum working time", n->id);
-    int rc;
-    if ((rc = check_loc(&n->start, "start", n->id, err)) || (rc = check_loc(&n->end, "end", n->id, err)))
+    int rc = check_loc(&n->start, "start", n->id, err);
+    if (rc == HM_OK)
+        rc = check_loc(&n->end, "end", n->id, err);
+    if (rc != HM_OK)
         return rc;
     if (p->nn == p->cap_n) {
         int cap = p->cap_n ? 2 * p->cap_n : 16;
@@ -139,9 +142,11 @@ int hm_plan_add_nurse(hm_plan_problem *p, const hm_plan_nurse *n, hm_err *err)
     }
     hc_nurse *d = &p->nurses[p->nn];
     memset(d, 0, sizeof *d);
-    if ((rc = comp_mask(p, n->competences, n->n_competences, &d->comp, err)) != HM_OK)
+    rc = comp_mask(p, n->competences, n->n_competences, &d->comp, err);
+    if (rc != HM_OK)
         return rc;
-    if (!(d->id = dup_str(n->id)))
+    d->id = dup_str(n->id);
+    if (!d->id)
         return hm_err_set(err, HM_ENOMEM, "out of memory");
     d->start = n->start;
     d->end = n->end;
@@ -199,7 +204,8 @@ int hm_plan_add_visit(hm_plan_problem *p, const hm_plan_visit *v, hm_err *err)
     }
     hc_visit *d = &p->visits[p->nv];
     memset(d, 0, sizeof *d);
-    if ((rc = comp_mask(p, v->competences, v->n_competences, &d->req, err)) != HM_OK)
+    rc = comp_mask(p, v->competences, v->n_competences, &d->req, err);
+    if (rc != HM_OK)
         return rc;
     d->id = dup_str(v->id);
     d->pref_id = v->preferred_nurse ? dup_str(v->preferred_nurse) : NULL;

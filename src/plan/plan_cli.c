@@ -166,8 +166,11 @@ static int solve_vrp(const plan_args *a, const char *text, size_t len, enum form
     hm_err err = {0};
     int rc = fmt == FMT_VRPLIB ? hm__read_vrplib(text, len, &p, &err)
                                : hm__read_solomon(text, len, &p, &err);
-    if (rc == HM_OK && (rc = hm__vrp_build_matrix(&p, a->conv, &err)) != HM_OK)
-        hm__vrp_free(&p);
+    if (rc == HM_OK) {
+        rc = hm__vrp_build_matrix(&p, a->conv, &err);
+        if (rc != HM_OK)
+            hm__vrp_free(&p);
+    }
     if (rc != HM_OK) {
         fprintf(stderr, "heime plan: cannot read %s: %s\n", a->instance, err.msg);
         return 1;

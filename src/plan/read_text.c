@@ -234,7 +234,7 @@ int hm__read_vrplib(const char *text, size_t len, hm__vrp *out, hm_err *err)
     int rc = HM_OK, r;
     enum section sec = SEC_NONE;
     char name[64] = "";
-    while ((r = next_line(&c)) != 0) {
+    for (r = next_line(&c); r != 0; r = next_line(&c)) {
         if (r < 0) {
             rc = hm_err_set(err, HM_EINVAL, "line %d: longer than %d bytes", c.lineno,
                             LINE_MAX_LEN - 1);
@@ -256,7 +256,8 @@ int hm__read_vrplib(const char *text, size_t len, hm__vrp *out, hm_err *err)
                 break;
             }
             if (!p.n) {
-                if ((rc = hm__vrp_alloc(&p, st.dim, err)) != HM_OK)
+                rc = hm__vrp_alloc(&p, st.dim, err);
+                if (rc != HM_OK)
                     break;
                 st.seen = calloc((size_t)st.dim, 1);
                 if (!st.seen) {
@@ -296,14 +297,14 @@ int hm__read_vrplib(const char *text, size_t len, hm__vrp *out, hm_err *err)
 /* Finds "NUMBER CAPACITY" and reads the numbers on the next non-empty line. */
 static int solomon_vehicles(cursor *c, int *vehicles, double *cap, hm_err *err)
 {
-    int r;
-    while ((r = next_line(c)) > 0)
-        if (strstr(c->line, "NUMBER") && strstr(c->line, "CAPACITY"))
-            break;
+    int r = next_line(c);
+    while (r > 0 && !(strstr(c->line, "NUMBER") && strstr(c->line, "CAPACITY")))
+        r = next_line(c);
     if (r <= 0)
         return hm_err_set(err, HM_EINVAL, "no 'NUMBER CAPACITY' header (not a Solomon file?)");
-    while ((r = next_line(c)) > 0 && c->line[0] == '\0')
-        ;
+    do
+        r = next_line(c);
+    while (r > 0 && c->line[0] == '\0');
     double f[4];
     if (r <= 0 || numbers(c->line, f, 4) != 2 || !is_int(f[0], 1, 1e6) || !(f[1] > 0))
         return hm_err_set(err, HM_EINVAL, "line %d: expected vehicle number and capacity",
@@ -315,13 +316,12 @@ static int solomon_vehicles(cursor *c, int *vehicles, double *cap, hm_err *err)
 
 static int solomon_rows(cursor *c, double *rows, int *count, hm_err *err)
 {
-    int r, k = 0;
-    while ((r = next_line(c)) > 0)
-        if (strncmp(c->line, "CUST", 4) == 0 && strstr(c->line, "NO"))
-            break;
+    int k = 0, r = next_line(c);
+    while (r > 0 && !(strncmp(c->line, "CUST", 4) == 0 && strstr(c->line, "NO")))
+        r = next_line(c);
     if (r <= 0)
         return hm_err_set(err, HM_EINVAL, "no 'CUST NO.' customer table");
-    while ((r = next_line(c)) != 0) {
+    for (r = next_line(c); r != 0; r = next_line(c)) {
         if (r < 0)
             return hm_err_set(err, HM_EINVAL, "line %d: too long", c->lineno);
         if (c->line[0] == '\0')
@@ -345,13 +345,15 @@ int hm__read_solomon(const char *text, size_t len, hm__vrp *out, hm_err *err)
     cursor c = {.p = text, .end = text + len};
     char name[64] = "";
     int r;
-    while ((r = next_line(&c)) > 0 && c.line[0] == '\0')
-        ;
+    do
+        r = next_line(&c);
+    while (r > 0 && c.line[0] == '\0');
     if (r > 0)
         snprintf(name, sizeof name, "%.63s", c.line);
     int vehicles = 0, count = 0, rc;
     double cap = 0;
-    if ((rc = solomon_vehicles(&c, &vehicles, &cap, err)) != HM_OK)
+    rc = solomon_vehicles(&c, &vehicles, &cap, err);
+    if (rc != HM_OK)
         return rc;
     double *rows = malloc(sizeof(double) * 7 * HM__VRP_MAX_NODES);
     if (!rows)
