@@ -21,7 +21,7 @@ static const struct band spo2_scale1_bands[] = {{91, 3}, {93, 2}, {95, 1}, {BAND
 /* Scale 2 on air: 88 and above all score 0. */
 static const struct band spo2_scale2_air_bands[] = {{83, 3}, {85, 2}, {87, 1}, {BAND_END, 0}};
 /* Scale 2 on oxygen: above the 88-92 target, high saturation scores again. */
-static const struct band spo2_scale2_oxygen_bands[] = {{83, 3}, {85, 2}, {87, 1}, {92, 0},
+static const struct band spo2_scale2_oxygen_bands[] = {{83, 3}, {85, 2}, {87, 1},      {92, 0},
                                                        {94, 1}, {96, 2}, {BAND_END, 3}};
 static const struct band sbp_bands[] = {{90, 3}, {100, 2}, {110, 1}, {219, 0}, {BAND_END, 3}};
 static const struct band pulse_bands[] = {{40, 3},  {50, 1},  {90, 0},
@@ -57,8 +57,8 @@ static const struct range temp_range = {"temperature", 20.0, 45.0};
 static int check_range(const struct range *r, double v, hm_err *err)
 {
     if (isnan(v) || v < r->lo || v > r->hi)
-        return hm_err_set(err, HM_EINVAL, "news2 %s out of range: %g (must be %g to %g)",
-                          r->name, v, r->lo, r->hi);
+        return hm_err_set(err, HM_EINVAL, "news2 %s out of range: %g (must be %g to %g)", r->name,
+                          v, r->lo, r->hi);
     return HM_OK;
 }
 
@@ -154,6 +154,5 @@ int hm_news2_response_from_name(const char *name, enum hm_news2_response *out, h
             return HM_OK;
         }
     }
-    return hm_err_set(err, HM_EINVAL, "news2 response name is unknown: %s",
-                      name ? name : "(null)");
+    return hm_err_set(err, HM_EINVAL, "news2 response name is unknown: %s", name ? name : "(null)");
 }

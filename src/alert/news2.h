@@ -56,8 +56,8 @@ enum {
 
 typedef struct hm_news2_result {
     int total;
-    int part[8];      /* resp, spo2, air/oxygen, sbp, pulse, consciousness, temperature, (unused = 0) */
-    int any_single_3; /* a 3 in any single parameter */
+    int part[8]; /* resp, spo2, air/oxygen, sbp, pulse, consciousness, temperature, (unused = 0) */
+    int any_single_3;                /* a 3 in any single parameter */
     enum hm_news2_response response; /* 0 routine; 1-4 low; a single 3 (with total <=4)
                                         low-medium; 5-6 medium; >=7 high */
 } hm_news2_result;

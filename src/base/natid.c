@@ -71,6 +71,18 @@ int hm_natid_validate(const char *id, enum hm_natid_kind *kind, int *birth_ymd, 
     return HM_OK;
 }
 
+/* The first nine digits of a synthetic number: DD, MM + 80, YY, individual number. */
+static void synthetic_digits(hm_date d, int ind, int dg[11])
+{
+    int parts[4] = {d.d, d.m + 80, d.y % 100, ind / 10};
+    for (int i = 0; i < 4; i++) {
+        dg[2 * i] = parts[i] / 10;
+        dg[2 * i + 1] = parts[i] % 10;
+    }
+    dg[8] = ind % 10;
+    dg[9] = dg[10] = 0;
+}
+
 int hm_natid_synthetic(int birth_ymd, unsigned seq, char out[12], hm_err *err)
 {
     hm_date d = {birth_ymd / 10000, birth_ymd / 100 % 100, birth_ymd % 100};
@@ -83,8 +95,8 @@ int hm_natid_synthetic(int birth_ymd, unsigned seq, char out[12], hm_err *err)
     int lo = d.y < 2000 ? 0 : 500;
     unsigned found = 0;
     for (int ind = lo; ind < lo + 500; ind++) {
-        int dg[11] = {d.d / 10, d.d % 10, (d.m + 80) / 10, (d.m + 80) % 10, d.y % 100 / 10,
-                      d.y % 10, ind / 100, ind / 10 % 10, ind % 10, 0, 0};
+        int dg[11];
+        synthetic_digits(d, ind, dg);
         dg[9] = check_digit(dg, w1, 9);
         if (dg[9] < 0)
             continue;

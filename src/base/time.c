@@ -2,6 +2,7 @@
  * zone rules (TZ is set once at start-up). */
 #include "base/time.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -121,7 +122,7 @@ int hm_date_cmp(hm_date a, hm_date b)
 int hm_date_weekday(hm_date d)
 {
     int64_t z = days_from_civil(d.y, d.m, d.d); /* 1970-01-01 was a Thursday (4) */
-    int w = (int)(((z % 7) + 7 + 3) % 7);         /* 0 = Monday */
+    int w = (int)(((z % 7) + 7 + 3) % 7);       /* 0 = Monday */
     return w + 1;
 }
 
@@ -135,12 +136,67 @@ int hm_clock_time_parse(const char *s, int *minutes_of_day, hm_err *err)
     return HM_OK;
 }
 
-/* The zone's offset from UTC at a UTC instant, in seconds. */
-static long offset_at(time_t t)
+/* The zone's offset from UTC at a UTC instant, in seconds, from the C library. localtime_r
+ * takes a process-wide lock, so the hot paths use the transition table below instead. */
+static long libc_offset_at(time_t t)
 {
     struct tm tm;
     localtime_r(&t, &tm);
     return tm.tm_gmtoff;
+}
+
+/* Every offset change of the process's zone between 1970 and 2100, read once from the C
+ * library's zone rules (tzdata) by sampling each day and bisecting to the second. Lookups are a
+ * binary search with no lock; instants outside the table ask the C library. */
+#define TABLE_FROM 0LL        /* 1970-01-01 */
+#define TABLE_TO 4102444800LL /* 2100-01-01 */
+#define MAX_TRANSITIONS 1024
+
+static struct {
+    int64_t at[MAX_TRANSITIONS];
+    long offset[MAX_TRANSITIONS]; /* in force from at[i] */
+    int n;
+    long first_offset;
+} zone;
+static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
+
+static void build_zone_table(void)
+{
+    zone.first_offset = libc_offset_at((time_t)TABLE_FROM);
+    long prev = zone.first_offset;
+    for (int64_t t = TABLE_FROM + 86400; t < TABLE_TO && zone.n < MAX_TRANSITIONS; t += 86400) {
+        long cur = libc_offset_at((time_t)t);
+        if (cur == prev)
+            continue;
+        int64_t lo = t - 86400, hi = t; /* offset prev at lo, cur at hi */
+        while (hi - lo > 1) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (libc_offset_at((time_t)mid) == prev)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        zone.at[zone.n] = hi;
+        zone.offset[zone.n] = cur;
+        zone.n++;
+        prev = cur;
+    }
+}
+
+static long offset_at(int64_t t)
+{
+    if (t < TABLE_FROM || t >= TABLE_TO)
+        return libc_offset_at((time_t)t);
+    pthread_once(&zone_once, build_zone_table);
+    int lo = 0, hi = zone.n; /* first transition after t */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (zone.at[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? zone.first_offset : zone.offset[lo - 1];
 }
 
 int64_t hm_local_to_utc_ms(hm_date d, int minutes_of_day)
@@ -150,12 +206,12 @@ int64_t hm_local_to_utc_ms(hm_date d, int minutes_of_day)
      * summer-time one for an ambiguous time); none does in the spring gap, where the offset
      * before the gap moves the time forward by the gap's length. */
     int64_t wall = days_from_civil(d.y, d.m, d.d) * 86400 + (int64_t)minutes_of_day * 60;
-    long before = offset_at((time_t)(wall - 86400)), after = offset_at((time_t)(wall + 86400));
+    long before = offset_at(wall - 86400), after = offset_at(wall + 86400);
     long first = before > after ? before : after, second = before > after ? after : before;
     long cands[2] = {first, second};
     for (int i = 0; i < 2; i++) {
         int64_t utc = wall - cands[i];
-        if (offset_at((time_t)utc) == cands[i])
+        if (offset_at(utc) == cands[i])
             return utc * 1000;
     }
     return (wall - before) * 1000;
@@ -164,7 +220,7 @@ int64_t hm_local_to_utc_ms(hm_date d, int minutes_of_day)
 void hm_utc_to_local(int64_t utc_ms, hm_date *date, int *minutes_of_day)
 {
     int64_t s = utc_ms >= 0 ? utc_ms / 1000 : (utc_ms - 999) / 1000;
-    int64_t local = s + offset_at((time_t)s);
+    int64_t local = s + offset_at(s);
     int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     *date = civil_from_days(days);
     *minutes_of_day = (int)((local - days * 86400) / 60);
@@ -186,16 +242,15 @@ void hm_time_format_utc(int64_t utc_ms, char out[32])
 void hm_time_format_local(int64_t utc_ms, char out[32])
 {
     int64_t s = utc_ms >= 0 ? utc_ms / 1000 : (utc_ms - 999) / 1000;
-    long off = offset_at((time_t)s);
+    long off = offset_at(s);
     int64_t local = s + off;
     int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     int sod = (int)(local - days * 86400);
     hm_date d = civil_from_days(days);
     int aoff = (int)((off < 0 ? -off : off) % 86400);
     char tmp[96];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.y, d.m, d.d,
-             sod / 3600, sod / 60 % 60, sod % 60, off < 0 ? '-' : '+', aoff / 3600,
-             aoff / 60 % 60);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.y, d.m, d.d, sod / 3600,
+             sod / 60 % 60, sod % 60, off < 0 ? '-' : '+', aoff / 3600, aoff / 60 % 60);
     snprintf(out, 32, "%.31s", tmp);
 }
 
@@ -205,8 +260,8 @@ int hm_time_parse(const char *s, int64_t *utc_ms, hm_err *err)
     int hh, mm, ss = 0, ms = 0;
     size_t n = s ? strlen(s) : 0;
     if (n < 16 || n > 40 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-        s[13] != ':' || !digits(s, 4, &d.y) || !digits(s + 5, 2, &d.m) ||
-        !digits(s + 8, 2, &d.d) || !digits(s + 11, 2, &hh) || !digits(s + 14, 2, &mm))
+        s[13] != ':' || !digits(s, 4, &d.y) || !digits(s + 5, 2, &d.m) || !digits(s + 8, 2, &d.d) ||
+        !digits(s + 11, 2, &hh) || !digits(s + 14, 2, &mm))
         return hm_err_set(err, HM_EINVAL, "time must be ISO 8601, e.g. 2026-11-24T08:00:00Z");
     const char *p = s + 16;
     if (*p == ':') {

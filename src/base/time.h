@@ -1,8 +1,9 @@
 /* time.h: instants, dates and clock times. Instants are int64 milliseconds since the Unix
  * epoch, UTC, everywhere in storage and APIs. Clock times of care (an 08:00 bag change) are
  * Europe/Oslo wall-clock times on a date, converted to UTC per date, so they stay at 08:00 across
- * the DST changes. The process sets TZ=Europe/Oslo once before any thread starts (cli/main.c);
- * conversions use the C library's zone rules (tzdata) through mktime/localtime_r.
+ * the DST changes. The process sets TZ=Europe/Oslo once before any thread starts (cli/main.c)
+ * and before the first conversion: the zone's transitions for 1970-2099 are read once from the
+ * C library (tzdata, localtime_r) into a table on first use; other years ask the C library.
  *
  * The clock is injected (hm_clock), so escalation timers and task generation are testable on a
  * fake clock. */

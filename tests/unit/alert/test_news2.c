@@ -45,26 +45,86 @@ struct edge {
 
 static const struct edge edges[] = {
     /* respiration: <=8 3, 9-11 1, 12-20 0, 21-24 2, >=25 3 */
-    {RESP, 0, 3}, {RESP, 8, 3}, {RESP, 9, 1}, {RESP, 11, 1}, {RESP, 12, 0}, {RESP, 20, 0},
-    {RESP, 21, 2}, {RESP, 24, 2}, {RESP, 25, 3}, {RESP, 100, 3},
-    {RESP, 8.49, 3}, {RESP, 8.5, 1}, {RESP, 11.49, 1}, {RESP, 11.5, 0}, {RESP, 20.49, 0},
-    {RESP, 20.5, 2}, {RESP, 24.49, 2}, {RESP, 24.5, 3},
+    {RESP, 0, 3},
+    {RESP, 8, 3},
+    {RESP, 9, 1},
+    {RESP, 11, 1},
+    {RESP, 12, 0},
+    {RESP, 20, 0},
+    {RESP, 21, 2},
+    {RESP, 24, 2},
+    {RESP, 25, 3},
+    {RESP, 100, 3},
+    {RESP, 8.49, 3},
+    {RESP, 8.5, 1},
+    {RESP, 11.49, 1},
+    {RESP, 11.5, 0},
+    {RESP, 20.49, 0},
+    {RESP, 20.5, 2},
+    {RESP, 24.49, 2},
+    {RESP, 24.5, 3},
     /* SpO2 scale 1: <=91 3, 92-93 2, 94-95 1, >=96 0 */
-    {SPO2, 0, 3}, {SPO2, 91, 3}, {SPO2, 92, 2}, {SPO2, 93, 2}, {SPO2, 94, 1}, {SPO2, 95, 1},
-    {SPO2, 96, 0}, {SPO2, 100, 0}, {SPO2, 91.49, 3}, {SPO2, 91.5, 2}, {SPO2, 95.5, 0},
+    {SPO2, 0, 3},
+    {SPO2, 91, 3},
+    {SPO2, 92, 2},
+    {SPO2, 93, 2},
+    {SPO2, 94, 1},
+    {SPO2, 95, 1},
+    {SPO2, 96, 0},
+    {SPO2, 100, 0},
+    {SPO2, 91.49, 3},
+    {SPO2, 91.5, 2},
+    {SPO2, 95.5, 0},
     /* systolic: <=90 3, 91-100 2, 101-110 1, 111-219 0, >=220 3 */
-    {SBP, 0, 3}, {SBP, 90, 3}, {SBP, 91, 2}, {SBP, 100, 2}, {SBP, 101, 1}, {SBP, 110, 1},
-    {SBP, 111, 0}, {SBP, 219, 0}, {SBP, 220, 3}, {SBP, 350, 3}, {SBP, 90.49, 3}, {SBP, 90.5, 2},
-    {SBP, 219.49, 0}, {SBP, 219.5, 3},
+    {SBP, 0, 3},
+    {SBP, 90, 3},
+    {SBP, 91, 2},
+    {SBP, 100, 2},
+    {SBP, 101, 1},
+    {SBP, 110, 1},
+    {SBP, 111, 0},
+    {SBP, 219, 0},
+    {SBP, 220, 3},
+    {SBP, 350, 3},
+    {SBP, 90.49, 3},
+    {SBP, 90.5, 2},
+    {SBP, 219.49, 0},
+    {SBP, 219.5, 3},
     /* pulse: <=40 3, 41-50 1, 51-90 0, 91-110 1, 111-130 2, >=131 3 */
-    {PULSE, 0, 3}, {PULSE, 40, 3}, {PULSE, 41, 1}, {PULSE, 50, 1}, {PULSE, 51, 0},
-    {PULSE, 90, 0}, {PULSE, 91, 1}, {PULSE, 110, 1}, {PULSE, 111, 2}, {PULSE, 130, 2},
-    {PULSE, 131, 3}, {PULSE, 300, 3}, {PULSE, 40.5, 1}, {PULSE, 130.49, 2}, {PULSE, 130.5, 3},
+    {PULSE, 0, 3},
+    {PULSE, 40, 3},
+    {PULSE, 41, 1},
+    {PULSE, 50, 1},
+    {PULSE, 51, 0},
+    {PULSE, 90, 0},
+    {PULSE, 91, 1},
+    {PULSE, 110, 1},
+    {PULSE, 111, 2},
+    {PULSE, 130, 2},
+    {PULSE, 131, 3},
+    {PULSE, 300, 3},
+    {PULSE, 40.5, 1},
+    {PULSE, 130.49, 2},
+    {PULSE, 130.5, 3},
     /* temperature: <=35.0 3, 35.1-36.0 1, 36.1-38.0 0, 38.1-39.0 1, >=39.1 2 */
-    {TEMP, 20.0, 3}, {TEMP, 35.0, 3}, {TEMP, 35.1, 1}, {TEMP, 36.0, 1}, {TEMP, 36.1, 0},
-    {TEMP, 38.0, 0}, {TEMP, 38.1, 1}, {TEMP, 39.0, 1}, {TEMP, 39.1, 2}, {TEMP, 45.0, 2},
-    {TEMP, 35.04, 3}, {TEMP, 35.05, 1}, {TEMP, 36.04, 1}, {TEMP, 36.05, 0}, {TEMP, 38.04, 0},
-    {TEMP, 38.05, 1}, {TEMP, 39.04, 1}, {TEMP, 39.05, 2},
+    {TEMP, 20.0, 3},
+    {TEMP, 35.0, 3},
+    {TEMP, 35.1, 1},
+    {TEMP, 36.0, 1},
+    {TEMP, 36.1, 0},
+    {TEMP, 38.0, 0},
+    {TEMP, 38.1, 1},
+    {TEMP, 39.0, 1},
+    {TEMP, 39.1, 2},
+    {TEMP, 45.0, 2},
+    {TEMP, 35.04, 3},
+    {TEMP, 35.05, 1},
+    {TEMP, 36.04, 1},
+    {TEMP, 36.05, 0},
+    {TEMP, 38.04, 0},
+    {TEMP, 38.05, 1},
+    {TEMP, 39.04, 1},
+    {TEMP, 39.05, 2},
 };
 
 static void every_band_edge(void **state)
@@ -119,10 +179,10 @@ static void spo2_scale_2(void **state)
     /* <=83 3, 84-85 2, 86-87 1, 88-92 0 (either), >=93 0 on air,
      * 93-94 1, 95-96 2, >=97 3 on oxygen */
     static const struct s2 rows[] = {
-        {0, 3, 3},   {83, 3, 3},  {84, 2, 2},  {85, 2, 2},   {86, 1, 1},    {87, 1, 1},
-        {88, 0, 0},  {92, 0, 0},  {93, 0, 1},  {94, 0, 1},   {95, 0, 2},    {96, 0, 2},
-        {97, 0, 3},  {100, 0, 3}, {83.49, 3, 3}, {83.5, 2, 2}, {92.49, 0, 0}, {92.5, 0, 1},
-        {96.5, 0, 3},
+        {0, 3, 3},    {83, 3, 3},    {84, 2, 2},   {85, 2, 2},   {86, 1, 1},
+        {87, 1, 1},   {88, 0, 0},    {92, 0, 0},   {93, 0, 1},   {94, 0, 1},
+        {95, 0, 2},   {96, 0, 2},    {97, 0, 3},   {100, 0, 3},  {83.49, 3, 3},
+        {83.5, 2, 2}, {92.49, 0, 0}, {92.5, 0, 1}, {96.5, 0, 3},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         hm_news2_input in = normal();
@@ -185,8 +245,8 @@ static void response_mapping(void **state)
     assert_int_equal(r.response, HM_NEWS2_MEDIUM);
 
     in = normal();
-    in.resp_rate = 22;    /* 2 */
-    in.pulse = 115;       /* 2 */
+    in.resp_rate = 22;     /* 2 */
+    in.pulse = 115;        /* 2 */
     in.temperature = 38.5; /* 1 */
     r = score(in);
     assert_int_equal(r.total, 5);
@@ -204,9 +264,14 @@ static void response_mapping(void **state)
     assert_int_equal(r.response, HM_NEWS2_HIGH);
 
     /* The worst possible observations: 3 + 3 + 2 + 3 + 3 + 3 + 3 = 20. */
-    in = (hm_news2_input){.resp_rate = 30, .spo2 = 99, .spo2_scale = 2, .on_oxygen = 1,
-                          .systolic_bp = 80, .pulse = 140,
-                          .consciousness = HM_ACVPU_UNRESPONSIVE, .temperature = 34.0};
+    in = (hm_news2_input){.resp_rate = 30,
+                          .spo2 = 99,
+                          .spo2_scale = 2,
+                          .on_oxygen = 1,
+                          .systolic_bp = 80,
+                          .pulse = 140,
+                          .consciousness = HM_ACVPU_UNRESPONSIVE,
+                          .temperature = 34.0};
     r = score(in);
     assert_int_equal(r.total, 20);
     assert_int_equal(r.response, HM_NEWS2_HIGH);
@@ -223,30 +288,55 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-    {"respiration rate", F_RESP, -1},  {"respiration rate", F_RESP, NAN},
-    {"respiration rate", F_RESP, 101}, {"spo2", F_SPO2, 100.5},
-    {"spo2", F_SPO2, -0.1},            {"spo2", F_SPO2, NAN},
-    {"systolic bp", F_SBP, -5},        {"systolic bp", F_SBP, INFINITY},
-    {"pulse", F_PULSE, 301},           {"pulse", F_PULSE, -INFINITY},
-    {"temperature", F_TEMP, 98.6},     /* Fahrenheit */
-    {"temperature", F_TEMP, 19.9},     {"temperature", F_TEMP, NAN},
-    {"spo2 scale", F_SCALE, 0},        {"spo2 scale", F_SCALE, 3},
-    {"on_oxygen", F_OXYGEN, 2},        {"on_oxygen", F_OXYGEN, -1},
-    {"consciousness", F_ACVPU, 5},     {"consciousness", F_ACVPU, -1},
+    {"respiration rate", F_RESP, -1},
+    {"respiration rate", F_RESP, NAN},
+    {"respiration rate", F_RESP, 101},
+    {"spo2", F_SPO2, 100.5},
+    {"spo2", F_SPO2, -0.1},
+    {"spo2", F_SPO2, NAN},
+    {"systolic bp", F_SBP, -5},
+    {"systolic bp", F_SBP, INFINITY},
+    {"pulse", F_PULSE, 301},
+    {"pulse", F_PULSE, -INFINITY},
+    {"temperature", F_TEMP, 98.6}, /* Fahrenheit */
+    {"temperature", F_TEMP, 19.9},
+    {"temperature", F_TEMP, NAN},
+    {"spo2 scale", F_SCALE, 0},
+    {"spo2 scale", F_SCALE, 3},
+    {"on_oxygen", F_OXYGEN, 2},
+    {"on_oxygen", F_OXYGEN, -1},
+    {"consciousness", F_ACVPU, 5},
+    {"consciousness", F_ACVPU, -1},
 };
 
 static hm_news2_input with_bad(const struct bad *b)
 {
     hm_news2_input in = normal();
     switch (b->f) {
-    case F_RESP: in.resp_rate = b->v; break;
-    case F_SPO2: in.spo2 = b->v; break;
-    case F_SBP: in.systolic_bp = b->v; break;
-    case F_PULSE: in.pulse = b->v; break;
-    case F_TEMP: in.temperature = b->v; break;
-    case F_SCALE: in.spo2_scale = (int)b->v; break;
-    case F_OXYGEN: in.on_oxygen = (int)b->v; break;
-    case F_ACVPU: in.consciousness = (enum hm_news2_consciousness)(int)b->v; break;
+    case F_RESP:
+        in.resp_rate = b->v;
+        break;
+    case F_SPO2:
+        in.spo2 = b->v;
+        break;
+    case F_SBP:
+        in.systolic_bp = b->v;
+        break;
+    case F_PULSE:
+        in.pulse = b->v;
+        break;
+    case F_TEMP:
+        in.temperature = b->v;
+        break;
+    case F_SCALE:
+        in.spo2_scale = (int)b->v;
+        break;
+    case F_OXYGEN:
+        in.on_oxygen = (int)b->v;
+        break;
+    case F_ACVPU:
+        in.consciousness = (enum hm_news2_consciousness)(int)b->v;
+        break;
     }
     return in;
 }
@@ -285,7 +375,7 @@ static void response_names(void **state)
         assert_int_equal(r, i);
     }
     assert_string_equal(hm_news2_response_name((enum hm_news2_response)9), "unknown");
-    assert_string_equal(hm_news2_response_name((enum hm_news2_response)-1), "unknown");
+    assert_string_equal(hm_news2_response_name((enum hm_news2_response) - 1), "unknown");
     enum hm_news2_response r;
     hm_err err;
     assert_int_equal(hm_news2_response_from_name("urgent", &r, &err), HM_EINVAL);
@@ -296,12 +386,9 @@ static void response_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_band_edge),
-        cmocka_unit_test(consciousness_and_oxygen),
-        cmocka_unit_test(spo2_scale_2),
-        cmocka_unit_test(response_mapping),
-        cmocka_unit_test(invalid_inputs),
-        cmocka_unit_test(response_names),
+        cmocka_unit_test(every_band_edge), cmocka_unit_test(consciousness_and_oxygen),
+        cmocka_unit_test(spo2_scale_2),    cmocka_unit_test(response_mapping),
+        cmocka_unit_test(invalid_inputs),  cmocka_unit_test(response_names),
     };
     return cmocka_run_group_tests_name("alert/news2", tests, NULL, NULL);
 }

@@ -140,7 +140,7 @@ static void injected_failures_are_clean(void **state)
     a = hm_arena_create(0);
     hm_alloc_fail_after(0);
     assert_null(hm_arena_printf(a, "%d", 5000)); /* needs the first block */
-    assert_non_null(hm_arena_strdup(a, "x")); /* the failure was one-shot */
+    assert_non_null(hm_arena_strdup(a, "x"));    /* the failure was one-shot */
     hm_alloc_fail_after(-1);
     hm_arena_destroy(a);
 

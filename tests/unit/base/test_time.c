@@ -91,9 +91,14 @@ static void parse_and_format(void **state)
     assert_true(utc("2026-11-24T09:15:30.25") == t); /* no zone: Oslo local */
     hm_time_format_local(t, buf);
     assert_string_equal(buf, "2026-11-24T09:15:30+01:00");
-    static const char *const bad[] = {"", "2026-11-24", "2026-13-01T00:00Z", "2026-02-29T00:00Z",
-                                      "2026-11-24T24:00Z", "2026-11-24T08:00Zjunk",
-                                      "2026-11-24T08:00+1", "x026-11-24T08:00Z",
+    static const char *const bad[] = {"",
+                                      "2026-11-24",
+                                      "2026-13-01T00:00Z",
+                                      "2026-02-29T00:00Z",
+                                      "2026-11-24T24:00Z",
+                                      "2026-11-24T08:00Zjunk",
+                                      "2026-11-24T08:00+1",
+                                      "x026-11-24T08:00Z",
                                       "2026-11-24T08:00:00.Z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         hm_err err;
@@ -199,11 +204,11 @@ static void more_parse_errors(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "2026-11-24T08:60Z",      "2026-11-24T08:00:60Z",     "2026-11-24T08:00+15:00",
-        "2026-11-24T08:00+01:60", "2026-11-24T08:00+0100",    "2026-11-24T08:00:00.1234567890Z",
-        "2026-11-24T08:00:0Z",    "2026-11-24T08:00 Z",       "2026-11-24T08:00z",
-        "2026-11-24X08:00Z",      "2026-11-24T08-00Z",        "-026-11-24T08:00Z",
-        "2026-11-24T08:00:00.000Z ", "2026-00-10T08:00Z",     "2026-04-31T08:00Z",
+        "2026-11-24T08:60Z",           "2026-11-24T08:00:60Z",  "2026-11-24T08:00+15:00",
+        "2026-11-24T08:00+01:60",      "2026-11-24T08:00+0100", "2026-11-24T08:00:00.1234567890Z",
+        "2026-11-24T08:00:0Z",         "2026-11-24T08:00 Z",    "2026-11-24T08:00z",
+        "2026-11-24X08:00Z",           "2026-11-24T08-00Z",     "-026-11-24T08:00Z",
+        "2026-11-24T08:00:00.000Z ",   "2026-00-10T08:00Z",     "2026-04-31T08:00Z",
         "2026-11-24T08:00:00+01:00:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         hm_err err;
@@ -253,6 +258,36 @@ static void date_arithmetic(void **state)
     assert_int_equal(hm_date_cmp(D(2026, 5, 5), D(2026, 5, 5)), 0);
 }
 
+/* The UTC offset hm_time_format_local prints, in seconds. */
+static long printed_offset(int64_t t_ms)
+{
+    char buf[32];
+    hm_time_format_local(t_ms, buf);
+    long h = (buf[20] - '0') * 10 + (buf[21] - '0'), m = (buf[23] - '0') * 10 + (buf[24] - '0');
+    return (buf[19] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+}
+
+static void offsets_agree_with_the_c_library(void **state)
+{
+    (void)state;
+    /* time.c caches the zone's transitions; check it against localtime_r from 1960 to 2110
+     * (outside the cached range too), at a stride that drifts through the hours, and on both
+     * sides of the exact change seconds of 2026. */
+    for (int64_t t = -315619200LL; t < 4417977600LL; t += 86400 + 3607) {
+        struct tm tm;
+        time_t tt = (time_t)t;
+        localtime_r(&tt, &tm);
+        if (printed_offset(t * 1000) != tm.tm_gmtoff)
+            fail_msg("offset at %lld: %ld, C library %ld", (long long)t, printed_offset(t * 1000),
+                     (long)tm.tm_gmtoff);
+    }
+    int64_t spring = utc("2026-03-29T01:00:00Z"), autumn = utc("2026-10-25T01:00:00Z");
+    assert_int_equal(printed_offset(spring - 1), 3600);
+    assert_int_equal(printed_offset(spring), 7200);
+    assert_int_equal(printed_offset(autumn - 1), 7200);
+    assert_int_equal(printed_offset(autumn), 3600);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +301,7 @@ int main(void)
         cmocka_unit_test(gap_minutes_move_forward),
         cmocka_unit_test(more_parse_errors),
         cmocka_unit_test(date_arithmetic),
+        cmocka_unit_test(offsets_agree_with_the_c_library),
     };
     return cmocka_run_group_tests_name("base/time", tests, setup, NULL);
 }
