@@ -1,6 +1,7 @@
 /* client.c: a small blocking MLLP client (connect, send a frame, wait for the next frame).
  * Used by the pump simulator and the tests; frames that arrive together are queued so none
  * is lost between calls. */
+#include "base/arena.h"
 #include "hl7/mllp.h"
 
 #include <errno.h>
@@ -91,7 +92,7 @@ int hm_mllp_client_connect(const char *host, int port, int timeout_ms, hm_mllp_c
     freeaddrinfo(res);
     if (fd < 0)
         return hm_err_set(err, HM_EIO, "mllp client: cannot connect to %s:%d", host, port);
-    hm_mllp_client *c = calloc(1, sizeof *c);
+    hm_mllp_client *c = hm_calloc(1, sizeof *c);
     if (!c) {
         close(fd);
         return hm_err_set(err, HM_ENOMEM, "mllp client: out of memory");
@@ -143,7 +144,7 @@ static int on_frame(void *ctx, enum hm_mllp_event ev, const char *data, size_t l
     hm_mllp_client *c = ctx;
     if (ev != HM_MLLP_MESSAGE || c->count == QUEUE_MAX)
         return HM_OK;
-    char *copy = malloc(len + 1);
+    char *copy = hm_malloc(len + 1);
     if (!copy)
         return HM_ENOMEM;
     memcpy(copy, data, len);
@@ -199,7 +200,7 @@ int hm_mllp_client_recv(hm_mllp_client *c, int timeout_ms, char *buf, size_t cap
     }
     if (len)
         *len = n;
-    free(f->data);
+    hm_free(f->data);
     return rc;
 }
 
@@ -209,10 +210,10 @@ void hm_mllp_client_close(hm_mllp_client *c)
         return;
     close(c->fd);
     while (c->count) {
-        free(c->q[c->head].data);
+        hm_free(c->q[c->head].data);
         c->head = (c->head + 1) % QUEUE_MAX;
         c->count--;
     }
     hm_mllp_framer_free(&c->fr);
-    free(c);
+    hm_free(c);
 }

@@ -6,6 +6,7 @@
  * A frame is delivered at its end block; the CR that should follow is swallowed, and any other
  * byte there is handled as outside a frame (lenient towards senders that omit the CR, and no
  * waiting on a CR that never comes). */
+#include "base/arena.h"
 #include "hl7/mllp.h"
 
 #include <stdlib.h>
@@ -21,7 +22,7 @@ void hm_mllp_framer_init(hm_mllp_framer *f, size_t max)
 
 void hm_mllp_framer_free(hm_mllp_framer *f)
 {
-    free(f->buf);
+    hm_free(f->buf);
     memset(f, 0, sizeof *f);
 }
 
@@ -40,7 +41,7 @@ static int keep(hm_mllp_framer *f, char c)
         size_t ncap = f->cap ? f->cap * 2 : 4096;
         if (ncap > f->max)
             ncap = f->max;
-        char *nb = realloc(f->buf, ncap);
+        char *nb = hm_realloc(f->buf, ncap);
         if (!nb)
             return HM_ENOMEM;
         f->buf = nb;

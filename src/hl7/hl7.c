@@ -5,6 +5,7 @@
  * (offset, length) pair per field. Repetitions, components and sub-components are found by
  * scanning the field at access time: fields are short and most are never read. The message
  * buffer is an owned, normalised copy in which every segment ends with CR. */
+#include "base/arena.h"
 #include "hl7/hl7.h"
 #include "hl7/hl7_int.h"
 
@@ -144,7 +145,7 @@ static void limits_fill(const hm_hl7_limits *in, hm_hl7_limits *out)
 /* Copies data into m->buf with every segment ending in exactly one CR; blank lines vanish. */
 static int normalise(hm_hl7_msg *m, const char *data, size_t len)
 {
-    m->buf = malloc(len + 2);
+    m->buf = hm_malloc(len + 2);
     if (!m->buf)
         return HM_ENOMEM;
     size_t o = 0;
@@ -216,8 +217,8 @@ static int count_all(hm_hl7_msg *m, const hm_hl7_limits *lim, hm_err *err)
 
 static int build_index(hm_hl7_msg *m)
 {
-    m->segs = calloc(m->nseg ? m->nseg : 1, sizeof *m->segs);
-    m->parts = calloc(m->nparts ? m->nparts : 1, sizeof *m->parts);
+    m->segs = hm_calloc(m->nseg ? m->nseg : 1, sizeof *m->segs);
+    m->parts = hm_calloc(m->nparts ? m->nparts : 1, sizeof *m->parts);
     if (!m->segs || !m->parts)
         return HM_ENOMEM;
     size_t si = 0, pi = 0, start = 0;
@@ -307,7 +308,7 @@ int hm_hl7_parse(const char *data, size_t len, const hm_hl7_limits *lim_in, hm_h
     int rc = check_bytes(data, len, &lim, err);
     if (rc)
         return rc;
-    hm_hl7_msg *m = calloc(1, sizeof *m);
+    hm_hl7_msg *m = hm_calloc(1, sizeof *m);
     if (!m)
         return hm_err_set(err, HM_ENOMEM, "cannot allocate hl7 message");
     rc = normalise(m, data, len);
@@ -340,10 +341,10 @@ void hm_hl7_free(hm_hl7_msg *m)
 {
     if (!m)
         return;
-    free(m->buf);
-    free(m->segs);
-    free(m->parts);
-    free(m);
+    hm_free(m->buf);
+    hm_free(m->segs);
+    hm_free(m->parts);
+    hm_free(m);
 }
 
 /* ---- navigation ---- */

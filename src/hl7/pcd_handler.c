@@ -5,6 +5,7 @@
  * only ever sees complete, mapped messages and only decides between "durable" (AA) and an
  * error. The mapped struct is large (~35 KiB), so it is allocated per message, not on the
  * connection thread's small stack. */
+#include "base/arena.h"
 #include "hl7/pcd.h"
 
 #include "base/log.h"
@@ -33,7 +34,7 @@ int hm_pcd_mllp_handler(void *ctx, const char *msg, size_t len, hm_hl7_reply *re
         hm_hl7_header_sniff(msg, len, &hdr);
         return answer_error(h, &hdr, rc, &e, reply);
     }
-    hm_pcd_msg *p = malloc(sizeof *p);
+    hm_pcd_msg *p = hm_malloc(sizeof *p);
     if (!p) {
         hm_hl7_header_get(m, &hdr);
         hm_hl7_free(m);
@@ -49,7 +50,7 @@ int hm_pcd_mllp_handler(void *ctx, const char *msg, size_t len, hm_hl7_reply *re
         rc = h->sink(h->ctx, p, msg, len, &e);
     }
     hm_hl7_free(m);
-    free(p);
+    hm_free(p);
     if (rc)
         return answer_error(h, &hdr, rc, &e, reply);
     return hm_hl7_ack_build(&hdr, HM_HL7_AA, NULL, h->app_name, h->facility, reply, NULL);

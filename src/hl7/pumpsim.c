@@ -5,6 +5,7 @@
  * end) and PCD-10 delivery events at a total target rate, wait for each ACK, and print JSON
  * statistics at the end. Control ids carry a per-run prefix so two runs never look like
  * resends of each other. Used by the demo and by bench/ingest.sh. */
+#include "base/arena.h"
 #include "hl7/pumpsim.h"
 #include "hl7/hl7.h"
 #include "hl7/mllp.h"
@@ -254,7 +255,7 @@ static void record_latency(struct worker *wk, double ms)
         size_t ncap = wk->caplat ? wk->caplat * 2 : 4096;
         if (ncap > 50u * 1000 * 1000)
             return;
-        double *n = realloc(wk->lat, ncap * sizeof *n);
+        double *n = hm_realloc(wk->lat, ncap * sizeof *n);
         if (!n)
             return;
         wk->lat = n;
@@ -464,7 +465,7 @@ static void print_stats(const struct config *cfg, struct worker *wk, double elap
         no_ack += wk[i].no_ack;
         n += wk[i].nlat;
     }
-    double *all = malloc((n ? n : 1) * sizeof *all);
+    double *all = hm_malloc((n ? n : 1) * sizeof *all);
     size_t k = 0;
     for (int i = 0; all && i < cfg->connections; i++) {
         if (wk[i].nlat)
@@ -480,7 +481,7 @@ static void print_stats(const struct config *cfg, struct worker *wk, double elap
            sent, aa, ae, ar, no_ack, all ? percentile(all, k, 0.50) : 0,
            all ? percentile(all, k, 0.99) : 0, all && k ? all[k - 1] : 0, elapsed,
            elapsed > 0 ? (double)sent / elapsed : 0, cfg->pumps, cfg->connections);
-    free(all);
+    hm_free(all);
 }
 
 int hm_pumpsim_main(int argc, char **argv)
@@ -498,11 +499,11 @@ int hm_pumpsim_main(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &now);
     snprintf(cfg.run, sizeof cfg.run, "R%llx",
              (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000);
-    struct pump *pumps = calloc((size_t)cfg.pumps, sizeof *pumps);
-    struct worker *wk = calloc((size_t)cfg.connections, sizeof *wk);
+    struct pump *pumps = hm_calloc((size_t)cfg.pumps, sizeof *pumps);
+    struct worker *wk = hm_calloc((size_t)cfg.connections, sizeof *wk);
     if (!pumps || !wk) {
-        free(pumps);
-        free(wk);
+        hm_free(pumps);
+        hm_free(wk);
         fprintf(stderr, "heime pumpsim: out of memory\n");
         return 1;
     }
@@ -532,10 +533,10 @@ int hm_pumpsim_main(int argc, char **argv)
     for (int c = 0; c < cfg.connections; c++) {
         tried += wk[c].sent + wk[c].no_ack;
         aa += wk[c].aa;
-        free(wk[c].lat);
+        hm_free(wk[c].lat);
     }
-    free(pumps);
-    free(wk);
+    hm_free(pumps);
+    hm_free(wk);
     if (started < cfg.connections) {
         fprintf(stderr, "heime pumpsim: could start only %d of %d connection threads\n", started,
                 cfg.connections);

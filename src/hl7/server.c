@@ -10,6 +10,7 @@
  * the handler (oversize, truncated), in which case the loop answers AE with an ERR segment.
  * Stop wakes the accept thread through a pipe and every connection through shutdown(), then
  * waits until the connection count is zero. */
+#include "base/arena.h"
 #include "hl7/mllp.h"
 
 #include "base/log.h"
@@ -204,19 +205,19 @@ static void conn_release(struct conn *c)
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     close(c->fd);
-    free(c);
+    hm_free(c);
 }
 
 static void *conn_main(void *arg)
 {
-    struct session *ss = calloc(1, sizeof *ss);
+    struct session *ss = hm_calloc(1, sizeof *ss);
     struct conn *c = arg;
     if (ss) {
         ss->c = c;
         hm_mllp_framer_init(&ss->fr, c->srv->opts.max_message);
         serve(ss);
         hm_mllp_framer_free(&ss->fr);
-        free(ss);
+        hm_free(ss);
     }
     conn_release(c);
     return NULL;
@@ -237,7 +238,7 @@ static void admit(struct hm_mllp_server *s, int fd)
 {
     pthread_mutex_lock(&s->mu);
     bool full = s->nconn >= s->opts.max_connections || s->stopping;
-    struct conn *c = full ? NULL : calloc(1, sizeof *c);
+    struct conn *c = full ? NULL : hm_calloc(1, sizeof *c);
     if (!c) {
         s->st.refused++;
         pthread_mutex_unlock(&s->mu);
@@ -356,7 +357,7 @@ int hm_mllp_server_start(const char *host, int port, const hm_mllp_opts *opts, h
 {
     if (!fn || !out || port < 0 || port > 65535)
         return hm_err_set(err, HM_EINVAL, "mllp: bad server arguments (port %d)", port);
-    struct hm_mllp_server *s = calloc(1, sizeof *s);
+    struct hm_mllp_server *s = hm_calloc(1, sizeof *s);
     if (!s)
         return hm_err_set(err, HM_ENOMEM, "mllp: cannot allocate the server");
     opts_fill(opts, &s->opts);
@@ -388,7 +389,7 @@ fail:
     }
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    free(s);
+    hm_free(s);
     return rc;
 }
 
@@ -426,5 +427,5 @@ void hm_mllp_server_stop(hm_mllp_server *s)
     close(s->wake[1]);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
-    free(s);
+    hm_free(s);
 }

@@ -3,6 +3,7 @@
  *
  * The writer latches its first error, so a caller chains calls and checks once at
  * hm_hl7_w_finish; it never writes past its maximum size. */
+#include "base/arena.h"
 #include "hl7/hl7.h"
 #include "hl7/hl7_int.h"
 
@@ -31,7 +32,7 @@ void hm_hl7_writer_init(hm_hl7_writer *w, char *fixed, size_t cap, size_t max)
 void hm_hl7_writer_free(hm_hl7_writer *w)
 {
     if (!w->fixed)
-        free(w->buf);
+        hm_free(w->buf);
     w->buf = NULL;
     w->len = w->cap = 0;
 }
@@ -55,7 +56,7 @@ static bool reserve(hm_hl7_writer *w, size_t extra)
     size_t ncap = w->cap ? w->cap * 2 : 256;
     while (ncap < need)
         ncap *= 2;
-    char *nb = realloc(w->buf, ncap);
+    char *nb = hm_realloc(w->buf, ncap);
     if (!nb) {
         w->rc = HM_ENOMEM;
         return false;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "hl7/hl7.h"
 
 #define MSH_OK "MSH|^~\\&|PUMPGW^0123456789ABCDEF^EUI-64|WARD1|HEIME|UNN|20261124101500+0100||ORU^R40^ORU_R40|CTRL-1|P|2.6\r"
@@ -428,6 +429,54 @@ static void sniff_broken(void **state)
     assert_string_equal(h.msg_type, "");
 }
 
+/* Fails the 1st, 2nd, 3rd... allocation until parsing and writing succeed: every failure must
+ * be a clean HM_ENOMEM with nothing leaked (ASan checks the leaks). */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    const char *t = MSH_OK "PID|1\rOBX|1|ST|a^b|1|v\r";
+    int ok = 0;
+    for (long n = 0; n < 50 && !ok; n++) {
+        long before = hm_alloc_injected_failures();
+        hm_alloc_fail_after(n);
+        hm_hl7_msg *m = NULL;
+        hm_err e;
+        int rc = hm_hl7_parse(t, strlen(t), NULL, &m, &e);
+        hm_alloc_fail_after(-1);
+        if (hm_alloc_injected_failures() == before) {
+            assert_int_equal(rc, HM_OK);
+            ok = 1;
+        } else {
+            assert_int_equal(rc, HM_ENOMEM);
+            assert_null(m);
+        }
+        hm_hl7_free(m);
+    }
+    assert_true(ok);
+    ok = 0;
+    for (long n = 0; n < 50 && !ok; n++) {
+        long before = hm_alloc_injected_failures();
+        hm_alloc_fail_after(n);
+        hm_hl7_writer w;
+        hm_hl7_writer_init(&w, NULL, 0, 0);
+        hm_hl7_w_segment(&w, "NTE");
+        for (int i = 0; i < 100; i++)
+            hm_hl7_w_field(&w, "0123456789");
+        const char *data;
+        size_t len;
+        int rc = hm_hl7_w_finish(&w, &data, &len);
+        hm_alloc_fail_after(-1);
+        if (hm_alloc_injected_failures() == before) {
+            assert_int_equal(rc, HM_OK);
+            ok = 1;
+        } else {
+            assert_int_equal(rc, HM_ENOMEM);
+        }
+        hm_hl7_writer_free(&w);
+    }
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +488,7 @@ int main(void)
         cmocka_unit_test(limits),            cmocka_unit_test(times),
         cmocka_unit_test(ack_shapes),        cmocka_unit_test(ack_without_control_id),
         cmocka_unit_test(ack_old_version),   cmocka_unit_test(sniff_broken),
+        cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests_name("hl7/parser", tests, NULL, NULL);
 }
