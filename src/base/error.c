@@ -28,11 +28,15 @@ static const struct {
 int hm_err_set(hm_err *err, int code, const char *fmt, ...)
 {
     if (err) {
+        /* Format into a copy first: callers may pass err->msg itself as an argument to wrap
+         * an inner message ("patient: %s"). */
+        char buf[HM_ERR_MSG_MAX];
         va_list ap;
         va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
+        err->code = code;
+        memcpy(err->msg, buf, sizeof buf);
     }
     return code;
 }
