@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -115,6 +116,8 @@ def run_example(h, ex, env, tmp_path):
 
 
 def test_examples_run(docs_heime, tmp_path):
+    assert shutil.which("curl") and shutil.which("bash"), \
+        "the doc examples need the curl and bash programs (apt-get install curl)"
     today = oslo_today()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
            "START": str(today), "END": str(today + datetime.timedelta(days=20)),
