@@ -421,3 +421,51 @@ def test_task_ids_are_never_reused_for_another_task(heime):
     changed = {i: (before[i], after[i]) for i in before if i in after and before[i] != after[i]}
     assert not changed, f"{len(changed)} task ids now name other tasks, e.g. " \
                         f"{next(iter(changed.items()))}"
+
+
+def test_missed_tasks(heime):
+    """Tasks still planned after their window are listed as missed (the demo leaves some)."""
+    zone = heime.org_id("tromso-sentrum")
+    r = heime.get(f"/api/v1/orgs/{zone}/tasks/missed", user=MNURSE)
+    assert r.status_code == 200, r.text
+    missed = r.json()
+    assert missed, "the demo region should have missed tasks"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for t in missed:
+        assert t["state"] == "planned" and t["org_id"] == zone
+        assert at(t["window_end"]) < now - datetime.timedelta(minutes=15)
+    r = heime.get(f"/api/v1/orgs/{zone}/tasks/missed", user="senja2")
+    assert r.status_code == 403, r.text
+
+
+def test_shortage_moves_home_tasks_to_the_ward(heime):
+    """A municipality short of nurses: its tasks on those dates go to the hospital ward."""
+    muni, zone = heime.org_id("berlevag"), heime.org_id("berlevag-sentrum")
+    ward = heime.org_id("unn-inf-ward")
+    r = heime.post("/api/v1/referrals", user=HNURSE,
+                   json={"patient": new_patient(municipality="Berlevåg", zone=zone,
+                                                lat=70.85, lon=29.09)})
+    assert r.status_code == 201, r.text
+    eid = r.json()["episode_id"]
+    for method, what, user, body in (
+            ("PUT", "eligibility", PHYS, {"answers": {k: True for k in ELIGIBILITY}}),
+            ("POST", "approve", PHYS, None), ("PUT", "regimen", PHYS, regimen())):
+        assert heime.call(method, f"/api/v1/episodes/{eid}/{what}", user=user,
+                          json=body).status_code == 200
+    pump = next(d["serial"] for d in heime.get("/api/v1/devices", user=HNURSE).json()
+                if d["status"] == "available")
+    for what, body in (("pump", {"serial": pump}), ("training", None), ("activate", None)):
+        assert heime.post(f"/api/v1/episodes/{eid}/{what}", user=HNURSE,
+                          json=body).status_code == 200
+    day = oslo_today() + 3 * DAY
+    r = heime.post(f"/api/v1/orgs/{muni}/shortages", user="berlevag1",
+                   json={"from": str(day), "to": str(day), "reason": "Two nurses ill."})
+    assert r.status_code == 201, r.text
+    tasks = heime.get(f"/api/v1/episodes/{eid}/tasks", user=PHYS).json()
+    on_day = [t for t in tasks if t["date"] == str(day)]
+    others = [t for t in tasks if t["date"] != str(day) and t["state"] == "planned"]
+    assert on_day and all(t["org_id"] == ward for t in on_day)
+    assert others and all(t["org_id"] == zone for t in others)
+    wl = heime.get(f"/api/v1/orgs/{ward}/tasks?date={day}", user=HNURSE)
+    assert wl.status_code == 200, wl.text
+    assert {t["id"] for t in on_day} <= {t["id"] for t in wl.json()}
