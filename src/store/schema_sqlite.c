@@ -145,8 +145,10 @@ static const char schema_v1[] =
     " declared_by INTEGER NOT NULL REFERENCES staff(id),"
     " created_ms INTEGER NOT NULL,"
     " CHECK (to_date >= from_date));"
+    /* AUTOINCREMENT: regenerated tasks must never take the id of a deleted one, or a worklist
+     * fetched earlier would document the wrong task. */
     "CREATE TABLE task ("
-    " id INTEGER PRIMARY KEY,"
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " episode_id INTEGER NOT NULL REFERENCES episode(id),"
     " patient_id INTEGER NOT NULL REFERENCES patient(id),"
     " kind TEXT NOT NULL,"
