@@ -43,7 +43,7 @@ static const struct {
     [HM_ACT_TASK_DOCUMENT] = {"document a task", R_CLINICAL},
     [HM_ACT_TASK_LIST] = {"list tasks", R_CLINICAL | R_OPER},
     [HM_ACT_OBSERVATION_CREATE] = {"record an observation", R_CLINICAL | R_PATIENT},
-    [HM_ACT_SHORTAGE_DECLARE] = {"declare a staff shortage", R_MNURSE | R_SUPER | R_ADMIN},
+    [HM_ACT_SHORTAGE_DECLARE] = {"declare a staff shortage", R_MNURSE | R_SUPER},
     [HM_ACT_EMERGENCY_ACCESS] = {"use emergency access", R_CLINICAL | R_OPER},
     [HM_ACT_EMERGENCY_REVIEW] = {"review emergency access", R_ADMIN},
     [HM_ACT_ACCESS_LOG_READ] = {"read a patient's access log", R_CLINICAL | R_PATIENT | R_ADMIN},

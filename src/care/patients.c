@@ -322,7 +322,7 @@ static int referral_job(hm_db *db, void *arg, hm_err *err)
     rc = hm_db_query_int(db, "SELECT id FROM patient WHERE national_id = ?",
                          HM_ARGS(HM_S(r->national_id)), &r->patient_id, err);
     if (rc == HM_ENOTFOUND) {
-        char *nok = json_dumps(r->next_of_kin ? r->next_of_kin : json_array(), JSON_COMPACT);
+        char *nok = r->next_of_kin ? json_dumps(r->next_of_kin, JSON_COMPACT) : NULL;
         rc = hm_db_query_int(
             db,
             "INSERT INTO patient (national_id, name, address, lat, lon, municipality_id, zone_id,"

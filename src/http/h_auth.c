@@ -72,6 +72,16 @@ struct revoke_job {
 static int revoke_job(hm_db *db, void *arg, hm_err *err)
 {
     struct revoke_job *j = arg;
+    if (j->account_id) {
+        int64_t n = 0;
+        int rc = hm_db_query_int(db, "SELECT count(*) FROM account WHERE id = ?",
+                                 HM_ARGS(HM_I(j->account_id)), &n, err);
+        if (rc)
+            return rc;
+        if (!n)
+            return hm_err_set(err, HM_ENOTFOUND, "account %lld does not exist",
+                              (long long)j->account_id);
+    }
     int rc = j->account_id
                  ? hm_session_revoke_account(db, j->account_id, j->r->now_ms, err)
                  : hm_session_revoke(db, j->r->token, j->r->now_ms, err);

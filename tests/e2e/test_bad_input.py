@@ -352,9 +352,6 @@ def test_revoked_token_is_refused(heime):
     assert heime.get("/api/v1/me", user="lege3").status_code == 200  # a new login works
 
 
-@pytest.mark.xfail(strict=True, reason="POST /api/v1/accounts/{id}/revoke answers 204 for an "
-                   "account that does not exist (auth/session.c hm_session_revoke_account "
-                   "updates no row and h_auth.c writes an audit row anyway); should be 404")
 def test_revoking_an_unknown_account(heime):
     heime.login("admin")
     before = heime.counts()

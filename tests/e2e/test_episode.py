@@ -402,12 +402,6 @@ def active_episode(heime, **regimen_over):
     return eid
 
 
-@pytest.mark.xfail(strict=True, reason="care/tasks.c generate(): a regimen change DELETEs the "
-                   "planned future tasks and INSERTs new ones; task.id is an INTEGER PRIMARY "
-                   "KEY without AUTOINCREMENT, so SQLite hands the deleted ids to different "
-                   "tasks. A nurse's worklist fetched before the change then documents the "
-                   "wrong task (id 1577 was a bag compounding, is now a bag change). Ids must "
-                   "never be reused (AUTOINCREMENT, or update tasks in place).")
 def test_task_ids_are_never_reused_for_another_task(heime):
     eid = active_episode(heime)
     url = f"/api/v1/episodes/{eid}/tasks"
