@@ -67,10 +67,13 @@ int hm_care_episode_end(const hm_call *c, int64_t episode_id, const char *end_st
                         const json_t *in, json_t **out, hm_err *err);
 
 /* Tasks */
-int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
-int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, json_t **out,
-                      hm_err *err);
-int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, json_t **out, hm_err *err);
+/* Task lists answer JSON text (an array), written without building a tree: free() it. */
+int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size_t *len,
+                          hm_err *err);
+int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char **out,
+                      size_t *len, hm_err *err);
+int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, char **out, size_t *len,
+                             hm_err *err);
 int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                       hm_err *err);
 int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/jsonw.h"
 #include "pathway/pathway.h"
 
 struct episode_ctx {
@@ -268,32 +269,81 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     " t.reason, t.assigned_staff_id, t.route_order"
 #define TASK_JOIN " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"
 
-static json_t *task_json(hm_cursor *cur)
+/* One task as JSON, written straight into the answer: worklists are the hottest read. */
+static void task_write(hm_jw *w, hm_cursor *cur)
 {
     char ws[32], we[32];
     hm_time_format_local(hm_cursor_int(cur, 10), ws);
     hm_time_format_local(hm_cursor_int(cur, 11), we);
-    json_t *doc = hm_cursor_is_null(cur, 22) ? json_null() : json_loads(hm__text(cur, 22), 0, NULL);
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:f, s:f, s:s, s:s, s:I, s:s, s:s, s:o, s:I, "
-                     "s:o, s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-                     "id", (json_int_t)hm_cursor_int(cur, 0), "episode_id",
-                     (json_int_t)hm_cursor_int(cur, 1), "patient_id",
-                     (json_int_t)hm_cursor_int(cur, 2), "patient_name", hm__text(cur, 3),
-                     "address", hm__text(cur, 4), "lat", hm_cursor_double(cur, 5), "lon",
-                     hm_cursor_double(cur, 6), "kind", hm__text(cur, 7), "date", hm__text(cur, 8),
-                     "seq", (json_int_t)hm_cursor_int(cur, 9), "window_start", ws, "window_end",
-                     we, "due", hm__jtime(cur, 12), "duration_min",
-                     (json_int_t)hm_cursor_int(cur, 13), "competence", hm__jstr(cur, 14),
-                     "org_id", (json_int_t)hm_cursor_int(cur, 15), "org", hm__text(cur, 16),
-                     "location", hm__text(cur, 17), "priority", (json_int_t)hm_cursor_int(cur, 18),
-                     "state", hm__text(cur, 19), "done_at", hm__jtime(cur, 20), "done_by",
-                     hm__jint(cur, 21), "documentation", doc ? doc : json_null(), "reason",
-                     hm__jstr(cur, 23), "assigned_staff_id", hm__jint(cur, 24), "route_order",
-                     hm__jint(cur, 25));
+    hm_jw_obj_begin(w);
+    hm_jw_key(w, "id");
+    hm_jw_int(w, hm_cursor_int(cur, 0));
+    hm_jw_key(w, "episode_id");
+    hm_jw_int(w, hm_cursor_int(cur, 1));
+    hm_jw_key(w, "patient_id");
+    hm_jw_int(w, hm_cursor_int(cur, 2));
+    hm_jw_key(w, "patient_name");
+    hm_jw_str(w, hm__text(cur, 3));
+    hm_jw_key(w, "address");
+    hm_jw_str(w, hm__text(cur, 4));
+    hm_jw_key(w, "lat");
+    hm_jw_num(w, hm_cursor_double(cur, 5));
+    hm_jw_key(w, "lon");
+    hm_jw_num(w, hm_cursor_double(cur, 6));
+    hm_jw_key(w, "kind");
+    hm_jw_str(w, hm__text(cur, 7));
+    hm_jw_key(w, "date");
+    hm_jw_str(w, hm__text(cur, 8));
+    hm_jw_key(w, "seq");
+    hm_jw_int(w, hm_cursor_int(cur, 9));
+    hm_jw_key(w, "window_start");
+    hm_jw_str(w, ws);
+    hm_jw_key(w, "window_end");
+    hm_jw_str(w, we);
+    hm_jw_key(w, "due");
+    char due[32];
+    hm_time_format_utc(hm_cursor_int(cur, 12), due);
+    hm_jw_str(w, due);
+    hm_jw_key(w, "duration_min");
+    hm_jw_int(w, hm_cursor_int(cur, 13));
+    hm_jw_key(w, "competence");
+    hm_jw_str(w, hm_cursor_text(cur, 14));
+    hm_jw_key(w, "org_id");
+    hm_jw_int(w, hm_cursor_int(cur, 15));
+    hm_jw_key(w, "org");
+    hm_jw_str(w, hm__text(cur, 16));
+    hm_jw_key(w, "location");
+    hm_jw_str(w, hm__text(cur, 17));
+    hm_jw_key(w, "priority");
+    hm_jw_int(w, hm_cursor_int(cur, 18));
+    hm_jw_key(w, "state");
+    hm_jw_str(w, hm__text(cur, 19));
+    hm_jw_key(w, "done_at");
+    if (hm_cursor_is_null(cur, 20)) {
+        hm_jw_null(w);
+    } else {
+        char done[32];
+        hm_time_format_utc(hm_cursor_int(cur, 20), done);
+        hm_jw_str(w, done);
+    }
+    static const char *const nullable_ints[] = {"done_by", NULL, NULL, "assigned_staff_id",
+                                                "route_order"};
+    hm_jw_key(w, nullable_ints[0]);
+    hm_cursor_is_null(cur, 21) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, 21));
+    /* documentation is stored as JSON text written by heime itself */
+    hm_jw_key(w, "documentation");
+    hm_jw_raw(w, hm_cursor_text(cur, 22));
+    hm_jw_key(w, "reason");
+    hm_jw_str(w, hm_cursor_text(cur, 23));
+    for (int col = 24; col <= 25; col++) {
+        hm_jw_key(w, nullable_ints[col - 21]);
+        hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
+    }
+    hm_jw_obj_end(w);
 }
 
 /* Runs a task query, collecting JSON rows and the distinct patients for the audit row. */
-static int collect(hm_db *db, const char *sql, const hm_val *p, int np, json_t *arr,
+static int collect(hm_db *db, const char *sql, const hm_val *p, int np, hm_jw *arr,
                    int64_t **patients, size_t *npat, hm_err *err)
 {
     hm_cursor cur;
@@ -305,7 +355,7 @@ static int collect(hm_db *db, const char *sql, const hm_val *p, int np, json_t *
         rc = hm_cursor_next(&cur, err);
         if (rc != HM_ROW)
             break;
-        json_array_append_new(arr, task_json(&cur));
+        task_write(arr, &cur);
         int64_t pid = hm_cursor_int(&cur, 2);
         int seen = 0;
         for (size_t i = 0; i < *npat && !seen; i++)
@@ -328,7 +378,7 @@ static int collect(hm_db *db, const char *sql, const hm_val *p, int np, json_t *
 }
 
 static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_val *p, int np,
-                    const char *object, json_t **out, hm_err *err)
+                    const char *object, char **out, size_t *len, hm_err *err)
 {
     int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_LIST, err);
     if (rc)
@@ -336,26 +386,28 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
     hm_db *db;
     if ((rc = hm_store_read_begin(c->care->store, &db, err)))
         return rc;
-    json_t *arr = json_array();
+    hm_jw arr;
+    hm_jw_init(&arr, 0);
+    hm_jw_arr_begin(&arr);
     int64_t *patients = NULL;
     size_t npat = 0;
     rc = hm_policy_org_access(db, c->actor, org_id, err);
     if (!rc)
-        rc = collect(db, sql, p, np, arr, &patients, &npat, err);
+        rc = collect(db, sql, p, np, &arr, &patients, &npat, err);
     hm_store_read_end(c->care->store, db);
+    hm_jw_arr_end(&arr);
     if (!rc)
         rc = hm__care_audit_read(c, object, patients, npat, 0, err);
     free(patients);
     if (rc) {
-        json_decref(arr);
+        hm_jw_free(&arr);
         return rc;
     }
-    *out = arr;
-    return HM_OK;
+    return hm_jw_finish(&arr, out, len, err);
 }
 
-int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, json_t **out,
-                      hm_err *err)
+int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char **out,
+                      size_t *len, hm_err *err)
 {
     hm_date d;
     char buf[11];
@@ -376,13 +428,14 @@ int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, json_t
                     " WHERE ancestor_id = ?) AND t.state <> 'cancelled'"
                     " ORDER BY coalesce(t.assigned_staff_id, 0), coalesce(t.route_order, 0),"
                     " t.window_start_ms, t.id",
-                    HM_ARGS(HM_S(buf), HM_I(org_id)), object, out, err);
+                    HM_ARGS(HM_S(buf), HM_I(org_id)), object, out, len, err);
 }
 
 /* Minutes after a window's end before a task counts as missed. */
 #define MISSED_GRACE_MS (15LL * 60 * 1000)
 
-int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, json_t **out, hm_err *err)
+int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, char **out, size_t *len,
+                             hm_err *err)
 {
     char object[64];
     snprintf(object, sizeof object, "org/%lld/tasks/missed", (long long)org_id);
@@ -393,10 +446,11 @@ int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, json_t **out, hm_
                     " ORDER BY t.priority, t.window_end_ms",
                     HM_ARGS(HM_I(c->now_ms - MISSED_GRACE_MS),
                             HM_I(c->now_ms - 14LL * 86400000), HM_I(org_id)),
-                    object, out, err);
+                    object, out, len, err);
 }
 
-int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err)
+int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size_t *len,
+                          hm_err *err)
 {
     hm_db *db;
     int rc = hm_store_read_begin(c->care->store, &db, err);
@@ -405,26 +459,28 @@ int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, json_t **out, hm
     int64_t patient = 0, *patients = NULL;
     size_t npat = 0;
     int emergency = 0;
-    json_t *arr = json_array();
+    hm_jw arr;
+    hm_jw_init(&arr, 0);
+    hm_jw_arr_begin(&arr);
     rc = hm__care_episode_patient(db, episode_id, &patient, err);
     if (!rc)
         rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient, &emergency, err);
     if (!rc)
         rc = collect(db, "SELECT " TASK_COLS TASK_JOIN " WHERE t.episode_id = ?"
                          " ORDER BY t.window_start_ms, t.id",
-                     HM_ARGS(HM_I(episode_id)), arr, &patients, &npat, err);
+                     HM_ARGS(HM_I(episode_id)), &arr, &patients, &npat, err);
     hm_store_read_end(c->care->store, db);
+    hm_jw_arr_end(&arr);
     free(patients);
     char object[48];
     snprintf(object, sizeof object, "episode/%lld/tasks", (long long)episode_id);
     if (!rc)
         rc = hm__care_audit_read(c, object, &patient, 1, emergency, err);
     if (rc) {
-        json_decref(arr);
+        hm_jw_free(&arr);
         return rc;
     }
-    *out = arr;
-    return HM_OK;
+    return hm_jw_finish(&arr, out, len, err);
 }
 
 /* ---- documenting ---- */

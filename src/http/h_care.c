@@ -109,19 +109,31 @@ int hm_h_discontinue(hm_req *r)
     ANSWER(r, 200, hm_care_episode_end(c, r->param[0], "discontinued", r->body, &out_, &r->err));
 }
 
+/* Task lists come back as finished JSON text (see care.h). */
+#define ANSWER_TEXT(r, expr)                                                                       \
+    do {                                                                                           \
+        char *text_ = NULL;                                                                        \
+        size_t len_ = 0;                                                                           \
+        hm_call call_ = CALL(r);                                                                   \
+        const hm_call *c = &call_;                                                                 \
+        int rc_ = (expr);                                                                          \
+        return rc_ ? rc_ : hm_req_reply_text((r), 200, text_, len_);                               \
+    } while (0)
+
 int hm_h_episode_tasks(hm_req *r)
 {
-    ANSWER(r, 200, hm_care_episode_tasks(c, r->param[0], &out_, &r->err));
+    ANSWER_TEXT(r, hm_care_episode_tasks(c, r->param[0], &text_, &len_, &r->err));
 }
 
 int hm_h_org_tasks(hm_req *r)
 {
-    ANSWER(r, 200, hm_care_org_tasks(c, r->param[0], hm_req_query(r, "date"), &out_, &r->err));
+    ANSWER_TEXT(r, hm_care_org_tasks(c, r->param[0], hm_req_query(r, "date"), &text_, &len_,
+                                     &r->err));
 }
 
 int hm_h_org_tasks_missed(hm_req *r)
 {
-    ANSWER(r, 200, hm_care_org_tasks_missed(c, r->param[0], &out_, &r->err));
+    ANSWER_TEXT(r, hm_care_org_tasks_missed(c, r->param[0], &text_, &len_, &r->err));
 }
 
 int hm_h_shortage_create(hm_req *r)

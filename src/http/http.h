@@ -42,6 +42,8 @@ typedef struct hm_req {
      * negative HM_E* code with err filled; the dispatcher maps that to a status. */
     int status;
     json_t *resp;
+    char *resp_text; /* alternatively: finished JSON text (malloc'd), sent as it is */
+    size_t resp_len;
     hm_err err;
 } hm_req;
 
@@ -52,6 +54,9 @@ const char *hm_req_query(hm_req *r, const char *key);
 
 /* Sets a successful JSON answer (steals the reference). Returns HM_OK. */
 int hm_req_reply(hm_req *r, int status, json_t *body);
+
+/* Sets a successful answer of finished JSON text (takes ownership of text). Returns HM_OK. */
+int hm_req_reply_text(hm_req *r, int status, char *text, size_t len);
 
 /* Maps an error code to its HTTP status: the one place this happens. */
 int hm_http_status_for(int code);

@@ -65,6 +65,14 @@ const char *hm_req_query(hm_req *r, const char *key)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+int hm_req_reply_text(hm_req *r, int status, char *text, size_t len)
+{
+    r->status = status;
+    r->resp_text = text;
+    r->resp_len = len;
+    return HM_OK;
+}
+
 int hm_req_reply(hm_req *r, int status, json_t *body)
 {
     r->status = status;
@@ -72,14 +80,10 @@ int hm_req_reply(hm_req *r, int status, json_t *body)
     return HM_OK;
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *j,
+static enum MHD_Result send_text(struct MHD_Connection *conn, int status, char *text, size_t len,
                                  const char *request_id)
 {
-    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    if (!text)
-        text = strdup("{\"error\":\"cannot encode the answer\"}");
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Request-Id", request_id);
@@ -88,6 +92,15 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *j,
+                                 const char *request_id)
+{
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (!text)
+        text = strdup("{\"error\":\"cannot encode the answer\"}");
+    return send_text(conn, status, text, strlen(text), request_id);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *msg,
@@ -217,6 +230,9 @@ static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, 
         if (status >= 500)
             HM_LOG(HM_LOG_WARN, "%s %s %s: %s", r.request_id, method, route->pattern, r.err.msg);
         ret = send_error(conn, status, r.err.msg, r.request_id);
+    } else if (r.resp_text) {
+        ret = send_text(conn, r.status ? r.status : 200, r.resp_text, r.resp_len, r.request_id);
+        r.resp_text = NULL;
     } else if (r.status == 204 || !r.resp) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "X-Request-Id", r.request_id);
