@@ -8,8 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert/alarm.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "hl7/mllp.h"
+#include "hl7/pcd.h"
+#include "http/handlers.h"
 #include "http/http.h"
 #include "pathway/pathway.h"
 
@@ -18,6 +22,9 @@ struct hm_app {
     hm_pathway *paths[32];
     size_t npaths;
     hm_drug_catalogue *drugs;
+    hm_escalation chains[32];
+    size_t nchains;
+    hm_alarms *alarms;
 };
 
 void hm_app_defaults(struct hm_app_opts *o)
@@ -91,11 +98,33 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
         rc = hm_pathway_load_file(path, &a->paths[a->npaths], err);
         if (rc == HM_OK)
             a->npaths++;
+        /* The template's escalation chain, when it names one (alert/alarm.h). */
+        hm_err eerr;
+        if (rc == HM_OK && hm_escalation_load_file(path, &a->chains[a->nchains], &eerr) == HM_OK)
+            a->nchains++;
     }
     closedir(d);
     if (rc == HM_OK && a->npaths == 0)
         rc = hm_err_set(err, HM_EINVAL, "no pathway templates in %s", dir);
     return rc;
+}
+
+/* Alarm settings from the environment: HEIME_ALARM_WEBHOOK (URL that escalations are POSTed
+ * to) and HEIME_HEARTBEAT_S (device silence limit, seconds). */
+static int open_alarms(hm_app *a, hm_err *err)
+{
+    hm_alarm_opts ao = {.webhook_url = getenv("HEIME_ALARM_WEBHOOK"),
+                        .chains = a->chains,
+                        .nchains = a->nchains};
+    const char *hb = getenv("HEIME_HEARTBEAT_S");
+    if (hb && *hb) {
+        char *end;
+        long s = strtol(hb, &end, 10);
+        if (*end || s <= 0 || s > 86400 * 7)
+            return hm_err_set(err, HM_EINVAL, "HEIME_HEARTBEAT_S must be 1-604800 seconds");
+        ao.heartbeat_ms = (int64_t)s * 1000;
+    }
+    return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }
 
 int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
@@ -111,6 +140,8 @@ int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
         rc = hm_store_open(o->db, &a->care.store, err);
     if (!rc)
         rc = hm_writer_start(a->care.store, &a->care.writer, err);
+    if (!rc)
+        rc = open_alarms(a, err);
     if (rc) {
         hm_app_close(a);
         return rc;
@@ -142,17 +173,33 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     int rc = hm_parse_hostport(o->http, host, sizeof host, &port, err);
     if (rc)
         return rc;
+    char mhost[256];
+    int mport;
+    if ((rc = hm_parse_hostport(o->mllp, mhost, sizeof mhost, &mport, err)))
+        return rc;
+    hm_h_alarms_bind(a->alarms);
     struct hm_http_opts ho = {host, port, o->web};
     hm_http *h;
     if ((rc = hm_http_start(&a->care, &ho, &h, err)))
         return rc;
+    /* Pumps' messages go straight to the alarm service: AA only once durable. */
+    hm_pcd_handler ph = {.sink = hm_alarms_pcd_sink, .ctx = a->alarms, .app_name = "HEIME",
+                         .facility = "HEIME"};
+    hm_mllp_server *mllp = NULL;
+    if ((rc = hm_mllp_server_start(mhost, mport, NULL, hm_pcd_mllp_handler, &ph, &mllp, err)) ||
+        (rc = hm_alarms_start_workers(a->alarms, err))) {
+        hm_mllp_server_stop(mllp);
+        hm_http_stop(h);
+        return rc;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    HM_LOG(HM_LOG_INFO, "heime serving http://%s:%d/ (store: %s)", host, hm_http_port(h), o->db);
+    HM_LOG(HM_LOG_INFO, "heime serving http://%s:%d/ and mllp %s:%d (store: %s)", host,
+           hm_http_port(h), mhost, hm_mllp_server_port(mllp), o->db);
     fflush(stderr);
     /* The main thread keeps the task horizon moving: at start, then every hour. */
     int64_t next_extend = 0;
@@ -170,6 +217,7 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
         sleep(1);
     }
     HM_LOG(HM_LOG_INFO, "heime stopping");
+    hm_mllp_server_stop(mllp);
     hm_http_stop(h);
     return HM_OK;
 }
@@ -178,6 +226,8 @@ void hm_app_close(hm_app *a)
 {
     if (!a)
         return;
+    hm_h_alarms_bind(NULL);
+    hm_alarms_destroy(a->alarms);
     hm_writer_stop(a->care.writer);
     hm_store_close(a->care.store);
     for (size_t i = 0; i < a->npaths; i++)

@@ -41,4 +41,15 @@ int hm_h_task_done(hm_req *r);
 int hm_h_task_not_done(hm_req *r);
 int hm_h_training(hm_req *r);
 
+/* Alarms (h_alarms.c); the alarm service is bound once before serving. */
+struct hm_alarms;
+void hm_h_alarms_bind(struct hm_alarms *a);
+struct hm_alarms *hm_h_alarms_bound(void);
+int hm_h_alarms(hm_req *r);
+int hm_h_alarm(hm_req *r);
+int hm_h_alarm_ack(hm_req *r);
+int hm_h_alarm_note(hm_req *r);
+int hm_h_alarm_resolve(hm_req *r);
+int hm_h_alarm_help(hm_req *r);
+
 #endif

@@ -46,6 +46,12 @@ static const struct hm_route routes[] = {
     {"GET", "/api/v1/episodes/{id}/tasks", hm_h_episode_tasks, A},
     {"POST", "/api/v1/tasks/{id}/done", hm_h_task_done, A | B},
     {"POST", "/api/v1/tasks/{id}/not-done", hm_h_task_not_done, A | B},
+    {"GET", "/api/v1/alarms", hm_h_alarms, A},
+    {"GET", "/api/v1/alarms/{id}", hm_h_alarm, A},
+    {"POST", "/api/v1/alarms/{id}/acknowledge", hm_h_alarm_ack, A},
+    {"POST", "/api/v1/alarms/{id}/notes", hm_h_alarm_note, A | B},
+    {"POST", "/api/v1/alarms/{id}/resolve", hm_h_alarm_resolve, A},
+    {"POST", "/api/v1/patients/{id}/alarms", hm_h_alarm_help, A},
 };
 
 /* Matches one path segment against one pattern segment; captures {id}. */

@@ -1,0 +1,94 @@
+/* alarm_int.h: what the alert module's alarm files share (not for other modules). */
+#ifndef HM_ALERT_ALARM_INT_H
+#define HM_ALERT_ALARM_INT_H
+
+#include <pthread.h>
+
+#include "alert/alarm.h"
+
+#define HM__HUB_SIZE 4096
+#define HM__PENDING_MAX 256
+
+struct hm__hub_ev {
+    uint64_t seq;
+    int64_t patient;
+    char *text;
+};
+
+struct hm_alarms {
+    hm_store *st;
+    hm_writer *w;
+    const hm_clock *clock;
+    char *webhook;
+    int64_t heartbeat_ms;
+    hm_escalation fallback;
+    hm_escalation *chains;
+    size_t nchains;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t seq;
+    int stopping;
+    struct hm__hub_ev ring[HM__HUB_SIZE];
+    pthread_t worker;
+    int worker_on;
+};
+
+/* Live events gathered inside a write job, published only once it committed. */
+struct hm__pending {
+    size_t n;
+    json_t *ev[HM__PENDING_MAX];
+    int64_t patient[HM__PENDING_MAX];
+};
+
+/* What is raised: a device alert, a rule, a help call or a silence. */
+struct hm__raise {
+    const char *source; /* device, rule, help, silence */
+    const char *key;
+    const char *serial;
+    const char *device_alert_id;
+    const char *code;
+    const char *text;
+    const char *kind;
+    enum hm_alarm_prio prio;
+    int ended;          /* the device says the condition is over */
+    int64_t patient, episode, municipality;
+    const char *pathway;
+    int64_t raised_by;  /* account, 0 = the system */
+    const hm_actor *actor;
+    const char *request_id;
+    int64_t now_ms;
+};
+
+/* The patient context of a device (its open assignment) or of a patient (open episode). */
+struct hm__ctx {
+    int64_t patient, episode, municipality;
+    char pathway[64];
+};
+
+extern const char hm__alarm_cols[];
+const char *hm__alarm_prio_name(enum hm_alarm_prio p);
+int hm__alarm_prio_parse(const char *s, enum hm_alarm_prio *out);
+const hm_escalation *hm__alarm_chain(const hm_alarms *a, const char *pathway);
+json_t *hm__alarm_row_json(hm_alarms *a, hm_cursor *c);
+int hm__alarm_load(hm_alarms *a, hm_db *db, int64_t id, json_t **out, int64_t *patient,
+                   hm_err *err);
+int hm__alarm_event_json(hm_alarms *a, hm_db *db, int64_t id, const char *type,
+                         struct hm__pending *p, hm_err *err);
+void hm__pending_publish(hm_alarms *a, struct hm__pending *p, int committed);
+void hm__alarm_publish(hm_alarms *a, int64_t patient, json_t *ev);
+int hm__alarm_history(hm_db *db, int64_t id, const char *kind, int64_t at, int64_t account,
+                      int64_t tier, const char *note, hm_err *err);
+int hm__alarm_audit(hm_db *db, const hm_actor *who, int64_t at, const char *action, int64_t id,
+                    const char *what, int64_t patient, const char *request_id, hm_err *err);
+int hm__alarm_audit_read(hm_alarms *a, const hm_alarm_call *c, const char *object,
+                         int64_t *patients, size_t n, hm_err *err);
+
+/* Inside a write job: opens, repeats or ends the alarm of r->key. *id is the alarm touched (0
+ * when nothing was), *what the live event type ("raised", "updated", "device_ended",
+ * "resolved") or NULL. */
+int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t *id,
+                     const char **what, hm_err *err);
+int hm__ctx_device(hm_db *db, const char *serial, struct hm__ctx *out, hm_err *err);
+int hm__ctx_patient(hm_db *db, int64_t patient, struct hm__ctx *out, hm_err *err);
+
+#endif
