@@ -1,0 +1,160 @@
+// alarms.js: the response centre's live alarm board. Loads GET /api/v1/alarms, then follows
+// /api/v1/alarms/stream (server-sent events) so new alarms appear without reload. Sorted by
+// priority, then age; high priority is red, marked in text and announced with a tone.
+// Acknowledge, note and resolve; the patient's context opens beside the list.
+import { useState, useEffect, useMemo, useRef } from 'preact/hooks';
+import { html, ErrorBox, Ok } from '../ui.js';
+import { t, fmtDateTime, fmtTime } from '../i18n.js';
+import { get, post, stream } from '../api.js';
+import { PatientSummary } from './patients.js';
+
+const RANK = { high: 0, medium: 1, low: 2 };
+const ms = (a, k) => a[k + '_ms'] ?? (a[k + '_at'] ? Date.parse(a[k + '_at']) : a[k] ? Date.parse(a[k]) : null);
+const raisedMs = (a) => ms(a, 'raised') ?? 0;
+const escalateMs = (a) => ms(a, 'escalate') ?? ms(a, 'next_escalation');
+
+/* An event's alarm, whatever envelope the stream uses. */
+const unwrap = (d) => (d && typeof d === 'object' ? (d.alarm || d) : null);
+
+function beep() {
+  try {
+    const ctx = beep.ctx || (beep.ctx = new AudioContext());
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.frequency.value = 880;
+    g.gain.value = 0.15;
+    o.connect(g).connect(ctx.destination);
+    o.start();
+    o.stop(ctx.currentTime + 0.35);
+  } catch {
+    /* No audio device: the board stays visual. */
+  }
+}
+
+function left(msLeft) {
+  if (msLeft == null) return '–';
+  if (msLeft <= 0) return t('alarms.overdue');
+  const m = Math.floor(msLeft / 60000);
+  const s = Math.floor((msLeft % 60000) / 1000);
+  return `${m}:${String(s).padStart(2, '0')}`;
+}
+
+function AlarmRow({ a, now, selected, onSelect }) {
+  const esc = escalateMs(a);
+  return html`<tr class=${`alarm prio-${a.priority} ${a.state}${selected ? ' selected' : ''}`} data-alarm-id=${a.id}>
+    <td><span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span></td>
+    <td><button type="button" class="link" onClick=${() => onSelect(a.id)} aria-pressed=${selected}>${a.text || a.code}</button>
+      <div class="hint">${a.patient_name || (a.patient_id ? t('alarms.patient_n', { id: a.patient_id }) : t('alarms.unassigned_device'))}${a.device_serial ? ` · ${a.device_serial}` : ''}</div></td>
+    <td>${t('astate.' + a.state)}</td>
+    <td><time>${fmtTime(raisedMs(a))}</time><div class="hint">${left(now - raisedMs(a)).replace('-', '')}</div></td>
+    <td>${a.tier_name || a.tier_label || (a.tier != null ? t('alarms.tier_n', { n: a.tier }) : '–')}</td>
+    <td>${a.state === 'open' ? left(esc == null ? null : esc - now) : '–'}</td>
+  </tr>`;
+}
+
+function Detail({ a, onDone }) {
+  const [note, setNote] = useState('');
+  const [error, setError] = useState(null);
+  const [msg, setMsg] = useState('');
+  const act = async (what, body, ok) => {
+    setError(null);
+    try {
+      const r = await post(`/api/v1/alarms/${a.id}/${what}`, body);
+      setMsg(ok);
+      onDone(unwrap(r));
+      if (what === 'note') setNote('');
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<aside class="detail" aria-labelledby="al-h">
+    <h2 id="al-h">${a.text || a.code}</h2>
+    <p><span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span> ${t('astate.' + a.state)} · ${fmtDateTime(raisedMs(a))}</p>
+    <${Ok} text=${msg} />
+    <${ErrorBox} error=${error} />
+    <div class="actions">
+      ${a.state === 'open' && html`<button type="button" onClick=${() => act('acknowledge', {}, t('alarms.acked'))}>${t('alarms.ack')}</button>`}
+      ${a.state !== 'resolved' && html`<button type="button" class="secondary" onClick=${() => act('resolve', note ? { note } : {}, t('alarms.resolved'))}>${t('alarms.resolve')}</button>`}
+    </div>
+    <form onSubmit=${(e) => { e.preventDefault(); act('note', { note }, t('alarms.noted')); }}>
+      <label for="al-note">${t('alarms.note')}</label>
+      <textarea id="al-note" rows="2" maxlength="2000" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea>
+      <button type="submit" class="secondary" disabled=${!note.trim()}>${t('alarms.add_note')}</button>
+    </form>
+    ${(a.notes || []).length > 0 && html`<ul class="plain">${a.notes.map((n) => html`<li>${fmtDateTime(n.at || n.at_ms)} ${n.who || n.by || ''}: ${n.note || n.text}</li>`)}</ul>`}
+    <h2>${t('alarms.context')}</h2>
+    ${a.patient_id ? html`<${PatientSummary} id=${a.patient_id} compact=${true} />` : html`<p>${t('alarms.unassigned_device')}</p>`}
+  </aside>`;
+}
+
+export function AlarmBoard() {
+  const [alarms, setAlarms] = useState(new Map());
+  const [error, setError] = useState(null);
+  const [live, setLive] = useState('connecting');
+  const [sel, setSel] = useState(null);
+  const [sound, setSound] = useState(false);
+  const [now, setNow] = useState(Date.now());
+  const soundRef = useRef(sound);
+  soundRef.current = sound;
+
+  const merge = (list, announce) => {
+    setAlarms((prev) => {
+      const next = new Map(prev);
+      for (const raw of list) {
+        const a = unwrap(raw);
+        if (!a || a.id == null) continue;
+        if (announce && a.priority === 'high' && a.state === 'open' && !prev.has(a.id) && soundRef.current) beep();
+        if (a.state === 'resolved') next.delete(a.id);
+        else next.set(a.id, { ...(prev.get(a.id) || {}), ...a });
+      }
+      return next;
+    });
+  };
+
+  useEffect(() => {
+    let stop = () => {};
+    get('/api/v1/alarms').then((list) => {
+      merge(Array.isArray(list) ? list : list.alarms || [], false);
+      stop = stream('/api/v1/alarms/stream', (type, data) => merge([data], true), (s, e) => {
+        setLive(s);
+        if (e) setError(e);
+        else if (s === 'open') setError(null);
+      });
+    }, (e) => {
+      setError(e);
+      setLive('error');
+    });
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      stop();
+      clearInterval(tick);
+    };
+  }, []);
+
+  const sorted = useMemo(() => [...alarms.values()].sort((a, b) =>
+    (RANK[a.priority] ?? 3) - (RANK[b.priority] ?? 3) || raisedMs(a) - raisedMs(b)), [alarms]);
+  const highOpen = sorted.filter((a) => a.priority === 'high' && a.state === 'open').length;
+  const current = sel != null ? alarms.get(sel) : null;
+
+  return html`<main id="main" class="board">
+    <h1>${t('alarms.title')}</h1>
+    <div class="toolbar">
+      <span class=${'live live-' + live} role="status">${t('alarms.live.' + live)}</span>
+      <span>${t('alarms.count', { n: sorted.length })}</span>
+      ${highOpen > 0 && html`<strong class="badge prio-high" role="alert">${t('alarms.high_open', { n: highOpen })}</strong>`}
+      <button type="button" class="secondary" aria-pressed=${sound} onClick=${() => { setSound(!sound); if (!sound) beep(); }}>
+        ${sound ? t('alarms.sound_on') : t('alarms.sound_off')}</button>
+    </div>
+    <${ErrorBox} error=${error} />
+    <div class="board-grid">
+      <table class="alarms">
+        <caption class="sr-only">${t('alarms.title')}</caption>
+        <thead><tr><th scope="col">${t('alarms.priority')}</th><th scope="col">${t('alarms.alarm')}</th><th scope="col">${t('alarms.state')}</th>
+          <th scope="col">${t('alarms.raised')}</th><th scope="col">${t('alarms.tier')}</th><th scope="col">${t('alarms.escalates_in')}</th></tr></thead>
+        <tbody>${sorted.map((a) => html`<${AlarmRow} key=${a.id} a=${a} now=${now} selected=${a.id === sel} onSelect=${setSel} />`)}</tbody>
+      </table>
+      ${current && html`<${Detail} a=${current} onDone=${(a) => a && merge([a], false)} />`}
+    </div>
+    ${sorted.length === 0 && !error && html`<p>${t('alarms.none')}</p>`}
+  </main>`;
+}

@@ -1,0 +1,127 @@
+// worklist.js: the municipal nurse's day: the zone's tasks for a date, grouped per nurse in
+// route order when a plan exists, each with its time window and what to bring; and the task
+// page with the documentation form or "not done, because ...".
+import { useState } from 'preact/hooks';
+import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../ui.js';
+import { t, tl, fmtTime, todayOslo } from '../i18n.js';
+import { get, post } from '../api.js';
+import { taskTemplate } from '../data.js';
+import { DocForm } from './docform.js';
+
+const query = () => new URLSearchParams(route.value.split('?')[1] || '');
+
+function groups(tasks) {
+  const by = new Map();
+  for (const task of tasks) {
+    const k = task.assigned_staff_id ?? 0;
+    if (!by.has(k)) by.set(k, []);
+    by.get(k).push(task);
+  }
+  for (const list of by.values()) {
+    list.sort((a, b) => (a.route_order ?? 1e9) - (b.route_order ?? 1e9) || a.window_start.localeCompare(b.window_start));
+  }
+  return [...by.entries()].sort((a, b) => (a[0] === 0) - (b[0] === 0) || a[0] - b[0]);
+}
+
+function TaskRow({ task, date, org }) {
+  const stateCls = 'state state-' + task.state;
+  return html`<li class=${'task prio-' + task.priority}>
+    <div class="when">${fmtTime(task.window_start)}–${fmtTime(task.window_end)}</div>
+    <div class="what">
+      ${task.route_order != null && html`<span class="order" aria-label=${t('worklist.stop')}>${task.route_order}</span>`}
+      <${Link} href=${`/tasks/${task.id}?date=${date}&org=${org}`}>${t('kind.' + task.kind)}</${Link}>
+      <span class=${stateCls}>${t('state.' + task.state)}</span>
+      <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
+      <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
+    </div>
+  </li>`;
+}
+
+export function Worklist({ me }) {
+  const q = query();
+  const [date, setDate] = useState(q.get('date') || todayOslo());
+  const org = +(q.get('org') || me.org_id);
+  const st = useLoad(() => get(`/api/v1/orgs/${org}/tasks?date=${date}`), [org, date]);
+  const change = (d) => {
+    setDate(d);
+    history.replaceState(null, '', `/worklist?date=${d}&org=${org}`);
+  };
+  const tasks = st.data || [];
+  const open = tasks.filter((x) => x.state === 'planned').length;
+  return html`<main id="main" class="narrow">
+    <h1>${t('worklist.title')}</h1>
+    <div class="toolbar">
+      <label for="wl-date">${t('worklist.date')}</label>
+      <input id="wl-date" type="date" value=${date} onChange=${(e) => e.target.value && change(e.target.value)} />
+      <button type="button" class="secondary" onClick=${() => change(todayOslo())}>${t('worklist.today')}</button>
+      <button type="button" class="secondary" onClick=${st.reload}>${t('common.refresh')}</button>
+    </div>
+    <${Loading} state=${st} />
+    ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
+    ${st.data && tasks.length === 0 && html`<p>${t('worklist.empty')}</p>`}
+    ${groups(tasks).map(([staff, list]) => html`<section class="route" aria-label=${staff ? t('worklist.route_of', { id: staff }) : t('worklist.unassigned')}>
+      <h2>${staff ? t('worklist.route_of', { id: staff }) : t('worklist.unassigned')}</h2>
+      <ol class="tasks">${list.map((task) => html`<${TaskRow} key=${task.id} task=${task} date=${date} org=${org} />`)}</ol>
+    </section>`)}
+  </main>`;
+}
+
+export function TaskPage({ me, id }) {
+  const q = query();
+  const date = q.get('date') || todayOslo();
+  const org = +(q.get('org') || me.org_id);
+  const [done, setDone] = useState(null);
+  const [error, setError] = useState(null);
+  const [reason, setReason] = useState('');
+  const st = useLoad(async () => {
+    const list = await get(`/api/v1/orgs/${org}/tasks?date=${date}`);
+    const task = list.find((x) => x.id === id);
+    if (!task) return { task: null };
+    return { task, tpl: await taskTemplate(task.kind) };
+  }, [id, org, date]);
+  const back = `/worklist?date=${date}&org=${org}`;
+  const finish = async (path, body, msg) => {
+    setError(null);
+    try {
+      await post(path, body);
+      setDone(msg);
+      st.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const task = st.data?.task;
+  const fields = st.data?.tpl?.documentation?.fields || {};
+  return html`<main id="main" class="narrow">
+    <p><${Link} href=${back}>← ${t('worklist.back')}</${Link}></p>
+    <${Loading} state=${st} />
+    ${st.data && !task && html`<p class="error" role="alert">${t('task.not_found')}</p>`}
+    ${task && html`<h1>${t('kind.' + task.kind)}</h1>
+      <dl class="facts">
+        <dt>${t('task.patient')}</dt><dd><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}></dd>
+        <dt>${t('task.address')}</dt><dd>${task.address}</dd>
+        <dt>${t('task.window')}</dt><dd>${fmtTime(task.window_start)}–${fmtTime(task.window_end)}</dd>
+        <dt>${t('task.bring')}</dt><dd>${t('bring.' + task.kind)}</dd>
+        <dt>${t('task.state')}</dt><dd><span class=${'state state-' + task.state}>${t('state.' + task.state)}</span></dd>
+        ${task.reason && html`<dt>${t('task.reason')}</dt><dd>${task.reason}</dd>`}
+      </dl>
+      <${Ok} text=${done} />
+      <${ErrorBox} error=${error} />
+      ${task.state === 'planned' && html`
+        <section aria-labelledby="doc-h"><h2 id="doc-h">${t('task.document')}</h2>
+          <p class="hint">${tl(st.data.tpl?.label)}</p>
+          <${DocForm} fields=${fields} kind=${task.kind} submitLabel=${t('task.mark_done')}
+            onSubmit=${(values) => finish(`/api/v1/tasks/${id}/done`, { documentation: values }, t('task.saved_done'))} />
+        </section>
+        <section aria-labelledby="nd-h"><h2 id="nd-h">${t('task.not_done')}</h2>
+          <form onSubmit=${(e) => { e.preventDefault(); finish(`/api/v1/tasks/${id}/not-done`, { reason }, t('task.saved_not_done')); }}>
+            <label for="nd-reason">${t('task.because')}</label>
+            <textarea id="nd-reason" rows="2" maxlength="1000" value=${reason} onInput=${(e) => setReason(e.target.value)}></textarea>
+            <button type="submit" class="secondary">${t('task.mark_not_done')}</button>
+          </form>
+        </section>`}
+      ${task.state === 'done' && task.documentation && html`<h2>${t('task.documentation')}</h2>
+        <pre class="doc">${JSON.stringify(task.documentation, null, 2)}</pre>`}
+      ${done && html`<button type="button" onClick=${() => navigate(back)}>${t('worklist.back')}</button>`}`}
+  </main>`;
+}
