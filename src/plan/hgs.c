@@ -20,9 +20,13 @@ enum {
     NB_CLOSE = 5,       /* neighbours for the diversity contribution */
     NB_GRANULAR = 40,   /* default neighbours per customer */
     IT_RESTART = 20000, /* iterations without improvement before the population restarts */
-    PEN_EVERY = 100     /* iterations between penalty adjustments */
+    PEN_EVERY = 50      /* iterations between penalty adjustments */
 };
-#define TARGET_FEASIBLE 0.2
+#define TARGET_FEASIBLE 0.43
+#define PEN_UP 1.34
+#define PEN_DOWN 0.32
+#define REPAIR_PROB 0.8
+#define REPAIR_BOOST 12.0
 #define POP_CAP (MU + LAMBDA + 1)
 
 /* ---- PRNG ---- */
@@ -547,9 +551,9 @@ static void record_penalty_stats(ga *g, const indiv *in)
 static double adapt(double pen, double frac)
 {
     if (frac < TARGET_FEASIBLE - 0.05)
-        pen *= 1.2;
+        pen *= PEN_UP;
     else if (frac > TARGET_FEASIBLE + 0.05)
-        pen *= 0.85;
+        pen *= PEN_DOWN;
     if (pen < 0.1)
         pen = 0.1;
     if (pen > 100000)
@@ -582,10 +586,10 @@ static int educate_and_add(ga *g, indiv *in)
     improve(g, in);
     record_penalty_stats(g, in);
     int better = add_indiv(g, in);
-    if (!in->feasible && hm__rng_int(&g->h.rng, 2) == 0) {
+    if (!in->feasible && hm__rng_unit(&g->h.rng) < REPAIR_PROB) {
         double pc = g->h.pen_cap, pt = g->h.pen_tw;
-        g->h.pen_cap *= 10;
-        g->h.pen_tw *= 10;
+        g->h.pen_cap *= REPAIR_BOOST;
+        g->h.pen_tw *= REPAIR_BOOST;
         improve(g, in);
         g->h.pen_cap = pc;
         g->h.pen_tw = pt;

@@ -243,48 +243,41 @@ typedef struct rewrite {
     int nins;
 } rewrite;
 
-static int apply_rewrite(const lroute *r, const rewrite *w, int *buf)
+/* Prices an intra-route rewrite by walking only the changed stretch: the prefix before the
+ * first touched node and the suffix after the last one come from the stored segments. */
+static double intra_delta(hm__ls *ls, const lroute *r, const rewrite *w)
 {
-    int len = 0;
-    if (w->after == r->start)
+    const hm__hgs *h = ls->h;
+    const lnode *lo = w->after ? w->after->next : w->at[0];
+    const lnode *hi = w->after ? w->after : w->at[0];
+    for (int a = 0; a < w->nat; a++) {
+        if (w->at[a]->pos < lo->pos)
+            lo = w->at[a];
+        if (w->at[a]->pos > hi->pos)
+            hi = w->at[a];
+    }
+    if (hi->pos < lo->pos) /* nothing but an insertion right after `after` */
+        hi = lo->prev;
+    hm__seg s = lo->prev->pre;
+    if (w->after == lo->prev)
         for (int i = 0; i < w->nins; i++)
-            buf[len++] = w->ins[i]->c;
-    for (const lnode *z = r->start->next; !z->depot; z = z->next) {
+            s = hm__seg_merge(h, &s, &h->self[w->ins[i]->c]);
+    for (const lnode *z = lo; z != hi->next; z = z->next) {
         int replaced = 0;
         for (int a = 0; a < w->nat; a++)
             if (w->at[a] == z) {
                 for (int i = 0; i < w->k[a]; i++)
-                    buf[len++] = w->emit[a][i]->c;
+                    s = hm__seg_merge(h, &s, &h->self[w->emit[a][i]->c]);
                 replaced = 1;
             }
         if (!replaced)
-            buf[len++] = z->c;
+            s = hm__seg_merge(h, &s, &h->self[z->c]);
         if (z == w->after)
             for (int i = 0; i < w->nins; i++)
-                buf[len++] = w->ins[i]->c;
+                s = hm__seg_merge(h, &s, &h->self[w->ins[i]->c]);
     }
-    return len;
-}
-
-/* Distance of a customer sequence from and back to the depot: a cheap lower bound of its
- * penalised cost (penalties are never negative). */
-static double dist_buf(const hm__hgs *h, const int *buf, int len)
-{
-    int n = h->n, last = 0;
-    double d = 0;
-    for (int i = 0; i < len; i++) {
-        d += h->d[last * n + buf[i]];
-        last = buf[i];
-    }
-    return d + h->d[last * n];
-}
-
-static double intra_delta(hm__ls *ls, const lroute *r, const rewrite *w)
-{
-    int len = apply_rewrite(r, w, ls->buf);
-    if (dist_buf(ls->h, ls->buf, len) + (len ? ls->h->fixed : 0) >= r->cost - EPS)
-        return 0;
-    return cost_buf(ls->h, ls->buf, len) - r->cost;
+    s = hm__seg_merge(h, &s, &hi->next->suf);
+    return hm__seg_cost(h, &s) - r->cost;
 }
 
 static double D(const hm__hgs *h, const lnode *a, const lnode *b)
@@ -433,10 +426,12 @@ static int move_swap21(hm__ls *ls, mv *m)
     if (v->depot || x->depot || u == v->prev || x == v->prev || u == y || v == x)
         return 0;
     double delta;
+    double du = D(h, u->prev, v) + D(h, v, x->next) - D(h, u->prev, u) - D(h, u, x) -
+                D(h, x, x->next);
+    double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y) - D(h, v->prev, v) - D(h, v, y);
+    if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
+        return 0; /* the blocks are not adjacent, so the same arcs change as between routes */
     if (m->ru != m->rv) {
-        double du = D(h, u->prev, v) + D(h, v, x->next) - D(h, u->prev, u) - D(h, u, x) -
-                    D(h, x, x->next);
-        double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y) - D(h, v->prev, v) - D(h, v, y);
         if (lb_fails(h, m, du, dv, 1))
             return 0;
         hm__seg ux = hm__seg_merge(h, &h->self[u->c], &h->self[x->c]);
@@ -464,11 +459,13 @@ static int move_swap22(hm__ls *ls, mv *m)
     if (v->depot || x->depot || y->depot || y == u->prev || u == y || x == v || v == x->next)
         return 0;
     double delta;
+    double du = D(h, u->prev, v) + D(h, v, y) + D(h, y, x->next) - D(h, u->prev, u) -
+                D(h, u, x) - D(h, x, x->next);
+    double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y->next) - D(h, v->prev, v) -
+                D(h, v, y) - D(h, y, y->next);
+    if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
+        return 0;
     if (m->ru != m->rv) {
-        double du = D(h, u->prev, v) + D(h, v, y) + D(h, y, x->next) - D(h, u->prev, u) -
-                    D(h, u, x) - D(h, x, x->next);
-        double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y->next) - D(h, v->prev, v) -
-                    D(h, v, y) - D(h, y, y->next);
         if (lb_fails(h, m, du, dv, 1))
             return 0;
         hm__seg ux = hm__seg_merge(h, &h->self[u->c], &h->self[x->c]);
@@ -491,23 +488,25 @@ static int move_swap22(hm__ls *ls, mv *m)
     return 1;
 }
 
-/* 2-opt inside a route: reverse x..v (u before v). */
+/* 2-opt inside a route: reverse x..v (u before v). The matrix is symmetric, so only the two
+ * end arcs change distance; the time summary of the reversed stretch is walked. */
 static int move_2opt(hm__ls *ls, mv *m)
 {
+    const hm__hgs *h = ls->h;
     lnode *u = m->u, *v = m->v;
     if (m->ru != m->rv || v->depot || u->pos > v->pos || u->next == v)
         return 0;
-    int len = 0;
-    for (lnode *z = m->ru->start->next; z != m->x; z = z->next)
-        ls->buf[len++] = z->c;
+    double dd = D(h, u, v) + D(h, m->x, m->y) - D(h, u, m->x) - D(h, v, m->y);
+    if (m->ru->all.dist + dd + h->fixed >= m->ru->cost - EPS)
+        return 0;
+    hm__seg s = u->pre;
     for (lnode *z = v; z != u; z = z->prev)
-        ls->buf[len++] = z->c;
-    for (lnode *z = m->y; !z->depot; z = z->next)
-        ls->buf[len++] = z->c;
-    double delta = cost_buf(ls->h, ls->buf, len) - m->ru->cost;
+        s = hm__seg_merge(h, &s, &h->self[z->c]);
+    s = hm__seg_merge(h, &s, &m->y->suf);
+    double delta = hm__seg_cost(h, &s) - m->ru->cost;
     if (delta > -EPS)
         return 0;
-    /* relink the reversed block from the buffer order */
+    /* relink the reversed block */
     lnode *prev = u, *after = m->y;
     for (lnode *z = v, *nz; z != u; z = nz) {
         nz = z->prev;
