@@ -399,6 +399,13 @@ int hm_alarms_list(hm_alarms *a, const hm_alarm_call *c, json_t **out, hm_err *e
     return HM_OK;
 }
 
+int hm_alarms_stream_open(hm_alarms *a, const hm_alarm_call *c, hm_err *err)
+{
+    if (strcmp(c->actor->role, "analyst") == 0 || strcmp(c->actor->role, "logistics") == 0)
+        return hm_err_set(err, HM_EFORBIDDEN, "a %s may not see alarms", c->actor->role);
+    return hm__alarm_audit_read(a, c, "alarms/stream", NULL, 0, err);
+}
+
 int hm_alarms_get(hm_alarms *a, const hm_alarm_call *c, int64_t id, json_t **out, hm_err *err)
 {
     hm_db *db;

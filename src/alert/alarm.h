@@ -102,6 +102,8 @@ int hm_alarms_start_workers(hm_alarms *a, hm_err *err);
 
 /* ---- live events (the SSE stream) ---- */
 
+/* Records (audit) that the caller opened the live stream; role check included. */
+int hm_alarms_stream_open(hm_alarms *a, const hm_alarm_call *c, hm_err *err);
 /* The sequence number of the newest event (0 = none yet). */
 uint64_t hm_alarms_seq(hm_alarms *a);
 /* Waits up to timeout_ms for an event after seq *after; copies its JSON text (NUL-terminated)

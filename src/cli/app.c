@@ -99,9 +99,14 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
         if (rc == HM_OK)
             a->npaths++;
         /* The template's escalation chain, when it names one (alert/alarm.h). */
-        hm_err eerr;
-        if (rc == HM_OK && hm_escalation_load_file(path, &a->chains[a->nchains], &eerr) == HM_OK)
-            a->nchains++;
+        if (rc == HM_OK) {
+            hm_err eerr;
+            int erc = hm_escalation_load_file(path, &a->chains[a->nchains], &eerr);
+            if (erc == HM_OK)
+                a->nchains++;
+            else if (erc != HM_ENOTFOUND)
+                rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
+        }
     }
     closedir(d);
     if (rc == HM_OK && a->npaths == 0)

@@ -51,5 +51,6 @@ int hm_h_alarm_ack(hm_req *r);
 int hm_h_alarm_note(hm_req *r);
 int hm_h_alarm_resolve(hm_req *r);
 int hm_h_alarm_help(hm_req *r);
+int hm_h_alarm_stream(hm_req *r); /* sse.c */
 
 #endif

@@ -44,6 +44,7 @@ typedef struct hm_req {
     json_t *resp;
     char *resp_text; /* alternatively: finished JSON text (malloc'd), sent as it is */
     size_t resp_len;
+    struct MHD_Response *raw_resp; /* a handler's own response (the SSE stream), sent as is */
     hm_err err;
 } hm_req;
 

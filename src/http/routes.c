@@ -47,6 +47,7 @@ static const struct hm_route routes[] = {
     {"POST", "/api/v1/tasks/{id}/done", hm_h_task_done, A | B},
     {"POST", "/api/v1/tasks/{id}/not-done", hm_h_task_not_done, A | B},
     {"GET", "/api/v1/alarms", hm_h_alarms, A},
+    {"GET", "/api/v1/alarms/stream", hm_h_alarm_stream, A},
     {"GET", "/api/v1/alarms/{id}", hm_h_alarm, A},
     {"POST", "/api/v1/alarms/{id}/acknowledge", hm_h_alarm_ack, A},
     {"POST", "/api/v1/alarms/{id}/notes", hm_h_alarm_note, A | B},

@@ -233,6 +233,10 @@ static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, 
     } else if (r.resp_text) {
         ret = send_text(conn, r.status ? r.status : 200, r.resp_text, r.resp_len, r.request_id);
         r.resp_text = NULL;
+    } else if (r.raw_resp) {
+        MHD_add_response_header(r.raw_resp, "X-Request-Id", r.request_id);
+        ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 200, r.raw_resp);
+        MHD_destroy_response(r.raw_resp);
     } else if (r.status == 204 || !r.resp) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "X-Request-Id", r.request_id);

@@ -597,7 +597,7 @@ static int parse_pathway(const json_t *root, hm_pathway *p, hm_err *err)
 {
     static const char *const keys[] = {"format_version", "id",          "name",
                                        "description",    "max_episode_days", "eligibility",
-                                       "division_of_labour", "tasks",   NULL};
+                                       "division_of_labour", "tasks",   "escalation", NULL};
     const char *dnb = NULL, *den = NULL;
     int version = 0;
     if (!json_is_object(root))

@@ -119,7 +119,7 @@ def test_alert_from_assigned_pump_reaches_its_patient(heime):
     assert msa(ack)[0] == "AA"
     [a] = find(heime, serial)
     assert a["patient"] == 1 and a["priority"] == "high" and a["state"] == "open"
-    assert a["text"] == "Occlusion downstream" and a["tier_name"] == "home_care"
+    assert a["text"] == "Occlusion downstream" and a["tier_name"] == "home_care_zone"
     for key in ("id", "priority", "state", "device", "patient"):
         assert key in a
     # Durable before AA: the row is already in the database file.
@@ -324,3 +324,61 @@ def test_stalled_connection_and_flood_leave_heime_up(heime):
     stalled.close()
     assert msa(send(heime, pcd04("E2E-ALIVE-" + uid())))[0] == "AA"
     assert heime.get("/healthz").status_code == 200
+
+
+def stream_events(heime, user, out, stop, ready):
+    """Collects (event, data) pairs from the live stream into out until stop is set."""
+    import json as _json
+    import requests
+    token = heime.login(user)
+    with requests.get(heime.url("/api/v1/alarms/stream"), stream=True, timeout=(5, 3),
+                      headers={"Authorization": "Bearer " + token}) as r:
+        assert r.status_code == 200 and r.headers["Content-Type"] == "text/event-stream"
+        ready.set()
+        event = None
+        try:
+            for line in r.iter_lines(decode_unicode=True):
+                if stop.is_set():
+                    break
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: "):
+                    out.append((event, _json.loads(line[6:])))
+        except requests.exceptions.ConnectionError:
+            pass  # the read timeout ends the stream for the test
+
+
+def test_live_stream_shows_new_alarms_to_those_who_may_see_them(heime):
+    import threading
+    serial = assigned_serial(heime, 1)
+    got = {"operator1": [], "senja2": []}
+    stop = threading.Event()
+    threads = []
+    for user, out in got.items():
+        ready = threading.Event()
+        t = threading.Thread(target=stream_events, args=(heime, user, out, stop, ready))
+        t.start()
+        assert ready.wait(5)
+        threads.append(t)
+    t0 = time.time()
+    send(heime, pcd04(serial, code="MDC_EVT_STREAM_TEST"))
+    deadline = time.time() + 5
+    while time.time() < deadline and not any(
+            d["alarm"]["code"] == "MDC_EVT_STREAM_TEST" for _, d in got["operator1"]):
+        time.sleep(0.02)
+    latency = time.time() - t0
+    stop.set()
+    for t in threads:
+        t.join(10)
+    mine = [(e, d) for e, d in got["operator1"] if d["alarm"]["code"] == "MDC_EVT_STREAM_TEST"]
+    assert mine and mine[0][0] == "raised" and mine[0][1]["alarm"]["patient"] == 1
+    assert latency < 2.0
+    assert not [d for _, d in got["senja2"] if d["alarm"]["patient"] == 1]
+    [a] = find(heime, serial, code="MDC_EVT_STREAM_TEST")
+    heime.post(f"/api/v1/alarms/{a['id']}/resolve", user="operator1")
+
+
+def test_stream_refuses_roles_without_alarm_access(heime):
+    assert heime.get("/api/v1/alarms/stream", user="analytiker1").status_code == 403
+    assert heime.get("/api/v1/alarms", user="logistikk1").status_code == 403
+    assert heime.get("/api/v1/alarms/stream").status_code == 401
