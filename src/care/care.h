@@ -100,6 +100,12 @@ int hm_care_emergency_review(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_org_insert(hm_db *db, const char *code, int64_t parent, const char *kind,
                        const char *name, double lat, double lon, int64_t *id, hm_err *err);
 
+/* Plans a zone's day (org id, date "YYYY-MM-DD"): its nurses on duty and the day's planned
+ * visits still ahead go to the planner; each task gets its nurse and route order. *out: the
+ * routes per nurse and the visits that could not be planned, with why. */
+int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                     unsigned long long seed, json_t **out, hm_err *err);
+
 /* Reference data */
 int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_devices(const hm_call *c, json_t **out, hm_err *err);

@@ -7,6 +7,7 @@ int hm_cli_version(int argc, char **argv);
 int hm_cli_serve(int argc, char **argv);
 int hm_cli_demo(int argc, char **argv);
 int hm_cli_audit(int argc, char **argv);
+int hm_cli_plan(int argc, char **argv);
 
 /* Prints "heime <cmd>: <msg>" to stderr and returns 2: the one way a bad argument is reported. */
 int hm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -25,7 +25,7 @@ static const struct subcommand subcommands[] = {
     {"demo", hm_cli_demo, "load the synthetic demo region, then serve it"},
     {"audit", hm_cli_audit, "verify the audit log's hash chain"},
     {"version", hm_cli_version, "print the version"},
-    {"plan", hm_plan_main, "solve a routing and scheduling instance"},
+    {"plan", hm_cli_plan, "solve a routing and scheduling instance"},
     {"pumpsim", hm_pumpsim_main, "play infusion-pump HL7 traffic over MLLP"},
 };
 

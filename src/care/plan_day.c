@@ -1,0 +1,380 @@
+/* plan_day.c: the glue between a zone's day of tasks and the planner (src/plan/): nurses on
+ * duty with their valid competences, the day's planned visits with their windows, durations,
+ * competences and priorities, "compound before the bag change" precedences and yesterday's
+ * nurse as the preferred one (continuity); the plan is stored as each task's nurse and route
+ * order, which the worklist API returns in that order. Visits done, not done, or whose window
+ * has started keep their nurse: re-planning during the day only moves what is still ahead.
+ *
+ * Shifts are not modelled yet (no roster): every nurse of the zone works the default day of
+ * HM_PLAN_SHIFT_* below, starting and ending at the zone's office. */
+#include "care/care_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan.h"
+
+#define HM_PLAN_SHIFT_START (7 * 60 + 30)
+#define HM_PLAN_SHIFT_END (15 * 60 + 30)
+#define HM_PLAN_BREAK_FROM (11 * 60)
+#define HM_PLAN_BREAK_TO (13 * 60)
+#define HM_PLAN_BREAK_MIN 30
+#define MAX_COMPS 8
+
+struct nurse {
+    int64_t staff_id;
+    char id[24], name[128];
+    char comps[MAX_COMPS][32];
+    const char *comp_ptrs[MAX_COMPS];
+    int ncomp;
+};
+
+struct visit {
+    int64_t task_id, episode_id, patient_id, preferred;
+    char id[24], kind[32], competence[32], patient[128], pref_id[24];
+    const char *comp_ptr;
+    double lat, lon, from, to, duration;
+    int priority, seq;
+    int location_office;
+};
+
+struct day {
+    hm_care *care;
+    int64_t org_id, now_ms;
+    hm_date date;
+    char date_s[11], org_name[128];
+    double office_lat, office_lon;
+    struct nurse *nurses;
+    int nn;
+    struct visit *visits;
+    int nv;
+};
+
+static double minutes_of(const struct day *d, int64_t utc_ms)
+{
+    return (double)(utc_ms - hm_local_to_utc_ms(d->date, 0)) / 60000.0;
+}
+
+static int load_org(hm_db *db, struct day *d, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db, "SELECT name, coalesce(lat, 0), coalesce(lon, 0), kind FROM org"
+                             " WHERE id = ?",
+                         HM_ARGS(HM_I(d->org_id)), &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW) {
+        snprintf(d->org_name, sizeof d->org_name, "%s", hm__text(&cur, 0));
+        d->office_lat = hm_cursor_double(&cur, 1);
+        d->office_lon = hm_cursor_double(&cur, 2);
+        rc = HM_OK;
+    } else if (rc == HM_DONE) {
+        rc = hm_err_set(err, HM_ENOTFOUND, "unknown organisation %lld", (long long)d->org_id);
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+static int load_nurses(hm_db *db, struct day *d, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT s.id, s.name, c.kind FROM staff s JOIN org_ancestor a ON"
+                         " a.org_id = s.org_id LEFT JOIN competence c ON c.staff_id = s.id AND"
+                         " c.trained_on <= ? AND (c.expires_on IS NULL OR c.expires_on >= ?)"
+                         " WHERE a.ancestor_id = ? AND s.active = 1 AND s.role IN"
+                         " ('municipal_nurse','super_user','hospital_nurse') ORDER BY s.id",
+                         HM_ARGS(HM_S(d->date_s), HM_S(d->date_s), HM_I(d->org_id)), &cur, err);
+    if (rc)
+        return rc;
+    for (;;) {
+        rc = hm_cursor_next(&cur, err);
+        if (rc != HM_ROW)
+            break;
+        int64_t sid = hm_cursor_int(&cur, 0);
+        struct nurse *n = d->nn ? &d->nurses[d->nn - 1] : NULL;
+        if (!n || n->staff_id != sid) {
+            if (d->nn >= HM_PLAN_MAX_NURSES)
+                continue;
+            struct nurse *g = realloc(d->nurses, (size_t)(d->nn + 1) * sizeof *g);
+            if (!g) {
+                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+                break;
+            }
+            d->nurses = g;
+            n = &d->nurses[d->nn++];
+            memset(n, 0, sizeof *n);
+            n->staff_id = sid;
+            snprintf(n->id, sizeof n->id, "staff-%lld", (long long)sid);
+            snprintf(n->name, sizeof n->name, "%s", hm__text(&cur, 1));
+        }
+        if (!hm_cursor_is_null(&cur, 2) && n->ncomp < MAX_COMPS) {
+            snprintf(n->comps[n->ncomp], sizeof n->comps[0], "%s", hm__text(&cur, 2));
+            n->ncomp++;
+        }
+    }
+    hm_cursor_close(&cur);
+    for (int i = 0; i < d->nn; i++)
+        for (int k = 0; k < d->nurses[i].ncomp; k++)
+            d->nurses[i].comp_ptrs[k] = d->nurses[i].comps[k];
+    return rc == HM_DONE ? HM_OK : rc;
+}
+
+static int load_visits(hm_db *db, struct day *d, hm_err *err)
+{
+    hm_cursor cur;
+    /* Yesterday's nurse of the same patient, for continuity. */
+    int rc = hm_db_query(
+        db,
+        "SELECT t.id, t.episode_id, t.patient_id, p.name, p.lat, p.lon, t.kind, t.window_start_ms,"
+        " t.window_end_ms, t.duration_min, coalesce(t.competence, ''), t.priority, t.location,"
+        " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
+        "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
+        "   ORDER BY y.local_date DESC LIMIT 1)"
+        " FROM task t JOIN patient p ON p.id = t.patient_id"
+        " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_start_ms > ? AND t.org_id IN"
+        " (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?) ORDER BY t.window_start_ms, t.id",
+        HM_ARGS(HM_S(d->date_s), HM_I(d->now_ms), HM_I(d->org_id)), &cur, err);
+    if (rc)
+        return rc;
+    for (;;) {
+        rc = hm_cursor_next(&cur, err);
+        if (rc != HM_ROW)
+            break;
+        if (d->nv >= HM_PLAN_MAX_VISITS)
+            continue;
+        struct visit *g = realloc(d->visits, (size_t)(d->nv + 1) * sizeof *g);
+        if (!g) {
+            rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+            break;
+        }
+        d->visits = g;
+        struct visit *v = &d->visits[d->nv++];
+        memset(v, 0, sizeof *v);
+        v->task_id = hm_cursor_int(&cur, 0);
+        v->episode_id = hm_cursor_int(&cur, 1);
+        v->patient_id = hm_cursor_int(&cur, 2);
+        snprintf(v->id, sizeof v->id, "task-%lld", (long long)v->task_id);
+        snprintf(v->patient, sizeof v->patient, "%s", hm__text(&cur, 3));
+        v->location_office = strcmp(hm__text(&cur, 12), "office") == 0;
+        v->lat = v->location_office ? d->office_lat : hm_cursor_double(&cur, 4);
+        v->lon = v->location_office ? d->office_lon : hm_cursor_double(&cur, 5);
+        snprintf(v->kind, sizeof v->kind, "%s", hm__text(&cur, 6));
+        v->from = minutes_of(d, hm_cursor_int(&cur, 7));
+        v->to = minutes_of(d, hm_cursor_int(&cur, 8));
+        v->duration = (double)hm_cursor_int(&cur, 9);
+        snprintf(v->competence, sizeof v->competence, "%s", hm__text(&cur, 10));
+        v->priority = (int)hm_cursor_int(&cur, 11);
+        v->seq = (int)hm_cursor_int(&cur, 13);
+        v->preferred = hm_cursor_is_null(&cur, 14) ? 0 : hm_cursor_int(&cur, 14);
+        if (v->preferred)
+            snprintf(v->pref_id, sizeof v->pref_id, "staff-%lld", (long long)v->preferred);
+    }
+    hm_cursor_close(&cur);
+    return rc == HM_DONE ? HM_OK : rc;
+}
+
+static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
+{
+    hm_plan_settings s;
+    hm_plan_settings_default(&s);
+    hm_plan_problem *p;
+    int rc = hm_plan_problem_create(&s, &p, err);
+    if (rc)
+        return rc;
+    hm_plan_loc office = {d->office_lat, d->office_lon, -1};
+    for (int i = 0; i < d->nn && !rc; i++) {
+        struct nurse *n = &d->nurses[i];
+        hm_plan_nurse pn = {n->id, office, office, HM_PLAN_SHIFT_START, HM_PLAN_SHIFT_END,
+                            HM_PLAN_BREAK_FROM, HM_PLAN_BREAK_TO, HM_PLAN_BREAK_MIN, 0,
+                            n->comp_ptrs, n->ncomp};
+        rc = hm_plan_add_nurse(p, &pn, err);
+    }
+    for (int i = 0; i < d->nv && !rc; i++) {
+        struct visit *v = &d->visits[i];
+        /* A nurse can only have had "yesterday's" visit if she is on duty today. */
+        const char *pref = NULL;
+        for (int k = 0; k < d->nn && v->pref_id[0] && !pref; k++)
+            if (strcmp(d->nurses[k].id, v->pref_id) == 0)
+                pref = v->pref_id;
+        v->comp_ptr = v->competence;
+        hm_plan_visit pv = {
+            .id = v->id,
+            .loc = {v->lat, v->lon, -1},
+            .n_windows = 1,
+            .win_from = {v->from},
+            .win_to = {v->to},
+            .duration = v->duration,
+            .competences = v->competence[0] ? &v->comp_ptr : NULL,
+            .n_competences = v->competence[0] ? 1 : 0,
+            .priority = 11 - (v->priority < 1 ? 1 : v->priority > 10 ? 10 : v->priority),
+            .mandatory = 1,
+            .fixed_time = -1,
+            .preferred_nurse = pref,
+            .nurses = 1,
+        };
+        rc = hm_plan_add_visit(p, &pv, err);
+    }
+    /* The bag is compounded before the day's first bag change of the same episode. */
+    for (int i = 0; i < d->nv && !rc; i++) {
+        if (strcmp(d->visits[i].kind, "bag_compounding") != 0)
+            continue;
+        for (int k = 0; k < d->nv && !rc; k++)
+            if (d->visits[k].episode_id == d->visits[i].episode_id &&
+                strcmp(d->visits[k].kind, "bag_change") == 0 && d->visits[k].seq == 1)
+                rc = hm_plan_add_precedence(p, d->visits[i].id, d->visits[k].id, 0, err);
+    }
+    if (rc) {
+        hm_plan_problem_destroy(p);
+        return rc;
+    }
+    *out = p;
+    return HM_OK;
+}
+
+struct store_job {
+    struct day *d;
+    const hm_call *c;
+    const hm_plan_result *r;
+};
+
+static int find_visit(const struct day *d, const char *id)
+{
+    for (int i = 0; i < d->nv; i++)
+        if (strcmp(d->visits[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+static int store_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct store_job *j = arg;
+    struct day *d = j->d;
+    int rc = HM_OK;
+    for (int i = 0; i < d->nv && !rc; i++)
+        rc = hm_db_exec(db,
+                        "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE id = ?"
+                        " AND state = 'planned'",
+                        HM_ARGS(HM_I(d->visits[i].task_id)), err);
+    for (int k = 0; k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
+        int n = 0;
+        const hm_plan_stop *stops = hm_plan_result_route(j->r, k, &n, NULL, NULL);
+        const char *nid = hm_plan_result_nurse_id(j->r, k);
+        int64_t staff = 0;
+        for (int x = 0; x < d->nn; x++)
+            if (strcmp(d->nurses[x].id, nid) == 0)
+                staff = d->nurses[x].staff_id;
+        for (int s = 0; s < n && !rc; s++) {
+            int v = find_visit(d, stops[s].visit_id);
+            if (v >= 0)
+                rc = hm_db_exec(db,
+                                "UPDATE task SET assigned_staff_id = ?, route_order = ? WHERE"
+                                " id = ? AND state = 'planned'",
+                                HM_ARGS(HM_I(staff), HM_I(s + 1), HM_I(d->visits[v].task_id)),
+                                err);
+        }
+    }
+    if (rc)
+        return rc;
+    char object[64];
+    snprintf(object, sizeof object, "org/%lld/plan?date=%s", (long long)d->org_id, d->date_s);
+    return hm__care_audit(db, j->c, "plan", object, NULL, 0, 0, NULL, err);
+}
+
+static json_t *report_json(const struct day *d, const hm_plan_result *r)
+{
+    json_t *nurses = json_array();
+    for (int k = 0; k < hm_plan_result_nurse_count(r); k++) {
+        int n = 0;
+        const hm_plan_stop *stops = hm_plan_result_route(r, k, &n, NULL, NULL);
+        const char *nid = hm_plan_result_nurse_id(r, k);
+        const struct nurse *nu = NULL;
+        for (int x = 0; x < d->nn; x++)
+            if (strcmp(d->nurses[x].id, nid) == 0)
+                nu = &d->nurses[x];
+        json_t *visits = json_array();
+        for (int s = 0; s < n; s++) {
+            int v = find_visit(d, stops[s].visit_id);
+            if (v < 0)
+                continue;
+            char at[8];
+            int m = (int)(stops[s].start + 0.5);
+            snprintf(at, sizeof at, "%02d:%02d", (m / 60) % 100, m % 60);
+            json_array_append_new(visits,
+                                  json_pack("{s:I, s:s, s:s, s:s, s:i}", "task_id",
+                                            (json_int_t)d->visits[v].task_id, "kind",
+                                            d->visits[v].kind, "patient", d->visits[v].patient,
+                                            "start", at, "route_order", s + 1));
+        }
+        json_array_append_new(nurses, json_pack("{s:I, s:s, s:o}", "staff_id",
+                                                (json_int_t)(nu ? nu->staff_id : 0), "name",
+                                                nu ? nu->name : nid, "visits", visits));
+    }
+    json_t *unserved = json_array();
+    int nu = 0;
+    const hm_plan_unserved *u = hm_plan_result_unserved(r, &nu);
+    for (int i = 0; i < nu; i++) {
+        int v = find_visit(d, u[i].visit_id);
+        json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s}", "task_id",
+                                                  (json_int_t)(v >= 0 ? d->visits[v].task_id : 0),
+                                                  "kind", v >= 0 ? d->visits[v].kind : "?",
+                                                  "patient", v >= 0 ? d->visits[v].patient : "?",
+                                                  "why", u[i].why ? u[i].why : "?"));
+    }
+    hm_plan_summary s;
+    hm_plan_result_summary(r, &s);
+    return json_pack("{s:s, s:I, s:s, s:i, s:i, s:o, s:o, s:{s:b, s:f, s:f, s:f, s:f}}", "date",
+                     d->date_s, "org_id", (json_int_t)d->org_id, "org", d->org_name, "nurses_on_duty",
+                     d->nn, "visits", d->nv, "routes", nurses, "unserved", unserved, "summary",
+                     "feasible", s.feasible, "travel_minutes", s.travel, "lateness_minutes",
+                     s.lateness, "overtime_minutes", s.overtime, "seconds", s.elapsed);
+}
+
+int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                     unsigned long long seed, json_t **out, hm_err *err)
+{
+    struct day d;
+    memset(&d, 0, sizeof d);
+    d.care = care;
+    d.org_id = org_id;
+    d.now_ms = hm_clock_now(care->clock);
+    int rc = hm_date_parse(date, &d.date, err);
+    if (rc)
+        return rc;
+    hm_date_format(d.date, d.date_s);
+    hm_db *db;
+    if ((rc = hm_store_read_begin(care->store, &db, err)))
+        return rc;
+    rc = load_org(db, &d, err);
+    if (!rc)
+        rc = load_nurses(db, &d, err);
+    if (!rc)
+        rc = load_visits(db, &d, err);
+    hm_store_read_end(care->store, db);
+    hm_plan_problem *p = NULL;
+    hm_plan_result *r = NULL;
+    if (!rc && d.nn == 0)
+        rc = hm_err_set(err, HM_ECONFLICT, "no nurse is on duty in %s", d.org_name);
+    if (!rc)
+        rc = build_problem(&d, &p, err);
+    if (!rc) {
+        hm_plan_opts o = {time_limit, seed, 0};
+        rc = hm_plan_solve(p, &o, &r, err);
+    }
+    if (!rc) {
+        hm_actor planner = {.role = "system"};
+        snprintf(planner.username, sizeof planner.username, "planner");
+        hm_call c = {care, &planner, d.now_ms, "plan"};
+        struct store_job j = {&d, &c, r};
+        rc = hm_writer_submit(care->writer, store_job, &j, err);
+    }
+    if (!rc)
+        *out = report_json(&d, r);
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(p);
+    free(d.nurses);
+    free(d.visits);
+    return rc;
+}
