@@ -18,10 +18,18 @@ enum {
     LAMBDA = 40,        /* generation size */
     NB_ELITE = 4,       /* elite individuals protected by the biased fitness */
     NB_CLOSE = 5,       /* neighbours for the diversity contribution */
-    NB_GRANULAR = 40,   /* default neighbours per customer */
     IT_RESTART = 20000, /* iterations without improvement before the population restarts */
     PEN_EVERY = 50      /* iterations between penalty adjustments */
 };
+#ifndef HM_PLAN_GRANULAR
+#define HM_PLAN_GRANULAR 40 /* default neighbours per customer */
+#endif
+#ifndef INIT_POP
+#define INIT_POP MU /* random individuals at start and at each restart */
+#endif
+#ifndef SREX_PROB
+#define SREX_PROB 0.5 /* share of offspring made by route exchange, the rest by OX */
+#endif
 #define TARGET_FEASIBLE 0.43
 #define PEN_UP 1.34
 #define PEN_DOWN 0.32
@@ -533,6 +541,103 @@ static void crossover(ga *g, const indiv *p1, const indiv *p2, indiv *child)
     }
 }
 
+/* ---- SREX: selective route exchange (Nagata & Kobayashi), a route-based crossover ---- */
+
+static int route_len(const indiv *in, int r)
+{
+    return in->roff[r + 1] - in->roff[r];
+}
+
+/* Customers of the n routes of `b` starting at `start` (cyclic) that are marked in `mark`. */
+static int overlap(const indiv *b, int nb, int start, int n, const int *mark)
+{
+    int cnt = 0;
+    for (int i = 0; i < n; i++) {
+        int r = (start + i) % nb;
+        for (int k = b->roff[r]; k < b->roff[r + 1]; k++)
+            cnt += mark[b->rnodes[k]];
+    }
+    return cnt;
+}
+
+/* Inserts customer c where it lengthens the routes least (distance only: the local search
+ * that follows settles time windows and load). */
+static void cheapest_insert(const hm__hgs *h, indiv *ch, int nr, int c)
+{
+    int n = h->n, best_r = 0, best_pos = 0;
+    double best = 1e300;
+    for (int r = 0; r < nr; r++) {
+        int a = ch->roff[r], b = ch->roff[r + 1];
+        for (int k = a; k <= b; k++) {
+            int prev = k == a ? 0 : ch->rnodes[k - 1], next = k == b ? 0 : ch->rnodes[k];
+            double d = h->d[prev * n + c] + h->d[c * n + next] - h->d[prev * n + next];
+            if (d < best) {
+                best = d;
+                best_r = r;
+                best_pos = k;
+            }
+        }
+    }
+    int total = ch->roff[h->V];
+    memmove(ch->rnodes + best_pos + 1, ch->rnodes + best_pos,
+            sizeof(int) * (size_t)(total - best_pos));
+    ch->rnodes[best_pos] = c;
+    for (int r = best_r + 1; r <= h->V; r++)
+        ch->roff[r]++;
+}
+
+static int srex(ga *g, const indiv *a, const indiv *b, indiv *child)
+{
+    hm__hgs *h = &g->h;
+    int na = a->nroutes, nb = b->nroutes;
+    if (na < 2 || nb < 2)
+        return 0;
+    int lim = na < nb ? na : nb;
+    int nmove = 1 + hm__rng_int(&h->rng, lim - 1);
+    int sa = hm__rng_int(&h->rng, na), sb = sa < nb ? sa : hm__rng_int(&h->rng, nb);
+    int *mark = g->scratch; /* 1: customer of a selected route of a */
+    memset(mark, 0, sizeof(int) * (size_t)h->n);
+    for (int i = 0; i < nmove; i++) {
+        int r = (sa + i) % na;
+        for (int k = a->roff[r]; k < a->roff[r + 1]; k++)
+            mark[a->rnodes[k]] = 1;
+    }
+    /* slide b's window to the routes that share most customers with a's */
+    int best = overlap(b, nb, sb, nmove, mark);
+    for (int step = 0; step < nb; step++) {
+        int left = (sb + nb - 1) % nb, right = (sb + 1) % nb;
+        int ol = overlap(b, nb, left, nmove, mark), orr = overlap(b, nb, right, nmove, mark);
+        if (ol <= best && orr <= best)
+            break;
+        sb = ol > orr ? left : right;
+        best = ol > orr ? ol : orr;
+    }
+    /* child: b's unselected routes without a's selected customers, then a's selected routes */
+    int pos = 0, r_out = 0;
+    for (int i = nmove; i < nb; i++) {
+        int r = (sb + i) % nb;
+        child->roff[r_out++] = pos;
+        for (int k = b->roff[r]; k < b->roff[r + 1]; k++)
+            if (!mark[b->rnodes[k]]) {
+                child->rnodes[pos++] = b->rnodes[k];
+                mark[b->rnodes[k]] = 2;
+            }
+    }
+    for (int i = 0; i < nmove; i++) {
+        int r = (sa + i) % na;
+        child->roff[r_out++] = pos;
+        for (int k = a->roff[r]; k < a->roff[r + 1]; k++)
+            child->rnodes[pos++] = a->rnodes[k];
+    }
+    for (int r = r_out; r <= h->V; r++)
+        child->roff[r] = pos;
+    for (int c = 1; c < h->n; c++)
+        if (!mark[c])
+            cheapest_insert(h, child, r_out, c);
+    (void)route_len;
+    return 1;
+}
+
 static void improve(ga *g, indiv *in)
 {
     hm__ls_run(g->ls, in->rnodes, in->roff);
@@ -610,7 +715,7 @@ static int initial_population(ga *g, indiv *work, double deadline)
 {
     hm__hgs *h = &g->h;
     int better = 0;
-    for (int k = 0; k < 4 * MU; k++) {
+    for (int k = 0; k < INIT_POP; k++) {
         if (k > 1 && hm__now() > deadline)
             break;
         for (int i = 0; i < h->nc; i++)
@@ -747,7 +852,7 @@ int hm__hgs_init(hm__hgs *h, const hm__vrp *p, const hm__hgs_opts *o)
         s->first = s->last = c;
         s->cnt = c != 0;
     }
-    return build_neighbours(h, o->granular > 0 ? o->granular : NB_GRANULAR);
+    return build_neighbours(h, o->granular > 0 ? o->granular : HM_PLAN_GRANULAR);
 }
 
 void hm__hgs_fini(hm__hgs *h)
@@ -832,8 +937,12 @@ int hm__hgs_solve(const hm__vrp *p, const hm__hgs_opts *o, hm__vrp_sol *out, hm_
         update_biased(g, &g->feas);
         update_biased(g, &g->infeas);
         const indiv *a = tournament(g), *b = tournament(g);
-        crossover(g, a, b, work);
-        split(g, work);
+        if (hm__rng_unit(&g->h.rng) < SREX_PROB && srex(g, a, b, work)) {
+            evaluate(&g->h, work);
+        } else {
+            crossover(g, a, b, work);
+            split(g, work);
+        }
         if (educate_and_add(g, work)) {
             since = 0;
             t_best = hm__now() - t0;
