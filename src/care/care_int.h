@@ -26,6 +26,20 @@ int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int6
 /* The patient of an episode; HM_ENOTFOUND "episode N does not exist". */
 int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err);
 
+/* One result row as JSON. */
+typedef json_t *(*hm_row_fn)(hm_cursor *cur);
+
+/* Appends row(cursor) to arr for every row of sql. */
+int hm__care_rows(hm_db *db, const char *sql, const hm_val *p, int n, hm_row_fn row, json_t *arr,
+                  hm_err *err);
+
+/* A list about one patient: the role check for act, the care relation (unless need_relation is
+ * 0), the rows of sql (its one parameter is the patient id) through row(), and the read's audit
+ * row for "patient/<id>/<what>". */
+int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action act,
+                          int need_relation, const char *sql, hm_row_fn row, const char *what,
+                          json_t **out, hm_err *err);
+
 /* The columns selected by HM__PATIENT_COLS (in this order) as JSON. */
 #define HM__PATIENT_COLS                                                                           \
     "p.id, p.national_id, p.name, m.name, p.address, p.lat, p.lon, p.language, p.phone,"         \

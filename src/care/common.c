@@ -119,3 +119,49 @@ json_t *hm__care_patient_json(hm_cursor *cur)
                      "municipality_id", (json_int_t)hm_cursor_int(cur, 10), "zone_id",
                      hm__jint(cur, 11), "zone", hm__jstr(cur, 12));
 }
+
+int hm__care_rows(hm_db *db, const char *sql, const hm_val *p, int n, hm_row_fn row, json_t *arr,
+                  hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db, sql, p, n, &cur, err);
+    while (!rc) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        json_array_append_new(arr, row(&cur));
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action act,
+                          int need_relation, const char *sql, hm_row_fn row, const char *what,
+                          json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, act, err);
+    if (rc)
+        return rc;
+    hm_db *db;
+    if ((rc = hm_store_read_begin(c->care->store, &db, err)))
+        return rc;
+    int emergency = 0;
+    json_t *arr = json_array();
+    if (need_relation)
+        rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &emergency, err);
+    if (!rc)
+        rc = hm__care_rows(db, sql, HM_ARGS(HM_I(patient_id)), row, arr, err);
+    hm_store_read_end(c->care->store, db);
+    char object[64];
+    snprintf(object, sizeof object, "patient/%lld/%s", (long long)patient_id, what);
+    if (!rc)
+        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
+}

@@ -99,46 +99,21 @@ int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_
     return HM_OK;
 }
 
+static json_t *observation_row(hm_cursor *cur)
+{
+    json_t *v = json_loads(hm__text(cur, 2), 0, NULL);
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
+                     (json_int_t)hm_cursor_int(cur, 0), "kind", hm__text(cur, 1), "values",
+                     v ? v : json_object(), "source", hm__text(cur, 3), "observed_at",
+                     hm__jtime(cur, 4), "recorded_at", hm__jtime(cur, 5), "task_id",
+                     hm__jint(cur, 6));
+}
+
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
 {
-    hm_db *db;
-    int rc = hm_store_read_begin(c->care->store, &db, err);
-    if (rc)
-        return rc;
-    int emergency = 0;
-    json_t *arr = json_array();
-    rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient_id, &emergency, err);
-    if (!rc) {
-        hm_cursor cur;
-        rc = hm_db_query(db,
-                         "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id FROM"
-                         " observation WHERE patient_id = ? ORDER BY observed_ms DESC LIMIT 500",
-                         HM_ARGS(HM_I(patient_id)), &cur, err);
-        while (!rc) {
-            int step = hm_cursor_next(&cur, err);
-            if (step != HM_ROW) {
-                rc = step == HM_DONE ? HM_OK : step;
-                break;
-            }
-            json_t *v = json_loads(hm__text(&cur, 2), 0, NULL);
-            json_array_append_new(
-                arr, json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
-                               (json_int_t)hm_cursor_int(&cur, 0), "kind", hm__text(&cur, 1),
-                               "values", v ? v : json_object(), "source", hm__text(&cur, 3),
-                               "observed_at", hm__jtime(&cur, 4), "recorded_at",
-                               hm__jtime(&cur, 5), "task_id", hm__jint(&cur, 6)));
-        }
-        hm_cursor_close(&cur);
-    }
-    hm_store_read_end(c->care->store, db);
-    char object[64];
-    snprintf(object, sizeof object, "patient/%lld/observations", (long long)patient_id);
-    if (!rc)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return HM_OK;
+    return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1,
+                                 "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id"
+                                 " FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"
+                                 " LIMIT 500",
+                                 observation_row, "observations", out, err);
 }

@@ -114,45 +114,19 @@ int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_e
     return HM_OK;
 }
 
+static json_t *episode_row(hm_cursor *cur)
+{
+    return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)hm_cursor_int(cur, 0),
+                     "pathway", hm__text(cur, 1), "state", hm__text(cur, 2), "referred_at",
+                     hm__jtime(cur, 3), "ended_at", hm__jtime(cur, 4));
+}
+
 int hm_care_patient_episodes(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
 {
-    hm_db *db;
-    int rc = hm_store_read_begin(c->care->store, &db, err);
-    if (rc)
-        return rc;
-    int emergency = 0;
-    json_t *arr = json_array();
-    rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient_id, &emergency, err);
-    if (rc == HM_OK) {
-        hm_cursor cur;
-        rc = hm_db_query(db, "SELECT id, pathway, state, referred_ms, ended_ms FROM episode"
-                             " WHERE patient_id = ? ORDER BY referred_ms DESC",
-                         HM_ARGS(HM_I(patient_id)), &cur, err);
-        while (rc == HM_OK) {
-            int step = hm_cursor_next(&cur, err);
-            if (step != HM_ROW) {
-                rc = step == HM_DONE ? HM_OK : step;
-                break;
-            }
-            json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:o}", "id",
-                                                 (json_int_t)hm_cursor_int(&cur, 0), "pathway",
-                                                 hm__text(&cur, 1), "state", hm__text(&cur, 2),
-                                                 "referred_at", hm__jtime(&cur, 3), "ended_at",
-                                                 hm__jtime(&cur, 4)));
-        }
-        hm_cursor_close(&cur);
-    }
-    hm_store_read_end(c->care->store, db);
-    char object[48];
-    snprintf(object, sizeof object, "patient/%lld/episodes", (long long)patient_id);
-    if (rc == HM_OK)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return HM_OK;
+    return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1,
+                                 "SELECT id, pathway, state, referred_ms, ended_ms FROM episode"
+                                 " WHERE patient_id = ? ORDER BY referred_ms DESC",
+                                 episode_row, "episodes", out, err);
 }
 
 /* ---- referral ---- */
