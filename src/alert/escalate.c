@@ -168,7 +168,7 @@ static int escalate_job(hm_db *db, void *arg, hm_err *err)
     int rc = hm_db_query(db,
                          "SELECT id, tier, escalate_at_ms, priority, pathway, patient_id FROM"
                          " alarm WHERE escalate_at_ms <= ? AND state = 'open'"
-                         " ORDER BY escalate_at_ms LIMIT 200",
+                         " ORDER BY escalate_at_ms LIMIT 200",  /* HM__TICK_BATCH */
                          HM_ARGS(HM_I(t->now_ms)), &c, err);
     if (rc)
         return rc;
@@ -336,7 +336,7 @@ int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err)
     *sent = 0;
     if (!a->webhook)
         return HM_OK;
-    enum { BATCH = 32 };
+    enum { BATCH = HM__DELIVER_BATCH };
     struct {
         int64_t id, attempts;
         char *body;
@@ -349,7 +349,7 @@ int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err)
     hm_cursor c;
     rc = hm_db_query(db,
                      "SELECT id, attempts, body FROM webhook_outbox WHERE delivered_ms IS NULL"
-                     " AND next_try_ms <= ? ORDER BY id LIMIT 32",
+                     " AND next_try_ms <= ? ORDER BY id LIMIT 32",  /* HM__DELIVER_BATCH */
                      HM_ARGS(HM_I(now_ms)), &c, err);
     if (!rc) {
         while (n < BATCH && hm_cursor_next(&c, err) == HM_ROW) {
@@ -396,7 +396,9 @@ static void *worker_main(void *arg)
             HM_LOG(HM_LOG_INFO, "alarm timers: %d escalations fired", fired);
         if (hm_alarms_deliver(a, now, &sent, &e))
             HM_LOG(HM_LOG_WARN, "webhook: %s", e.msg);
-        usleep(250 * 1000);
+        /* A full batch means more is waiting (e.g. after downtime): go on at once. */
+        if (fired < HM__TICK_BATCH && sent < HM__DELIVER_BATCH)
+            usleep(250 * 1000);
     }
     return NULL;
 }
