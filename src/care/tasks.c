@@ -11,6 +11,7 @@
 
 #include "base/json.h"
 #include "base/jsonw.h"
+#include "care/worklist_cache.h"
 #include "pathway/pathway.h"
 
 struct episode_ctx {
@@ -377,8 +378,22 @@ static int collect(hm_db *db, const char *sql, const hm_val *p, int np, hm_jw *a
     return rc == HM_DONE ? HM_OK : rc;
 }
 
+/* The worklist change counter, or -1 when this database has none (no caching then). */
+static int64_t worklist_version(hm_db *db)
+{
+    int64_t v = -1;
+    if (hm_db_query_int(db, "SELECT v FROM change_counter WHERE name = 'worklist'", HM_NOARGS, &v,
+                        NULL) != HM_OK)
+        return -1;
+    return v;
+}
+
+/* A task list of an organisation. With cache_date, the finished answer is kept in the
+ * worklist cache: the counter is read before the rows, so an entry is never older than its
+ * version. Every answer, cached or not, writes its audit row before it is returned. */
 static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_val *p, int np,
-                    const char *object, char **out, size_t *len, hm_err *err)
+                    const char *cache_date, const char *object, char **out, size_t *len,
+                    hm_err *err)
 {
     int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_LIST, err);
     if (rc)
@@ -386,24 +401,38 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
     hm_db *db;
     if ((rc = hm_store_read_begin(c->care->store, &db, err)))
         return rc;
-    hm_jw arr;
-    hm_jw_init(&arr, 0);
-    hm_jw_arr_begin(&arr);
     int64_t *patients = NULL;
     size_t npat = 0;
+    char *text = NULL;
+    size_t tlen = 0;
     rc = hm_policy_org_access(db, c->actor, org_id, err);
-    if (!rc)
+    int64_t version = !rc && cache_date ? worklist_version(db) : -1;
+    int hit = version >= 0 && hm__worklist_cache_get(org_id, cache_date, version, &text, &tlen,
+                                                     &patients, &npat);
+    if (!rc && !hit) {
+        hm_jw arr;
+        hm_jw_init(&arr, 0);
+        hm_jw_arr_begin(&arr);
         rc = collect(db, sql, p, np, &arr, &patients, &npat, err);
+        hm_jw_arr_end(&arr);
+        if (rc)
+            hm_jw_free(&arr);
+        else
+            rc = hm_jw_finish(&arr, &text, &tlen, err);
+        if (!rc && version >= 0)
+            hm__worklist_cache_put(org_id, cache_date, version, text, tlen, patients, npat);
+    }
     hm_store_read_end(c->care->store, db);
-    hm_jw_arr_end(&arr);
     if (!rc)
         rc = hm__care_audit_read(c, object, patients, npat, 0, err);
     free(patients);
     if (rc) {
-        hm_jw_free(&arr);
+        free(text);
         return rc;
     }
-    return hm_jw_finish(&arr, out, len, err);
+    *out = text;
+    *len = tlen;
+    return HM_OK;
 }
 
 int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char **out,
@@ -428,7 +457,7 @@ int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char *
                     " WHERE ancestor_id = ?) AND t.state <> 'cancelled'"
                     " ORDER BY coalesce(t.assigned_staff_id, 0), coalesce(t.route_order, 0),"
                     " t.window_start_ms, t.id",
-                    HM_ARGS(HM_S(buf), HM_I(org_id)), object, out, len, err);
+                    HM_ARGS(HM_S(buf), HM_I(org_id)), buf, object, out, len, err);
 }
 
 /* Minutes after a window's end before a task counts as missed. */
@@ -446,7 +475,7 @@ int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, char **out, size_
                     " ORDER BY t.priority, t.window_end_ms",
                     HM_ARGS(HM_I(c->now_ms - MISSED_GRACE_MS),
                             HM_I(c->now_ms - 14LL * 86400000), HM_I(org_id)),
-                    object, out, len, err);
+                    NULL, object, out, len, err);
 }
 
 int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size_t *len,

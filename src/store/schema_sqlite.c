@@ -218,7 +218,22 @@ static const char schema_v1[] =
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    /* A counter that every change of what a worklist shows moves on, kept by triggers so that
+     * no writer (the API, the planner CLI, a migration) can forget it: caches of worklists
+     * compare it before they answer. */
+    "CREATE TABLE change_counter (name TEXT PRIMARY KEY, v INTEGER NOT NULL);"
+    "INSERT INTO change_counter (name, v) VALUES ('worklist', 0);"
+    "CREATE TRIGGER worklist_task_insert AFTER INSERT ON task"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;"
+    "CREATE TRIGGER worklist_task_update AFTER UPDATE ON task"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;"
+    "CREATE TRIGGER worklist_task_delete AFTER DELETE ON task"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;"
+    "CREATE TRIGGER worklist_patient_update AFTER UPDATE ON patient"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;"
+    "CREATE TRIGGER worklist_org_update AFTER UPDATE ON org"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;";
 
 /* Alarms (issue 4): device alerts, rule alarms and "I need help", one open row per condition
  * (alert_key), the history of every transition, the HL7 inbox that makes resends harmless, the
@@ -286,8 +301,21 @@ static const char schema_v2[] =
     " last_error TEXT);"
     "CREATE INDEX webhook_outbox_due ON webhook_outbox(next_try_ms) WHERE delivered_ms IS NULL;";
 
+/* Alarm rules (issue 4): durable cursors of the rule passes (observations scored, task
+ * deadlines checked), so that each observation and each missed task is judged exactly once,
+ * and the infusion state each pump last reported. */
+static const char schema_v3[] =
+    "CREATE TABLE rule_cursor ("
+    " name TEXT PRIMARY KEY,"
+    " value INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE pump_state ("
+    " serial TEXT PRIMARY KEY,"
+    " stopped_ms INTEGER,"
+    " alarm_id INTEGER) WITHOUT ROWID;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
+    {3, schema_v3},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];
