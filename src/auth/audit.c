@@ -112,7 +112,10 @@ int hm_audit_verify(hm_db *db, int64_t *rows_checked, hm_err *err)
         return rc;
     char prev[65] = GENESIS_HASH;
     int64_t expect = 1, n = 0;
-    while ((rc = hm_cursor_next(&c, err)) == HM_ROW) {
+    for (;;) {
+        rc = hm_cursor_next(&c, err);
+        if (rc != HM_ROW)
+            break;
         int64_t id = hm_cursor_int(&c, 0);
         if (id != expect) {
             rc = hm_err_set(err, HM_ECONFLICT, "audit row %" PRId64 " is missing", expect);

@@ -54,7 +54,8 @@ int hm_care_emergency_access(const hm_call *c, int64_t patient_id, const json_t 
     if (strlen(e.reason) < 10)
         return hm_err_set(err, HM_EINVAL,
                           "emergency access needs a reason of at least 10 characters");
-    if ((rc = hm__care_write(c, emergency_job, &e, err)))
+    rc = hm__care_write(c, emergency_job, &e, err);
+    if (rc)
         return rc;
     char t[32];
     hm_time_format_utc(e.expires_ms, t);
@@ -99,7 +100,8 @@ static int simple_list(const hm_call *c, enum hm_action act, const char *sql,
     if (rc)
         return rc;
     hm_db *db;
-    if ((rc = hm_store_read_begin(c->care->store, &db, err)))
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
         return rc;
     json_t *arr = json_array();
     rc = hm__care_rows(db, sql, HM_NOARGS, row, arr, err);

@@ -145,7 +145,8 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
     if (rc)
         return rc;
     hm_db *db;
-    if ((rc = hm_store_read_begin(c->care->store, &db, err)))
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
         return rc;
     int emergency = 0;
     json_t *arr = json_array();

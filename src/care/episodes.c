@@ -190,7 +190,8 @@ static int regimen_fn(hm_db *db, struct transition *t, hm_err *err)
         return hm_err_set(err, HM_ENOTFOUND, "unknown drug '%s' (not in the drug catalogue)",
                           reg.drug_code);
     reg.max_bag_hours = drug->max_bag_hours;
-    if ((rc = hm_pathway_validate_regimen(p, &reg, err)))
+    rc = hm_pathway_validate_regimen(p, &reg, err);
+    if (rc)
         return rc;
     int64_t version = 0;
     rc = hm_db_query_int(db, "SELECT coalesce(max(version), 0) + 1 FROM regimen WHERE episode_id = ?",

@@ -46,8 +46,11 @@ static int obs_job(hm_db *db, void *arg, hm_err *err)
     if (!episode)
         return hm_err_set(err, HM_ECONFLICT, "the patient has no open episode to report to");
     const struct hm_pathway *p = hm_care_pathway(c->care, pathway);
-    if (p && (rc = hm_pathway_validate_documentation(p, o->kind, o->values, err)))
-        return rc;
+    if (p) {
+        rc = hm_pathway_validate_documentation(p, o->kind, o->values, err);
+        if (rc)
+            return rc;
+    }
     char *body = json_dumps(o->values, JSON_COMPACT | JSON_SORT_KEYS);
     const char *source = strcmp(c->actor->role, "patient") == 0 ? "patient" : "nurse";
     rc = hm_db_query_int(db,
@@ -75,9 +78,12 @@ int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_
     static const char *const allowed[] = {"kind", "values", "observed_at", NULL};
     struct obs_job o = {.c = c, .patient_id = patient_id, .observed_ms = c->now_ms};
     const char *at = NULL;
-    if ((rc = hm_json_only(in, allowed, err)) ||
-        (rc = hm_json_str(in, "kind", 1, 32, &o.kind, err)) ||
-        (rc = hm_json_str(in, "observed_at", 0, 40, &at, err)))
+    rc = hm_json_only(in, allowed, err);
+    if (!rc)
+        rc = hm_json_str(in, "kind", 1, 32, &o.kind, err);
+    if (!rc)
+        rc = hm_json_str(in, "observed_at", 0, 40, &at, err);
+    if (rc)
         return rc;
     o.values = json_object_get(in, "values");
     if (!o.values)
@@ -85,12 +91,14 @@ int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_
     if (!json_is_object(o.values))
         return hm_err_set(err, HM_EINVAL, "field 'values' must be an object");
     if (at) {
-        if ((rc = hm_time_parse(at, &o.observed_ms, err)))
+        rc = hm_time_parse(at, &o.observed_ms, err);
+        if (rc)
             return hm_err_set(err, rc, "field 'observed_at': %s", err ? err->msg : "");
         if (o.observed_ms > c->now_ms + 5 * 60 * 1000)
             return hm_err_set(err, HM_EINVAL, "field 'observed_at' is in the future");
     }
-    if ((rc = hm__care_write(c, obs_job, &o, err)))
+    rc = hm__care_write(c, obs_job, &o, err);
+    if (rc)
         return rc;
     char t[32];
     hm_time_format_utc(o.observed_ms, t);

@@ -152,11 +152,15 @@ static int validate_referral(const json_t *in, struct referral *r, hm_err *err)
     if (rc)
         return rc;
     r->pathway = "iv-antibiotics";
-    if ((rc = hm_json_str(in, "pathway", 0, 64, &r->pathway, err)))
+    rc = hm_json_str(in, "pathway", 0, 64, &r->pathway, err);
+    if (rc)
         return rc;
-    if ((rc = hm_json_int(in, "hospital_org", 0, 1, INT64_MAX, &r->hospital_org, err)) ||
-        (rc = hm_json_int(in, "backup_org", 0, 1, INT64_MAX, &r->backup_org, err)) ||
-        (rc = hm_json_int(in, "home_care_org", 0, 1, INT64_MAX, &r->home_care_org, err)))
+    rc = hm_json_int(in, "hospital_org", 0, 1, INT64_MAX, &r->hospital_org, err);
+    if (!rc)
+        rc = hm_json_int(in, "backup_org", 0, 1, INT64_MAX, &r->backup_org, err);
+    if (!rc)
+        rc = hm_json_int(in, "home_care_org", 0, 1, INT64_MAX, &r->home_care_org, err);
+    if (rc)
         return rc;
     const json_t *p = json_object_get(in, "patient");
     if (!p)
@@ -164,19 +168,29 @@ static int validate_referral(const json_t *in, struct referral *r, hm_err *err)
     if (!json_is_object(p))
         return hm_err_set(err, HM_EINVAL, "field 'patient' must be an object");
     r->patient = p;
-    if ((rc = hm_json_only(p, pf, err)))
+    rc = hm_json_only(p, pf, err);
+    if (rc)
         return hm_err_set(err, rc, "patient: %s", err ? err->msg : "");
     r->lat = -1000;
     r->lon = -1000;
-    if ((rc = hm_json_str(p, "national_id", 1, 11, &r->national_id, err)) ||
-        (rc = hm_json_str(p, "name", 1, 200, &r->name, err)) ||
-        (rc = hm_json_str(p, "address", 1, 300, &r->address, err)) ||
-        (rc = hm_json_num(p, "lat", 1, -90, 90, &r->lat, err)) ||
-        (rc = hm_json_num(p, "lon", 1, -180, 180, &r->lon, err)) ||
-        (rc = hm_json_str(p, "municipality", 1, 100, &r->municipality, err)) ||
-        (rc = hm_json_int(p, "zone", 0, 1, INT64_MAX, &r->zone_id, err)) ||
-        (rc = hm_json_str(p, "language", 1, 8, &r->language, err)) ||
-        (rc = hm_json_str(p, "phone", 0, 32, &r->phone, err)))
+    rc = hm_json_str(p, "national_id", 1, 11, &r->national_id, err);
+    if (!rc)
+        rc = hm_json_str(p, "name", 1, 200, &r->name, err);
+    if (!rc)
+        rc = hm_json_str(p, "address", 1, 300, &r->address, err);
+    if (!rc)
+        rc = hm_json_num(p, "lat", 1, -90, 90, &r->lat, err);
+    if (!rc)
+        rc = hm_json_num(p, "lon", 1, -180, 180, &r->lon, err);
+    if (!rc)
+        rc = hm_json_str(p, "municipality", 1, 100, &r->municipality, err);
+    if (!rc)
+        rc = hm_json_int(p, "zone", 0, 1, INT64_MAX, &r->zone_id, err);
+    if (!rc)
+        rc = hm_json_str(p, "language", 1, 8, &r->language, err);
+    if (!rc)
+        rc = hm_json_str(p, "phone", 0, 32, &r->phone, err);
+    if (rc)
         return hm_err_set(err, rc, "patient: %s", err ? err->msg : "");
     if (strcmp(r->language, "nb") != 0 && strcmp(r->language, "nn") != 0 &&
         strcmp(r->language, "en") != 0)
@@ -245,7 +259,8 @@ static int referral_job(hm_db *db, void *arg, hm_err *err)
         return rc;
     if (r->zone_id) {
         int64_t zroot = 0;
-        if ((rc = org_of_kind(db, r->zone_id, "zone", ",zone,", &zroot, err)))
+        rc = org_of_kind(db, r->zone_id, "zone", ",zone,", &zroot, err);
+        if (rc)
             return rc;
         if (zroot != muni)
             return hm_err_set(err, HM_EINVAL, "patient: zone %lld is not in %s",
@@ -263,9 +278,11 @@ static int referral_job(hm_db *db, void *arg, hm_err *err)
                               " section)");
         if (rc)
             return rc;
-    } else if ((rc = org_of_kind(db, r->hospital_org, "hospital_org", ",section,ward,department,",
-                                 NULL, err))) {
-        return rc;
+    } else {
+        rc = org_of_kind(db, r->hospital_org, "hospital_org", ",section,ward,department,", NULL,
+                         err);
+        if (rc)
+            return rc;
     }
     if (!r->backup_org) {
         rc = hm_db_query_int(db,
@@ -276,15 +293,17 @@ static int referral_job(hm_db *db, void *arg, hm_err *err)
             r->backup_org = r->hospital_org;
         else if (rc)
             return rc;
-    } else if ((rc = org_of_kind(db, r->backup_org, "backup_org", ",ward,section,", NULL, err))) {
-        return rc;
+    } else {
+        rc = org_of_kind(db, r->backup_org, "backup_org", ",ward,section,", NULL, err);
+        if (rc)
+            return rc;
     }
     if (!r->home_care_org)
         r->home_care_org = r->zone_id ? r->zone_id : muni;
     else {
         int64_t hroot = 0;
-        if ((rc = org_of_kind(db, r->home_care_org, "home_care_org", ",municipality,zone,", &hroot,
-                              err)))
+        rc = org_of_kind(db, r->home_care_org, "home_care_org", ",municipality,zone,", &hroot, err);
+        if (rc)
             return rc;
         if (hroot != muni)
             return hm_err_set(err, HM_EINVAL,
@@ -352,11 +371,13 @@ int hm_care_referral_create(const hm_call *c, const json_t *in, json_t **out, hm
     struct referral r;
     memset(&r, 0, sizeof r);
     r.c = c;
-    if ((rc = validate_referral(in, &r, err)))
+    rc = validate_referral(in, &r, err);
+    if (rc)
         return rc;
     if (!hm_care_pathway(c->care, r.pathway))
         return hm_err_set(err, HM_ENOTFOUND, "unknown pathway '%s'", r.pathway);
-    if ((rc = hm__care_write(c, referral_job, &r, err)))
+    rc = hm__care_write(c, referral_job, &r, err);
+    if (rc)
         return rc;
     *out = json_pack("{s:I, s:I, s:s}", "patient_id", (json_int_t)r.patient_id, "episode_id",
                      (json_int_t)r.episode_id, "state", "referred");

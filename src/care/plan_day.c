@@ -345,7 +345,8 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
         return rc;
     hm_date_format(d.date, d.date_s);
     hm_db *db;
-    if ((rc = hm_store_read_begin(care->store, &db, err)))
+    rc = hm_store_read_begin(care->store, &db, err);
+    if (rc)
         return rc;
     rc = load_org(db, &d, err);
     if (!rc)

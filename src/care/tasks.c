@@ -126,7 +126,8 @@ static int generate(hm_db *db, const hm_call *c, int64_t episode_id, int replace
     if (!p)
         return hm_err_set(err, HM_EINTERNAL, "pathway %s is not loaded", e.pathway);
     hm_regimen reg;
-    if ((rc = load_regimen(db, episode_id, c->care, &reg, err)))
+    rc = load_regimen(db, episode_id, c->care, &reg, err);
+    if (rc)
         return rc;
     /* Planned tasks that have not started yet are replaced; everything else stays. */
     if (replace) {
@@ -148,7 +149,8 @@ static int generate(hm_db *db, const hm_call *c, int64_t episode_id, int replace
     hm_date to = hm_date_add_days(today, HM_TASK_HORIZON_DAYS);
     hm_date_range *shortages;
     size_t nshort;
-    if ((rc = load_shortages(db, e.home_root, &shortages, &nshort, err)))
+    rc = load_shortages(db, e.home_root, &shortages, &nshort, err);
+    if (rc)
         return rc;
     hm_episode_ctx ctx = {
         .home_care_org = e.home_care_org,
@@ -399,7 +401,8 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
     if (rc)
         return rc;
     hm_db *db;
-    if ((rc = hm_store_read_begin(c->care->store, &db, err)))
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
         return rc;
     int64_t *patients = NULL;
     size_t npat = 0;
@@ -549,11 +552,13 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     snprintf(pathway, sizeof pathway, "%s", hm__text(&cur, 5));
     hm_cursor_close(&cur);
 
-    if ((rc = hm_policy_org_access(db, c->actor, org, err)))
+    rc = hm_policy_org_access(db, c->actor, org, err);
+    if (rc)
         return hm_err_set(err, HM_EFORBIDDEN,
                           "task %lld belongs to another organisation's worklist",
                           (long long)j->task_id);
-    if ((rc = hm__care_patient_check(db, c, HM_ACT_TASK_DOCUMENT, j->patient_id, NULL, err)))
+    rc = hm__care_patient_check(db, c, HM_ACT_TASK_DOCUMENT, j->patient_id, NULL, err);
+    if (rc)
         return rc;
     if (strcmp(state, "planned") != 0)
         return hm_err_set(err, HM_ECONFLICT, "task %lld is %s, not planned",
@@ -566,8 +571,11 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
         else if (!json_is_object(doc))
             return hm_err_set(err, HM_EINVAL, "field 'documentation' must be an object");
         const struct hm_pathway *p = hm_care_pathway(c->care, pathway);
-        if (p && (rc = hm_pathway_validate_documentation(p, kind, doc, err)))
-            return rc;
+        if (p) {
+            rc = hm_pathway_validate_documentation(p, kind, doc, err);
+            if (rc)
+                return rc;
+        }
         text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
         rc = hm_db_exec(db,
                         "UPDATE task SET state = 'done', done_ms = ?, done_by = ?, documentation = ?"
@@ -588,7 +596,8 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
         free(text);
     } else {
         const char *reason;
-        if ((rc = hm_json_str(j->in, "reason", 1, 1000, &reason, err)))
+        rc = hm_json_str(j->in, "reason", 1, 1000, &reason, err);
+        if (rc)
             return rc;
         rc = hm_db_exec(db,
                         "UPDATE task SET state = 'not_done', done_ms = ?, done_by = ?, reason = ?"
@@ -612,7 +621,8 @@ static int document(const hm_call *c, int64_t task_id, const json_t *in, int don
     if (rc)
         return rc;
     struct doc_job j = {.c = c, .task_id = task_id, .in = in, .done = done};
-    if ((rc = hm__care_write(c, doc_job, &j, err)))
+    rc = hm__care_write(c, doc_job, &j, err);
+    if (rc)
         return rc;
     *out = json_pack("{s:I, s:s}", "id", (json_int_t)task_id, "state", done ? "done" : "not_done");
     return HM_OK;
@@ -650,7 +660,8 @@ static int shortage_job(hm_db *db, void *arg, hm_err *err)
                           (long long)s->org_id);
     if (rc)
         return rc;
-    if ((rc = hm_policy_org_access(db, s->c->actor, s->org_id, err)))
+    rc = hm_policy_org_access(db, s->c->actor, s->org_id, err);
+    if (rc)
         return rc;
     rc = hm_db_query_int(db,
                          "INSERT INTO shortage (org_id, from_date, to_date, reason, declared_by,"
@@ -691,17 +702,23 @@ int hm_care_shortage_declare(const hm_call *c, int64_t org_id, const json_t *in,
         return rc;
     struct shortage_job s = {.c = c, .org_id = org_id};
     hm_date f, t;
-    if ((rc = hm_json_str(in, "from", 1, 10, &s.from, err)) ||
-        (rc = hm_json_str(in, "to", 1, 10, &s.to, err)) ||
-        (rc = hm_json_str(in, "reason", 1, 500, &s.reason, err)))
+    rc = hm_json_str(in, "from", 1, 10, &s.from, err);
+    if (!rc)
+        rc = hm_json_str(in, "to", 1, 10, &s.to, err);
+    if (!rc)
+        rc = hm_json_str(in, "reason", 1, 500, &s.reason, err);
+    if (rc)
         return rc;
-    if ((rc = hm_date_parse(s.from, &f, err)))
+    rc = hm_date_parse(s.from, &f, err);
+    if (rc)
         return hm_err_set(err, rc, "field 'from': %s", err ? err->msg : "");
-    if ((rc = hm_date_parse(s.to, &t, err)))
+    rc = hm_date_parse(s.to, &t, err);
+    if (rc)
         return hm_err_set(err, rc, "field 'to': %s", err ? err->msg : "");
     if (hm_date_cmp(t, f) < 0)
         return hm_err_set(err, HM_EINVAL, "field 'to' is before 'from'");
-    if ((rc = hm__care_write(c, shortage_job, &s, err)))
+    rc = hm__care_write(c, shortage_job, &s, err);
+    if (rc)
         return rc;
     *out = json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)s.id, "org_id",
                      (json_int_t)org_id, "from", s.from, "to", s.to);

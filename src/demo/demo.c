@@ -489,7 +489,8 @@ static int make_patient(hm_care *care, const struct people *pp, int index, const
         return rc;
 
     c.now_ms = t0 + H;
-    if ((rc = hm_care_episode_approve(&c, episode, &out, err)))
+    rc = hm_care_episode_approve(&c, episode, &out, err);
+    if (rc)
         return rc;
     json_decref(out);
     if (strcmp(target, "approved") == 0)
@@ -535,7 +536,8 @@ static int make_patient(hm_care *care, const struct people *pp, int index, const
     char serial[32] = "";
     if (pump)
         snprintf(serial, sizeof serial, "%s", pump);
-    if ((rc = hm_store_read_begin(care->store, &db, err)))
+    rc = hm_store_read_begin(care->store, &db, err);
+    if (rc)
         return rc;
     hm_cursor cur;
     int finnmark = strcmp(municipality, "Berlevåg") == 0;
@@ -558,14 +560,16 @@ static int make_patient(hm_care *care, const struct people *pp, int index, const
     json_decref(out);
 
     c.now_ms = t0 + D - 4 * H;
-    if ((rc = hm_care_training_record(&c, episode, NULL, &out, err)))
+    rc = hm_care_training_record(&c, episode, NULL, &out, err);
+    if (rc)
         return rc;
     json_decref(out);
     if (strcmp(target, "trained") == 0)
         return HM_OK;
 
     c.now_ms = t0 + D - 2 * H;
-    if ((rc = hm_care_episode_activate(&c, episode, &out, err)))
+    rc = hm_care_episode_activate(&c, episode, &out, err);
+    if (rc)
         return rc;
     json_decref(out);
 

@@ -50,13 +50,15 @@ int hm_h_login(hm_req *r)
         return rc;
     struct login_job j = {.r = r};
     hm_db *db;
-    if ((rc = hm_store_read_begin(r->care->store, &db, &r->err)))
+    rc = hm_store_read_begin(r->care->store, &db, &r->err);
+    if (rc)
         return rc;
     rc = hm_auth_check_password(db, user, pass, &j.account_id, &r->err);
     hm_store_read_end(r->care->store, db);
     if (rc)
         return rc;
-    if ((rc = hm_writer_submit(r->care->writer, login_job, &j, &r->err)))
+    rc = hm_writer_submit(r->care->writer, login_job, &j, &r->err);
+    if (rc)
         return rc;
     char exp[32];
     hm_time_format_utc(j.expires_ms, exp);
