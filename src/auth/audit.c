@@ -2,6 +2,7 @@
 #include "auth/audit.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,43 @@ static char *patient_list(const int64_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         off += (size_t)snprintf(buf + off, 22, i ? ",%" PRId64 : "%" PRId64, p[i]);
     return buf;
+}
+
+/* The per-patient index rows of one audit row, up to INDEX_CHUNK per statement: a worklist
+ * read touches a zone's patients, and one statement per patient would dominate the writer.
+ * The statement texts are built once, so each keeps its place in the statement cache. */
+#define INDEX_CHUNK 16
+static char index_sql[INDEX_CHUNK + 1][INDEX_CHUNK * 8 + 96];
+static pthread_once_t index_sql_once = PTHREAD_ONCE_INIT;
+
+static void build_index_sql(void)
+{
+    for (int n = 1; n <= INDEX_CHUNK; n++) {
+        size_t off = (size_t)snprintf(index_sql[n], sizeof index_sql[n],
+                                      "INSERT INTO audit_patient (patient_id, audit_id) VALUES ");
+        for (int i = 0; i < n; i++)
+            off += (size_t)snprintf(index_sql[n] + off, sizeof index_sql[n] - off, "%s(?, ?)",
+                                    i ? ", " : "");
+        snprintf(index_sql[n] + off, sizeof index_sql[n] - off, " ON CONFLICT DO NOTHING");
+    }
+}
+
+static int index_patients(hm_db *db, int64_t audit_id, const int64_t *p, size_t n, hm_err *err)
+{
+    pthread_once(&index_sql_once, build_index_sql);
+    hm_val args[2 * INDEX_CHUNK];
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < INDEX_CHUNK ? n - done : INDEX_CHUNK;
+        for (size_t i = 0; i < k; i++) {
+            args[2 * i] = HM_I(p[done + i]);
+            args[2 * i + 1] = HM_I(audit_id);
+        }
+        int rc = hm_db_exec(db, index_sql[k], args, (int)(2 * k), err);
+        if (rc)
+            return rc;
+        done += k;
+    }
+    return HM_OK;
 }
 
 int hm_audit_append(hm_db *db, const hm_audit_rec *r, hm_err *err)
@@ -93,12 +131,7 @@ int hm_audit_append(hm_db *db, const hm_audit_rec *r, hm_err *err)
                             HM_S(r->request_id ? r->request_id : ""), HM_S(prev), HM_S(hash)),
                     err);
     free(patients);
-    for (size_t i = 0; rc == HM_OK && i < r->npatients; i++)
-        rc = hm_db_exec(db,
-                        "INSERT INTO audit_patient (patient_id, audit_id) VALUES (?, ?)"
-                        " ON CONFLICT DO NOTHING",
-                        HM_ARGS(HM_I(r->patients[i]), HM_I(id)), err);
-    return rc;
+    return rc ? rc : index_patients(db, id, r->patients, r->npatients, err);
 }
 
 int hm_audit_verify(hm_db *db, int64_t *rows_checked, hm_err *err)
