@@ -60,6 +60,19 @@ int hm_alarms_create(hm_store *st, hm_writer *w, const hm_clock *clock, const hm
         memcpy(a->chains, o->chains, n * sizeof *a->chains);
         a->nchains = n;
     }
+    hm_alarm_rules_default(&a->fallback_rules);
+    a->task_grace_ms = o && o->task_grace_ms > 0 ? o->task_grace_ms : 30 * 60 * 1000;
+    if (o && o->nrules) {
+        a->rules = calloc(o->nrules, sizeof *a->rules);
+        if (!a->rules) {
+            free(a->chains);
+            free(a->webhook);
+            free(a);
+            return hm_err_set(err, HM_ENOMEM, "cannot create alarms: out of memory");
+        }
+        memcpy(a->rules, o->rules, o->nrules * sizeof *a->rules);
+        a->nrules = o->nrules;
+    }
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     *out = a;
@@ -83,6 +96,7 @@ void hm_alarms_destroy(hm_alarms *a)
     pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
     free(a->chains);
+    free(a->rules);
     free(a->webhook);
     free(a);
 }

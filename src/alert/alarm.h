@@ -36,11 +36,27 @@ typedef struct hm_escalation {
     int64_t after_ms[3][HM_ALARM_TIERS_MAX];       /* [priority][tier] */
 } hm_escalation;
 
+/* One pathway's measurement rules ("alarm_rules" in its template). */
+typedef struct hm_alarm_rules {
+    char pathway[64];          /* "" = the default for every pathway */
+    int news2_prio[5];         /* per NEWS2 response (routine..high): -1 none, else a priority */
+    double temp_at_or_above;   /* °C; 0 = no temperature threshold */
+    int temp_prio;
+    int64_t pump_stopped_ms;   /* infusion stopped longer than this raises an alarm; 0 = off */
+    int pump_stopped_prio;
+    char self_report_kinds[4][32]; /* task kinds the patient does: a missed one is a missed
+                                      self-report */
+} hm_alarm_rules;
+
 typedef struct hm_alarm_opts {
     const char *webhook_url;  /* POST target of escalations; NULL = none */
     int64_t heartbeat_ms;     /* silence longer than this raises a technical alarm (0 = 10 min) */
     const hm_escalation *chains; /* per-pathway chains; the one with pathway "" is the default */
     size_t nchains;
+    const hm_alarm_rules *rules; /* per-pathway rules; the one with pathway "" is the default */
+    size_t nrules;
+    int64_t task_grace_ms;       /* a task not done this long after its window is missed
+                                    (0 = 30 min) */
 } hm_alarm_opts;
 
 typedef struct hm_alarms hm_alarms;
@@ -63,6 +79,16 @@ void hm_escalation_default(hm_escalation *out);
 /* Reads the "escalation" section of a pathway template file into *out (HM_ENOTFOUND when the
  * file has none). Shape: {"tiers": [...], "unacknowledged_minutes": {"high": [...], ...}}. */
 int hm_escalation_load_file(const char *path, hm_escalation *out, hm_err *err);
+
+/* The default rules: NEWS2 low-medium -> medium, medium and high -> high alarm; temperature
+ * >= 38.5 °C -> high; pump stopped 30 min -> high. */
+void hm_alarm_rules_default(hm_alarm_rules *out);
+/* Reads the "alarm_rules" section of a pathway template file (HM_ENOTFOUND when none):
+ * {"news2": {"low": null, "low_medium": "medium", "medium": "high", "high": "high"},
+ *  "temperature_at_or_above": 38.5, "temperature_priority": "high",
+ *  "pump_stopped_minutes": 30, "pump_stopped_priority": "high",
+ *  "self_report_kinds": ["questionnaire"]}. Missing members keep the defaults. */
+int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err);
 
 /* The hm_pcd_sink for hm_pcd_mllp_handler (ctx is the hm_alarms *): stores the message
  * durably (inbox, device heartbeat, alarm upsert) and returns HM_OK only once committed. A
@@ -91,8 +117,10 @@ int hm_alarms_raise_rule(hm_db *db, hm_alarms *a, int64_t patient_id, const char
                          const char *text, enum hm_alarm_prio prio, int64_t now_ms, hm_err *err);
 
 /* One pass of the timers: fires every escalation whose deadline has passed (each exactly
- * once: the deadline moves in the same transaction as the outbox row), and raises silence
- * alarms. *fired counts escalations. */
+ * once: the deadline moves in the same transaction as the outbox row), raises silence
+ * alarms, and runs the rules (rules.c): NEWS2 and temperature on each new vital-signs
+ * observation, missed tasks and self-reports, pumps stopped too long. *fired counts
+ * escalations. */
 int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err);
 /* Delivers due webhook outbox rows (one POST each, backoff on failure). *sent counts 2xx. */
 int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err);

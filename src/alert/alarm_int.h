@@ -26,6 +26,10 @@ struct hm_alarms {
     hm_escalation fallback;
     hm_escalation *chains;
     size_t nchains;
+    hm_alarm_rules fallback_rules;
+    hm_alarm_rules *rules;
+    size_t nrules;
+    int64_t task_grace_ms;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint64_t seq;
@@ -90,6 +94,12 @@ int hm__alarm_audit_read(hm_alarms *a, const hm_alarm_call *c, const char *objec
  * "resolved") or NULL. */
 int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t *id,
                      const char **what, hm_err *err);
+const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway);
+/* The rule passes, as one write job each (rules.c); events go to *p. */
+int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p, hm_err *err);
+/* A PCD-10 event: keeps pump_state and ends a "pump stopped" alarm when it runs again. */
+int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t now_ms,
+                         const struct hm__ctx *ctx, struct hm__pending *p, hm_err *err);
 int hm__ctx_device(hm_db *db, const char *serial, struct hm__ctx *out, hm_err *err);
 int hm__ctx_patient(hm_db *db, int64_t patient, struct hm__ctx *out, hm_err *err);
 

@@ -248,6 +248,12 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
     return rc;
 }
 
+static int rules_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct tick_job *t = arg;
+    return hm__rules_job(db, t->a, t->now_ms, &t->pend, err);
+}
+
 int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err)
 {
     struct tick_job *t = calloc(1, sizeof *t);
@@ -260,6 +266,10 @@ int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err)
     *fired = rc == HM_OK ? t->fired : 0;
     if (rc == HM_OK) {
         rc = hm_writer_submit(a->w, silence_job, t, err);
+        hm__pending_publish(a, &t->pend, rc == HM_OK);
+    }
+    if (rc == HM_OK) {
+        rc = hm_writer_submit(a->w, rules_job, t, err);
         hm__pending_publish(a, &t->pend, rc == HM_OK);
     }
     free(t);

@@ -327,6 +327,9 @@ static int pcd_job(hm_db *db, void *arg, hm_err *err)
     int64_t alarm = 0;
     if (m->kind == HM_PCD_ALERT && (rc = pcd_alert(j, db, &ctx, &alarm, err)))
         return rc;
+    if (m->kind == HM_PCD_PUMP_EVENT &&
+        (rc = hm__rules_pump_event(db, j->a, m, j->now_ms, &ctx, &j->pend, err)))
+        return rc;
     if (!ctx.patient && !alarm)
         return HM_OK;
     return hm_db_exec(db,
@@ -459,7 +462,7 @@ int hm_alarms_raise_rule(hm_db *db, hm_alarms *a, int64_t patient_id, const char
     int64_t id = 0;
     const char *what = NULL;
     rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
-    /* Rule alarms raised inside another module's job reach the stream through the next tick's
-     * catch-up of recent rows rather than a pending list: the caller's commit is not ours. */
+    /* Raised inside the caller's job, whose commit this module does not see: no live event
+     * here (the rules of rules.c, which run in their own jobs, publish theirs). */
     return rc;
 }

@@ -24,6 +24,8 @@ struct hm_app {
     hm_drug_catalogue *drugs;
     hm_escalation chains[32];
     size_t nchains;
+    hm_alarm_rules rules[32];
+    size_t nrules;
     hm_alarms *alarms;
 };
 
@@ -106,6 +108,11 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
                 a->nchains++;
             else if (erc != HM_ENOTFOUND)
                 rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
+            erc = rc ? rc : hm_alarm_rules_load_file(path, &a->rules[a->nrules], &eerr);
+            if (!rc && erc == HM_OK)
+                a->nrules++;
+            else if (!rc && erc != HM_ENOTFOUND)
+                rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
         }
     }
     closedir(d);
@@ -115,12 +122,15 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
 }
 
 /* Alarm settings from the environment: HEIME_ALARM_WEBHOOK (URL that escalations are POSTed
- * to) and HEIME_HEARTBEAT_S (device silence limit, seconds). */
+ * to), HEIME_HEARTBEAT_S (device silence limit, seconds) and HEIME_TASK_GRACE_S (how long
+ * after its window a task not done is missed). */
 static int open_alarms(hm_app *a, hm_err *err)
 {
     hm_alarm_opts ao = {.webhook_url = getenv("HEIME_ALARM_WEBHOOK"),
                         .chains = a->chains,
-                        .nchains = a->nchains};
+                        .nchains = a->nchains,
+                        .rules = a->rules,
+                        .nrules = a->nrules};
     const char *hb = getenv("HEIME_HEARTBEAT_S");
     if (hb && *hb) {
         char *end;
@@ -128,6 +138,14 @@ static int open_alarms(hm_app *a, hm_err *err)
         if (*end || s <= 0 || s > 86400 * 7)
             return hm_err_set(err, HM_EINVAL, "HEIME_HEARTBEAT_S must be 1-604800 seconds");
         ao.heartbeat_ms = (int64_t)s * 1000;
+    }
+    const char *grace = getenv("HEIME_TASK_GRACE_S");
+    if (grace && *grace) {
+        char *end;
+        long s = strtol(grace, &end, 10);
+        if (*end || s <= 0 || s > 86400)
+            return hm_err_set(err, HM_EINVAL, "HEIME_TASK_GRACE_S must be 1-86400 seconds");
+        ao.task_grace_ms = (int64_t)s * 1000;
     }
     return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }

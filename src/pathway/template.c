@@ -595,9 +595,11 @@ static int parse_division(const json_t *root, hm_pathway *p, hm_err *err)
 
 static int parse_pathway(const json_t *root, hm_pathway *p, hm_err *err)
 {
+    /* escalation and alarm_rules are read by the alert module (alert/alarm.h). */
     static const char *const keys[] = {"format_version", "id",          "name",
                                        "description",    "max_episode_days", "eligibility",
-                                       "division_of_labour", "tasks",   "escalation", NULL};
+                                       "division_of_labour", "tasks",   "escalation",
+                                       "alarm_rules",    NULL};
     const char *dnb = NULL, *den = NULL;
     int version = 0;
     if (!json_is_object(root))

@@ -96,6 +96,20 @@ def ack_code(text):
     return None, None
 
 
+# Tables that the alarm timers (escalation, rules, silence) may change at any moment.
+BACKGROUND = {"alarm", "alarm_event", "audit", "audit_patient", "rule_cursor", "pump_state",
+              "device_heard", "webhook_outbox"}
+
+
+def counts(heime):
+    """Row counts of every table the request could touch, and the alarms of the message's
+    own serials (E2E-BAD-), which the background timers never create."""
+    c = {k: v for k, v in heime.counts().items() if k not in BACKGROUND}
+    c["bad_alarms"] = heime.sql("SELECT count(*) FROM alarm WHERE device_serial LIKE 'E2E-BAD-%'"
+                                " OR device_serial LIKE 'E2E-UTF-%'")[0][0]
+    return c
+
+
 def alarms(heime, user="operator1"):
     r = heime.get("/api/v1/alarms", user=user)
     assert r.status_code == 200, r.text
@@ -144,10 +158,10 @@ def test_resend_is_answered_aa_and_changes_nothing(heime):
     serial = "E2E-RESEND-" + uid()
     msg = pcd04(serial, control="RESEND-" + uid())
     ack1 = send(heime, msg)
-    before = heime.counts()
+    before = counts(heime)
     ack2 = send(heime, msg)
     assert msa(ack1) == msa(ack2) and msa(ack2)[0] == "AA"
-    assert heime.counts() == before
+    assert counts(heime) == before
     assert find(heime, serial)[0]["repeats"] == 1
 
 
@@ -262,21 +276,21 @@ def test_version_2_3_and_2_8_are_taken(heime):
      "OBR|1|A|A|196616^MDC_EVT_ALARM^MDC\r", "AE"),
 ])
 def test_bad_messages_get_ae_and_store_nothing(heime, name, payload, expect):
-    before = heime.counts()
+    before = counts(heime)
     [reply] = raw_exchange(heime, SB + payload.format(u=uid()).encode() + EB + CR)
     assert ack_code(reply)[0] == expect, reply
     assert "ERR|" in reply
-    after = heime.counts()
+    after = counts(heime)
     assert after == before, name
 
 
 def test_invalid_utf8_gets_ae(heime):
-    before = heime.counts()
+    before = counts(heime)
     msg = pcd04("E2E-UTF-" + uid(), text="Okklusjon \xff").encode("latin-1")
     [reply] = raw_exchange(heime, SB + msg + EB + CR)
     code, control = ack_code(reply)
     assert code == "AE" and control.startswith("ALR-") and "UTF-8" in reply
-    assert heime.counts() == before
+    assert counts(heime) == before
 
 
 def test_oversized_message_gets_ae_and_connection_survives(heime):
@@ -382,3 +396,41 @@ def test_stream_refuses_roles_without_alarm_access(heime):
     assert heime.get("/api/v1/alarms/stream", user="analytiker1").status_code == 403
     assert heime.get("/api/v1/alarms", user="logistikk1").status_code == 403
     assert heime.get("/api/v1/alarms/stream").status_code == 401
+
+
+def wait_for(fn, timeout=5.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.1)
+    return fn()
+
+
+def rule_alarms(heime, patient, code):
+    return [a for a in alarms(heime) if a["patient"] == patient and a["code"] == code]
+
+
+def test_news2_and_temperature_rules_on_vital_signs(heime):
+    vitals = {"temperature": 38.7, "pulse": 125, "systolic_bp": 95, "diastolic_bp": 60,
+              "resp_rate": 25, "spo2": 92, "on_oxygen": False, "consciousness": "alert"}
+    r = heime.post("/api/v1/patients/3/observations", user="pasient3",
+                   json={"kind": "vital_signs", "values": vitals})
+    assert r.status_code == 201, r.text
+    news = wait_for(lambda: rule_alarms(heime, 3, "NEWS2"))
+    assert news and news[0]["priority"] == "high" and "NEWS2 " in news[0]["text"]
+    temp = wait_for(lambda: rule_alarms(heime, 3, "TEMPERATURE_HIGH"))
+    assert temp and temp[0]["priority"] == "high" and "38.7" in temp[0]["text"]
+    for a in news + temp:
+        heime.post(f"/api/v1/alarms/{a['id']}/resolve", user="operator1")
+    # A calm, complete set raises nothing; an incomplete one is not scored.
+    calm = {"temperature": 36.8, "pulse": 70, "systolic_bp": 125, "diastolic_bp": 80,
+            "resp_rate": 14, "spo2": 98, "on_oxygen": False, "consciousness": "alert"}
+    heime.post("/api/v1/patients/3/observations", user="pasient3",
+               json={"kind": "vital_signs", "values": calm})
+    partial = {"temperature": 37.0, "resp_rate": 30}
+    heime.post("/api/v1/patients/3/observations", user="pasient3",
+               json={"kind": "vital_signs", "values": partial})
+    time.sleep(1.0)
+    assert not rule_alarms(heime, 3, "NEWS2") and not rule_alarms(heime, 3, "TEMPERATURE_HIGH")

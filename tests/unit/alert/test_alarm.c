@@ -305,6 +305,98 @@ static void escalation_section_is_read_and_checked(void **state)
     unlink(path);
 }
 
+static int pump_event(hm_alarms *a, const char *serial, const char *code, const char *control)
+{
+    hm_pcd_msg *m = calloc(1, sizeof *m);
+    m->kind = HM_PCD_PUMP_EVENT;
+    snprintf(m->header.sending_app.ns, sizeof m->header.sending_app.ns, "GW");
+    snprintf(m->header.control_id, sizeof m->header.control_id, "%s", control);
+    snprintf(m->device_serial, sizeof m->device_serial, "%s", serial);
+    snprintf(m->event.code.name, sizeof m->event.code.name, "%s", code);
+    m->event.time_ms = fc.t_ms;
+    hm_err e;
+    int rc = hm_alarms_pcd_sink(a, m, "", 0, &e);
+    free(m);
+    return rc;
+}
+
+static void pump_stopped_too_long(void **state)
+{
+    (void)state;
+    hm_alarms *a = open_alarms(NULL, 24 * 60 * MIN);
+    fc.t_ms = T0;
+    assert_int_equal(pump_event(a, "PS1", "MDC_EVT_PUMP_DELIV_STOP", "p1"), HM_OK);
+    int fired = 0;
+    hm_err e;
+    assert_int_equal(hm_alarms_tick(a, T0 + 29 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED'"), 0);
+    assert_int_equal(hm_alarms_tick(a, T0 + 31 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED' AND"
+                       " priority = 'high'"), 1);
+    assert_int_equal(hm_alarms_tick(a, T0 + 40 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED'"), 1);
+    /* Running again ends the condition; a high alarm still waits for a person. */
+    fc.t_ms = T0 + 41 * MIN;
+    assert_int_equal(pump_event(a, "PS1", "MDC_EVT_PUMP_DELIV_START", "p2"), HM_OK);
+    assert_int_equal(q("SELECT device_ended FROM alarm WHERE code = 'PUMP_STOPPED'"), 1);
+    assert_int_equal(q("SELECT count(*) FROM pump_state"), 0);
+    hm_alarms_destroy(a);
+}
+
+static int care_rows(hm_db *db, void *arg, hm_err *err)
+{
+    const int64_t *window_end = arg;
+    static const char *const sql[] = {
+        "INSERT INTO org (id, kind, code, name) VALUES (2, 'municipality', 'm', 'M')",
+        "INSERT INTO org_ancestor VALUES (2, 2)",
+        "INSERT INTO org_serves VALUES (1, 2)",
+        "INSERT INTO patient (id, national_id, name, address, lat, lon, municipality_id,"
+        " language, created_ms) VALUES (1, '1', 'P', 'A', 0, 0, 2, 'nb', 0)",
+        "INSERT INTO episode (id, patient_id, pathway, state, hospital_org_id, home_care_org_id,"
+        " referred_by, referred_ms) VALUES (1, 1, 'iv-antibiotics', 'active', 1, 2, 1, 0)",
+    };
+    int rc = HM_OK;
+    for (size_t i = 0; !rc && i < sizeof sql / sizeof sql[0]; i++)
+        rc = hm_db_exec(db, sql[i], NULL, 0, err);
+    for (int k = 0; !rc && k < 2; k++)
+        rc = hm_db_exec(db,
+                        "INSERT INTO task (episode_id, patient_id, kind, local_date, seq,"
+                        " window_start_ms, window_end_ms, due_ms, duration_min, org_id,"
+                        " location, priority, state) VALUES (1, 1, 'bag_change', '2026-11-24',"
+                        " ?, 0, ?, 0, 20, 2, 'home', 1, ?)",
+                        HM_ARGS(HM_I(k), HM_I(*window_end), HM_S(k ? "done" : "planned")), err);
+    return rc;
+}
+
+static void missed_task_raises_once(void **state)
+{
+    (void)state;
+    hm_alarms *a = open_alarms(NULL, 24 * 60 * MIN);
+    int fired = 0;
+    hm_err e;
+    /* The first pass starts the cursor: older windows are not reported at start-up. */
+    assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
+    int64_t window_end = T0 - 10 * MIN;
+    assert_int_equal(hm_writer_submit(w, care_rows, &window_end, &e), HM_OK);
+    assert_int_equal(hm_alarms_tick(a, T0 + 19 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED'"), 0);
+    assert_int_equal(hm_alarms_tick(a, T0 + 21 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED' AND"
+                       " priority = 'high' AND patient_id = 1"), 1);
+    /* Once, also after a restart of the service. */
+    hm_alarms_destroy(a);
+    a = open_alarms(NULL, 24 * 60 * MIN);
+    assert_int_equal(hm_alarms_tick(a, T0 + 60 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED'"), 1);
+    /* The response centre serving the municipality sees it. */
+    hm_alarm_call c = {&op, T0 + 60 * MIN, "t"};
+    json_t *list = NULL;
+    assert_int_equal(hm_alarms_list(a, &c, &list, &e), HM_OK);
+    assert_int_equal(json_array_size(list), 1);
+    json_decref(list);
+    hm_alarms_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +407,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(silence_raises_and_voice_ends_it, setup, teardown),
         cmocka_unit_test_setup_teardown(stream_hub_orders_events, setup, teardown),
         cmocka_unit_test(escalation_section_is_read_and_checked),
+        cmocka_unit_test_setup_teardown(pump_stopped_too_long, setup, teardown),
+        cmocka_unit_test_setup_teardown(missed_task_raises_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,481 @@
+/* rules.c: alarms from measurements and from what did not happen, per pathway template.
+ *
+ * The rules run on the alarm timer thread as write jobs, not inside the care module's writes,
+ * so that the care layer knows nothing about alarms. Each pass reads from a durable cursor
+ * (rule_cursor) and moves it in the same transaction as the alarms it raised: every
+ * observation is scored once and every missed task is reported once, across restarts.
+ * - vital signs: NEWS2 (alert/news2.h) on every complete set, mapped to a priority by the
+ *   pathway's "news2" table; a temperature at or above the pathway's threshold;
+ * - tasks still planned a grace time after their window ended (a missed bag change is high
+ *   priority: task priority 1 -> high, 2 -> medium, else low); tasks of the pathway's
+ *   self-report kinds are "missed self-report";
+ * - pumps that reported MDC_EVT_PUMP_DELIV_STOP and not started again within the limit. */
+#include "alert/alarm_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert/news2.h"
+
+void hm_alarm_rules_default(hm_alarm_rules *out)
+{
+    memset(out, 0, sizeof *out);
+    out->news2_prio[HM_NEWS2_ROUTINE] = -1;
+    out->news2_prio[HM_NEWS2_LOW] = -1;
+    out->news2_prio[HM_NEWS2_LOW_MEDIUM] = HM_ALARM_MEDIUM;
+    out->news2_prio[HM_NEWS2_MEDIUM] = HM_ALARM_HIGH;
+    out->news2_prio[HM_NEWS2_HIGH] = HM_ALARM_HIGH;
+    out->temp_at_or_above = 38.5;
+    out->temp_prio = HM_ALARM_HIGH;
+    out->pump_stopped_ms = 30 * 60 * 1000;
+    out->pump_stopped_prio = HM_ALARM_HIGH;
+}
+
+const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway)
+{
+    for (size_t i = 0; pathway && i < a->nrules; i++)
+        if (strcmp(a->rules[i].pathway, pathway) == 0)
+            return &a->rules[i];
+    for (size_t i = 0; i < a->nrules; i++)
+        if (a->rules[i].pathway[0] == '\0')
+            return &a->rules[i];
+    return &a->fallback_rules;
+}
+
+/* ---- loading ---- */
+
+static int prio_of(const json_t *v, const char *what, int *out, hm_err *err)
+{
+    enum hm_alarm_prio p;
+    if (json_is_null(v)) {
+        *out = -1;
+        return HM_OK;
+    }
+    if (!json_is_string(v) || hm__alarm_prio_parse(json_string_value(v), &p))
+        return hm_err_set(err, HM_EINVAL, "alarm_rules.%s must be high, medium, low or null",
+                          what);
+    *out = (int)p;
+    return HM_OK;
+}
+
+static int load_news2(const json_t *n, hm_alarm_rules *r, hm_err *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)n, key, v)
+    {
+        enum hm_news2_response resp;
+        if (key[0] == '_')
+            continue;
+        if (hm_news2_response_from_name(key, &resp, err))
+            return hm_err_set(err, HM_EINVAL, "alarm_rules.news2: unknown response '%s'", key);
+        char what[48];
+        snprintf(what, sizeof what, "news2.%s", key);
+        int rc = prio_of(v, what, &r->news2_prio[resp], err);
+        if (rc)
+            return rc;
+    }
+    return HM_OK;
+}
+
+static int load_number(const json_t *sec, const char *key, double lo, double hi, double *out,
+                       hm_err *err)
+{
+    const json_t *v = json_object_get(sec, key);
+    if (!v)
+        return HM_OK;
+    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
+        return hm_err_set(err, HM_EINVAL, "alarm_rules.%s must be a number %g-%g", key, lo, hi);
+    *out = json_number_value(v);
+    return HM_OK;
+}
+
+static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
+{
+    const json_t *n = json_object_get(sec, "news2");
+    int rc = n && !json_is_object(n) ? hm_err_set(err, HM_EINVAL, "alarm_rules.news2 must be an"
+                                                                  " object")
+                                     : HM_OK;
+    if (!rc && n)
+        rc = load_news2(n, r, err);
+    double mins = (double)r->pump_stopped_ms / 60000.0;
+    if (!rc)
+        rc = load_number(sec, "temperature_at_or_above", 0, 45, &r->temp_at_or_above, err);
+    if (!rc)
+        rc = load_number(sec, "pump_stopped_minutes", 0, 10080, &mins, err);
+    r->pump_stopped_ms = (int64_t)(mins * 60000.0);
+    const json_t *v = json_object_get(sec, "temperature_priority");
+    if (!rc && v)
+        rc = prio_of(v, "temperature_priority", &r->temp_prio, err);
+    v = json_object_get(sec, "pump_stopped_priority");
+    if (!rc && v)
+        rc = prio_of(v, "pump_stopped_priority", &r->pump_stopped_prio, err);
+    v = json_object_get(sec, "self_report_kinds");
+    if (!rc && v && (!json_is_array(v) || json_array_size(v) > 4))
+        rc = hm_err_set(err, HM_EINVAL, "alarm_rules.self_report_kinds must list at most 4 kinds");
+    for (size_t i = 0; !rc && v && i < json_array_size(v); i++) {
+        const char *k = json_string_value(json_array_get(v, i));
+        if (!k || strlen(k) >= sizeof r->self_report_kinds[i])
+            rc = hm_err_set(err, HM_EINVAL, "alarm_rules.self_report_kinds[%zu] must be a task"
+                                            " kind", i);
+        else
+            snprintf(r->self_report_kinds[i], sizeof r->self_report_kinds[i], "%s", k);
+    }
+    return rc;
+}
+
+int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root)
+        return hm_err_set(err, HM_EINVAL, "cannot read %s: %s", path, je.text);
+    hm_alarm_rules r;
+    hm_alarm_rules_default(&r);
+    const char *id = json_string_value(json_object_get(root, "id"));
+    snprintf(r.pathway, sizeof r.pathway, "%s", id ? id : "");
+    const json_t *sec = json_object_get(root, "alarm_rules");
+    int rc = !sec ? hm_err_set(err, HM_ENOTFOUND, "no alarm_rules section")
+             : !json_is_object(sec) ? hm_err_set(err, HM_EINVAL, "alarm_rules must be an object")
+                                    : load_rules(sec, &r, err);
+    json_decref(root);
+    if (rc == HM_OK)
+        *out = r;
+    return rc;
+}
+
+/* ---- shared ---- */
+
+static int cursor_get(hm_db *db, const char *name, int64_t dflt, int64_t *out, hm_err *err)
+{
+    int rc = hm_db_query_int(db, "SELECT value FROM rule_cursor WHERE name = ?",
+                             HM_ARGS(HM_S(name)), out, err);
+    if (rc == HM_ENOTFOUND) {
+        *out = dflt;
+        return HM_OK;
+    }
+    return rc;
+}
+
+static int cursor_set(hm_db *db, const char *name, int64_t v, hm_err *err)
+{
+    return hm_db_exec(db,
+                      "INSERT INTO rule_cursor (name, value) VALUES (?, ?) ON CONFLICT (name)"
+                      " DO UPDATE SET value = excluded.value",
+                      HM_ARGS(HM_S(name), HM_I(v)), err);
+}
+
+static int raise_for(hm_db *db, hm_alarms *a, struct hm__raise *r, struct hm__pending *p,
+                     hm_err *err)
+{
+    int64_t id = 0;
+    const char *what = NULL;
+    int rc = hm__alarm_upsert(a, db, r, &id, &what, err);
+    if (!rc && what)
+        rc = hm__alarm_event_json(a, db, id, what, p, err);
+    return rc;
+}
+
+static int patient_raise(hm_db *db, hm_alarms *a, int64_t patient, const char *key,
+                         const char *code, const char *text, int prio, int64_t now,
+                         struct hm__pending *p, hm_err *err)
+{
+    struct hm__ctx ctx;
+    int rc = hm__ctx_patient(db, patient, &ctx, err);
+    if (rc)
+        return rc;
+    struct hm__raise r = {.source = "rule",
+                          .key = key,
+                          .code = code,
+                          .text = text,
+                          .kind = "rule",
+                          .prio = (enum hm_alarm_prio)prio,
+                          .patient = patient,
+                          .episode = ctx.episode,
+                          .municipality = ctx.municipality,
+                          .pathway = ctx.pathway,
+                          .now_ms = now};
+    return raise_for(db, a, &r, p, err);
+}
+
+/* ---- vital signs ---- */
+
+static int num(const json_t *o, const char *k, double *out)
+{
+    const json_t *v = json_object_get(o, k);
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}
+
+static const char *const acvpu[] = {"alert", "confusion", "voice", "pain", "unresponsive"};
+
+/* A complete set has every NEWS2 parameter; anything less is not scored. */
+static int news2_input(const json_t *v, hm_news2_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->spo2_scale = 1;
+    double scale = 1;
+    if (num(v, "spo2_scale", &scale))
+        in->spo2_scale = (int)scale;
+    const json_t *ox = json_object_get(v, "on_oxygen");
+    const char *c = json_string_value(json_object_get(v, "consciousness"));
+    if (!json_is_boolean(ox) || !c || !num(v, "resp_rate", &in->resp_rate) ||
+        !num(v, "spo2", &in->spo2) || !num(v, "systolic_bp", &in->systolic_bp) ||
+        !num(v, "pulse", &in->pulse) || !num(v, "temperature", &in->temperature))
+        return 0;
+    in->on_oxygen = json_is_true(ox);
+    for (size_t i = 0; i < sizeof acvpu / sizeof acvpu[0]; i++)
+        if (strcmp(c, acvpu[i]) == 0 || (i == 1 && strcmp(c, "new_confusion") == 0)) {
+            in->consciousness = (enum hm_news2_consciousness)i;
+            return 1;
+        }
+    return 0;
+}
+
+static int vitals_one(hm_db *db, hm_alarms *a, int64_t patient, const char *pathway,
+                      const char *body, int64_t now, struct hm__pending *p, hm_err *err)
+{
+    const hm_alarm_rules *rules = hm__alarm_rules(a, pathway);
+    json_t *v = json_loads(body, 0, NULL);
+    if (!v)
+        return HM_OK; /* not ours to judge: the care layer validated it */
+    hm_news2_input in;
+    hm_news2_result res;
+    hm_err nerr;
+    int rc = HM_OK;
+    char key[80], text[200];
+    if (news2_input(v, &in) && hm_news2_score(&in, &res, &nerr) == HM_OK &&
+        rules->news2_prio[res.response] >= 0) {
+        snprintf(key, sizeof key, "rule:%lld|NEWS2", (long long)patient);
+        snprintf(text, sizeof text, "NEWS2 %d (%s response)%s", res.total,
+                 hm_news2_response_name(res.response),
+                 res.any_single_3 ? ", a 3 in a single parameter" : "");
+        rc = patient_raise(db, a, patient, key, "NEWS2", text, rules->news2_prio[res.response],
+                           now, p, err);
+    }
+    double t = 0;
+    if (!rc && rules->temp_at_or_above > 0 && rules->temp_prio >= 0 &&
+        num(v, "temperature", &t) && round(t * 10) >= round(rules->temp_at_or_above * 10)) {
+        snprintf(key, sizeof key, "rule:%lld|TEMPERATURE", (long long)patient);
+        snprintf(text, sizeof text, "temperature %.1f °C (threshold %.1f °C)", t,
+                 rules->temp_at_or_above);
+        rc = patient_raise(db, a, patient, key, "TEMPERATURE_HIGH", text, rules->temp_prio, now,
+                           p, err);
+    }
+    json_decref(v);
+    return rc;
+}
+
+static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
+{
+    int64_t last = 0;
+    /* First start on an existing database: judge only what arrives from now on. */
+    int64_t start = 0;
+    int rc = hm_db_query_int(db, "SELECT coalesce(max(id), 0) FROM observation", NULL, 0, &start,
+                             err);
+    if (!rc)
+        rc = cursor_get(db, "observation", start, &last, err);
+    hm_cursor c;
+    if (!rc)
+        rc = hm_db_query(db,
+                         "SELECT o.id, o.patient_id, o.kind, o.body, e.pathway FROM observation o"
+                         " LEFT JOIN episode e ON e.id = o.episode_id WHERE o.id > ?"
+                         " ORDER BY o.id LIMIT 100",
+                         HM_ARGS(HM_I(last)), &c, err);
+    if (rc)
+        return rc;
+    struct row {
+        int64_t id, patient;
+        char *body;
+        char pathway[64];
+    } rows[100];
+    size_t n = 0;
+    while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
+        const char *kind = hm_cursor_text(&c, 2);
+        rows[n].id = hm_cursor_int(&c, 0);
+        rows[n].patient = hm_cursor_int(&c, 1);
+        rows[n].body = kind && strcmp(kind, "vital_signs") == 0
+                           ? strdup(hm_cursor_text(&c, 3) ? hm_cursor_text(&c, 3) : "")
+                           : NULL;
+        const char *pw = hm_cursor_text(&c, 4);
+        snprintf(rows[n].pathway, sizeof rows[n].pathway, "%s", pw ? pw : "");
+        n++;
+    }
+    hm_cursor_close(&c);
+    rc = rc < 0 ? rc : HM_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!rc && rows[i].body)
+            rc = vitals_one(db, a, rows[i].patient, rows[i].pathway, rows[i].body, now, p, err);
+        free(rows[i].body);
+    }
+    if (!rc && n)
+        rc = cursor_set(db, "observation", rows[n - 1].id, err);
+    if (!rc && !n && last == start)
+        rc = cursor_set(db, "observation", last, err);
+    return rc;
+}
+
+/* ---- missed tasks and self-reports ---- */
+
+static int is_self_report(const hm_alarm_rules *r, const char *kind)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (r->self_report_kinds[i][0] && strcmp(r->self_report_kinds[i], kind) == 0)
+            return 1;
+    return 0;
+}
+
+static int task_one(hm_db *db, hm_alarms *a, hm_cursor *c, int64_t now, struct hm__pending *p,
+                    hm_err *err)
+{
+    int64_t id = hm_cursor_int(c, 0), patient = hm_cursor_int(c, 1), prio = hm_cursor_int(c, 3);
+    const char *kind = hm_cursor_text(c, 2);
+    const char *pathway = hm_cursor_text(c, 5);
+    const hm_alarm_rules *rules = hm__alarm_rules(a, pathway);
+    int self = is_self_report(rules, kind);
+    char key[64], text[200], when[40];
+    snprintf(key, sizeof key, "task:%lld", (long long)id);
+    hm_time_format_utc(hm_cursor_int(c, 4), when);
+    snprintf(text, sizeof text, "%s %s not done (window ended %s)",
+             self ? "self-report" : "task", kind, when);
+    int level = prio <= 1 ? HM_ALARM_HIGH : prio == 2 ? HM_ALARM_MEDIUM : HM_ALARM_LOW;
+    return patient_raise(db, a, patient, key, self ? "SELF_REPORT_MISSED" : "TASK_MISSED", text,
+                         level, now, p, err);
+}
+
+static int tasks_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
+{
+    int64_t upto = now - a->task_grace_ms, last = 0;
+    int rc = cursor_get(db, "task_window_end", upto, &last, err);
+    hm_cursor c;
+    if (!rc)
+        rc = hm_db_query(db,
+                         "SELECT t.id, t.patient_id, t.kind, t.priority, t.window_end_ms,"
+                         " e.pathway FROM task t JOIN episode e ON e.id = t.episode_id"
+                         " WHERE t.window_end_ms > ? AND t.window_end_ms <= ? AND"
+                         " t.state = 'planned' AND e.state = 'active'"
+                         " ORDER BY t.window_end_ms LIMIT 1000",
+                         HM_ARGS(HM_I(last), HM_I(upto)), &c, err);
+    if (rc)
+        return rc;
+    int64_t reached = upto;
+    int n = 0;
+    for (;;) {
+        int step = hm_cursor_next(&c, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        /* Batches stop at a full page: the cursor moves only as far as was judged. */
+        reached = hm_cursor_int(&c, 4);
+        if ((rc = task_one(db, a, &c, now, p, err)))
+            break;
+        n++;
+    }
+    hm_cursor_close(&c);
+    if (!rc && n < 1000)
+        reached = upto;
+    return rc ? rc : cursor_set(db, "task_window_end", reached, err);
+}
+
+/* ---- pumps ---- */
+
+static int name_has(const hm_pcd_code *code, const char *part)
+{
+    return strstr(code->name, part) != NULL;
+}
+
+int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t now_ms,
+                         const struct hm__ctx *ctx, struct hm__pending *p, hm_err *err)
+{
+    const char *serial = m->device_serial;
+    if (!serial[0])
+        return HM_OK;
+    if (name_has(&m->event.code, "DELIV_STOP") || name_has(&m->event.code, "PAUSE"))
+        return hm_db_exec(db,
+                          "INSERT INTO pump_state (serial, stopped_ms) VALUES (?, ?) ON CONFLICT"
+                          " (serial) DO UPDATE SET stopped_ms = coalesce(stopped_ms,"
+                          " excluded.stopped_ms)",
+                          HM_ARGS(HM_S(serial), HM_I(m->event.time_ms ? m->event.time_ms
+                                                                      : now_ms)),
+                          err);
+    /* Started again, or finished: the infusion is no longer stopped. */
+    int64_t alarm = 0;
+    int rc = hm_db_query_int(db, "SELECT coalesce(alarm_id, 0) FROM pump_state WHERE serial = ?",
+                             HM_ARGS(HM_S(serial)), &alarm, err);
+    if (rc == HM_ENOTFOUND)
+        return HM_OK;
+    if (!rc)
+        rc = hm_db_exec(db, "DELETE FROM pump_state WHERE serial = ?", HM_ARGS(HM_S(serial)), err);
+    if (rc || !alarm)
+        return rc;
+    char key[96];
+    snprintf(key, sizeof key, "pumpstop:%s", serial);
+    struct hm__raise r = {.source = "rule", .key = key, .serial = serial, .ended = 1,
+                          .patient = ctx->patient, .now_ms = now_ms};
+    return raise_for(db, a, &r, p, err);
+}
+
+static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
+{
+    hm_cursor c;
+    int rc = hm_db_query(db,
+                         "SELECT serial, stopped_ms FROM pump_state WHERE alarm_id IS NULL"
+                         " AND stopped_ms IS NOT NULL ORDER BY stopped_ms LIMIT 100",
+                         HM_NOARGS, &c, err);
+    if (rc)
+        return rc;
+    struct {
+        char serial[64];
+        int64_t since;
+    } rows[100];
+    size_t n = 0;
+    while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
+        snprintf(rows[n].serial, sizeof rows[n].serial, "%s", hm_cursor_text(&c, 0));
+        rows[n].since = hm_cursor_int(&c, 1);
+        n++;
+    }
+    hm_cursor_close(&c);
+    rc = rc < 0 ? rc : HM_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct hm__ctx ctx;
+        rc = hm__ctx_device(db, rows[i].serial, &ctx, err);
+        const hm_alarm_rules *rules = hm__alarm_rules(a, ctx.pathway);
+        if (rc || rules->pump_stopped_ms <= 0 || rules->pump_stopped_prio < 0 ||
+            now - rows[i].since < rules->pump_stopped_ms)
+            continue;
+        char key[96], text[160];
+        snprintf(key, sizeof key, "pumpstop:%s", rows[i].serial);
+        snprintf(text, sizeof text, "infusion stopped for over %lld minutes",
+                 (long long)(rules->pump_stopped_ms / 60000));
+        struct hm__raise r = {.source = "rule", .key = key, .serial = rows[i].serial,
+                              .code = "PUMP_STOPPED", .text = text, .kind = "technical",
+                              .prio = (enum hm_alarm_prio)rules->pump_stopped_prio,
+                              .patient = ctx.patient, .episode = ctx.episode,
+                              .municipality = ctx.municipality, .pathway = ctx.pathway,
+                              .now_ms = now};
+        int64_t id = 0;
+        const char *what = NULL;
+        rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
+        if (!rc && what)
+            rc = hm__alarm_event_json(a, db, id, what, p, err);
+        if (!rc)
+            rc = hm_db_exec(db, "UPDATE pump_state SET alarm_id = ? WHERE serial = ?",
+                            HM_ARGS(HM_I(id), HM_S(rows[i].serial)), err);
+    }
+    return rc;
+}
+
+int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p, hm_err *err)
+{
+    int rc = vitals_pass(db, a, now_ms, p, err);
+    if (!rc)
+        rc = tasks_pass(db, a, now_ms, p, err);
+    if (!rc)
+        rc = pumps_pass(db, a, now_ms, p, err);
+    return rc;
+}
