@@ -203,19 +203,17 @@ json_t *hm__alarm_row_json(hm_alarms *a, hm_cursor *c)
     return json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:b, s:I,"
                      " s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "id", (json_int_t)hm_cursor_int(c, 0), "priority", hm_cursor_text(c, 1),
-                     "state", hm_cursor_text(c, 2), "device", jtext(c, 3), "patient",
-                     jint(c, 4), "code", hm_cursor_text(c, 5), "text", hm_cursor_text(c, 6),
-                     "kind", hm_cursor_text(c, 7), "source", hm_cursor_text(c, 8), "raised_at",
-                     jtime(c, 9), "updated_at", jtime(c, 10), "repeats",
-                     (json_int_t)hm_cursor_int(c, 11), "device_ended",
-                     (int)hm_cursor_int(c, 12), "tier", (json_int_t)tier, "tier_name",
-                     tier_name, "acknowledged_at", jtime(c, 14), "acknowledged_by",
+                     "state", hm_cursor_text(c, 2), "device", jtext(c, 3), "patient", jint(c, 4),
+                     "code", hm_cursor_text(c, 5), "text", hm_cursor_text(c, 6), "kind",
+                     hm_cursor_text(c, 7), "source", hm_cursor_text(c, 8), "raised_at", jtime(c, 9),
+                     "updated_at", jtime(c, 10), "repeats", (json_int_t)hm_cursor_int(c, 11),
+                     "device_ended", (int)hm_cursor_int(c, 12), "tier", (json_int_t)tier,
+                     "tier_name", tier_name, "acknowledged_at", jtime(c, 14), "acknowledged_by",
                      jint(c, 15), "resolved_at", jtime(c, 16), "episode", jint(c, 17),
                      "escalate_at", jtime(c, 19), "device_alert_id", jtext(c, 20));
 }
 
-int hm__alarm_load(hm_alarms *a, hm_db *db, int64_t id, json_t **out, int64_t *patient,
-                   hm_err *err)
+int hm__alarm_load(hm_alarms *a, hm_db *db, int64_t id, json_t **out, int64_t *patient, hm_err *err)
 {
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT %s FROM alarm WHERE id = ?", hm__alarm_cols);
@@ -274,8 +272,8 @@ int hm_alarms_may_see(hm_alarms *a, const hm_actor *who, int64_t patient_id, int
     if (patient_id == 0) {
         /* An unassigned device's alarm carries no patient data: the response centre and the
          * hospital's pump staff need to see it to find the pump. */
-        static const char *const roles[] = {"operator", "physician", "hospital_nurse", "admin",
-                                            "super_user", NULL};
+        static const char *const roles[] = {"operator", "physician",  "hospital_nurse",
+                                            "admin",    "super_user", NULL};
         for (size_t i = 0; roles[i]; i++)
             if (strcmp(who->role, roles[i]) == 0)
                 return HM_OK;
@@ -336,8 +334,8 @@ int hm__alarm_audit_read(hm_alarms *a, const hm_alarm_call *c, const char *objec
 }
 
 /* Looks up (and remembers) whether the caller may see a patient's alarms. */
-static int visible(hm_db *db, const hm_alarm_call *c, struct seen *seen, size_t *nseen,
-                   size_t cap, int64_t patient, int *ok, hm_err *err)
+static int visible(hm_db *db, const hm_alarm_call *c, struct seen *seen, size_t *nseen, size_t cap,
+                   int64_t patient, int *ok, hm_err *err)
 {
     for (size_t i = 0; i < *nseen; i++)
         if (seen[i].patient == patient) {
@@ -447,8 +445,8 @@ int hm_alarms_get(hm_alarms *a, const hm_alarm_call *c, int64_t id, json_t **out
             }
             json_array_append_new(hist, json_pack("{s:s, s:o, s:o, s:o, s:o}", "kind",
                                                   hm_cursor_text(&cur, 0), "at", jtime(&cur, 1),
-                                                  "account", jint(&cur, 2), "tier",
-                                                  jint(&cur, 3), "note", jtext(&cur, 4)));
+                                                  "account", jint(&cur, 2), "tier", jint(&cur, 3),
+                                                  "note", jtext(&cur, 4)));
         }
         hm_cursor_close(&cur);
     }
@@ -526,8 +524,8 @@ static int ack(struct op_job *j, hm_db *db, const char *state, int device_ended,
         rc = hm__alarm_history(db, j->id, "acknowledged", c->now_ms, c->actor->account_id, -1,
                                j->note, err);
     if (!rc && device_ended)
-        rc = hm__alarm_history(db, j->id, "resolved", c->now_ms, c->actor->account_id, -1,
-                               NULL, err);
+        rc = hm__alarm_history(db, j->id, "resolved", c->now_ms, c->actor->account_id, -1, NULL,
+                               err);
     return rc;
 }
 
@@ -544,8 +542,8 @@ static int resolve(struct op_job *j, hm_db *db, const char *state, hm_err *err)
                                 HM_I(c->now_ms), HM_I(c->actor->account_id), HM_I(j->id)),
                         err);
     if (!rc)
-        rc = hm__alarm_history(db, j->id, "resolved", c->now_ms, c->actor->account_id, -1,
-                               j->note, err);
+        rc = hm__alarm_history(db, j->id, "resolved", c->now_ms, c->actor->account_id, -1, j->note,
+                               err);
     return rc;
 }
 
@@ -583,16 +581,16 @@ static int op_job(hm_db *db, void *arg, hm_err *err)
         rc = hm__alarm_history(db, j->id, "note", j->c->now_ms, j->c->actor->account_id, -1,
                                j->note, err);
     if (!rc)
-        rc = hm__alarm_audit(db, j->c->actor, j->c->now_ms, "update", j->id, what[j->op],
-                             patient, j->c->request_id, err);
+        rc = hm__alarm_audit(db, j->c->actor, j->c->now_ms, "update", j->id, what[j->op], patient,
+                             j->c->request_id, err);
     if (!rc)
         rc = hm__alarm_event_json(j->a, db, j->id, j->op == OP_NOTE ? "note" : what[j->op],
                                   &j->pend, err);
     return rc;
 }
 
-static int run_op(hm_alarms *a, const hm_alarm_call *c, enum op op, int64_t id,
-                  const json_t *in, json_t **out, hm_err *err)
+static int run_op(hm_alarms *a, const hm_alarm_call *c, enum op op, int64_t id, const json_t *in,
+                  json_t **out, hm_err *err)
 {
     if (!c->actor->staff_id)
         return hm_err_set(err, HM_EFORBIDDEN, "only staff may act on alarms");
@@ -616,14 +614,14 @@ static int run_op(hm_alarms *a, const hm_alarm_call *c, enum op op, int64_t id,
     return HM_OK;
 }
 
-int hm_alarms_ack(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in,
-                  json_t **out, hm_err *err)
+int hm_alarms_ack(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in, json_t **out,
+                  hm_err *err)
 {
     return run_op(a, c, OP_ACK, id, in, out, err);
 }
 
-int hm_alarms_note(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in,
-                   json_t **out, hm_err *err)
+int hm_alarms_note(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in, json_t **out,
+                   hm_err *err)
 {
     return run_op(a, c, OP_NOTE, id, in, out, err);
 }

@@ -30,33 +30,33 @@ enum hm_alarm_prio { HM_ALARM_HIGH = 0, HM_ALARM_MEDIUM = 1, HM_ALARM_LOW = 2 };
 /* One pathway's escalation chain: tier names and, per priority, how long an alarm may stay
  * unacknowledged at each tier before it moves to the next one. */
 typedef struct hm_escalation {
-    char pathway[64];                              /* "" = the default for every pathway */
+    char pathway[64]; /* "" = the default for every pathway */
     int ntiers;
-    char tier[HM_ALARM_TIERS_MAX][32];             /* e.g. "home_care", "ward", "physician" */
-    int64_t after_ms[3][HM_ALARM_TIERS_MAX];       /* [priority][tier] */
+    char tier[HM_ALARM_TIERS_MAX][32];       /* e.g. "home_care", "ward", "physician" */
+    int64_t after_ms[3][HM_ALARM_TIERS_MAX]; /* [priority][tier] */
 } hm_escalation;
 
 /* One pathway's measurement rules ("alarm_rules" in its template). */
 typedef struct hm_alarm_rules {
-    char pathway[64];          /* "" = the default for every pathway */
-    int news2_prio[5];         /* per NEWS2 response (routine..high): -1 none, else a priority */
-    double temp_at_or_above;   /* °C; 0 = no temperature threshold */
+    char pathway[64];        /* "" = the default for every pathway */
+    int news2_prio[5];       /* per NEWS2 response (routine..high): -1 none, else a priority */
+    double temp_at_or_above; /* °C; 0 = no temperature threshold */
     int temp_prio;
-    int64_t pump_stopped_ms;   /* infusion stopped longer than this raises an alarm; 0 = off */
+    int64_t pump_stopped_ms; /* infusion stopped longer than this raises an alarm; 0 = off */
     int pump_stopped_prio;
     char self_report_kinds[4][32]; /* task kinds the patient does: a missed one is a missed
                                       self-report */
 } hm_alarm_rules;
 
 typedef struct hm_alarm_opts {
-    const char *webhook_url;  /* POST target of escalations; NULL = none */
-    int64_t heartbeat_ms;     /* silence longer than this raises a technical alarm (0 = 10 min) */
+    const char *webhook_url; /* POST target of escalations; NULL = none */
+    int64_t heartbeat_ms;    /* silence longer than this raises a technical alarm (0 = 10 min) */
     const hm_escalation *chains; /* per-pathway chains; the one with pathway "" is the default */
     size_t nchains;
     const hm_alarm_rules *rules; /* per-pathway rules; the one with pathway "" is the default */
     size_t nrules;
-    int64_t task_grace_ms;       /* a task not done this long after its window is missed
-                                    (0 = 30 min) */
+    int64_t task_grace_ms; /* a task not done this long after its window is missed
+                              (0 = 30 min) */
 } hm_alarm_opts;
 
 typedef struct hm_alarms hm_alarms;
@@ -102,10 +102,10 @@ int hm_alarms_list(hm_alarms *a, const hm_alarm_call *c, json_t **out, hm_err *e
 /* One alarm with its history. */
 int hm_alarms_get(hm_alarms *a, const hm_alarm_call *c, int64_t id, json_t **out, hm_err *err);
 /* Transitions; in may hold {"note": "..."} (required for hm_alarms_note). */
-int hm_alarms_ack(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in,
-                  json_t **out, hm_err *err);
-int hm_alarms_note(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in,
-                   json_t **out, hm_err *err);
+int hm_alarms_ack(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in, json_t **out,
+                  hm_err *err);
+int hm_alarms_note(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in, json_t **out,
+                   hm_err *err);
 int hm_alarms_resolve(hm_alarms *a, const hm_alarm_call *c, int64_t id, const json_t *in,
                       json_t **out, hm_err *err);
 /* "I need help" from a patient (their own id) or a nurse with a care relation:

@@ -56,10 +56,10 @@ struct hm__raise {
     const char *text;
     const char *kind;
     enum hm_alarm_prio prio;
-    int ended;          /* the device says the condition is over */
+    int ended; /* the device says the condition is over */
     int64_t patient, episode, municipality;
     const char *pathway;
-    int64_t raised_by;  /* account, 0 = the system */
+    int64_t raised_by; /* account, 0 = the system */
     const hm_actor *actor;
     const char *request_id;
     int64_t now_ms;

@@ -47,8 +47,8 @@ static int load_minutes(const json_t *mins, hm_escalation *out, hm_err *err)
         const json_t *arr = json_object_get(mins, names[p]);
         if (!json_is_array(arr) || json_array_size(arr) + 1 < (size_t)out->ntiers)
             return hm_err_set(err, HM_EINVAL,
-                              "escalation.unacknowledged_minutes.%s must list %d numbers",
-                              names[p], out->ntiers - 1);
+                              "escalation.unacknowledged_minutes.%s must list %d numbers", names[p],
+                              out->ntiers - 1);
         for (int t = 0; t + 1 < out->ntiers; t++) {
             const json_t *v = json_array_get(arr, (size_t)t);
             if (!json_is_number(v) || json_number_value(v) <= 0 || json_number_value(v) > 10080)
@@ -168,7 +168,7 @@ static int escalate_job(hm_db *db, void *arg, hm_err *err)
     int rc = hm_db_query(db,
                          "SELECT id, tier, escalate_at_ms, priority, pathway, patient_id FROM"
                          " alarm WHERE escalate_at_ms <= ? AND state = 'open'"
-                         " ORDER BY escalate_at_ms LIMIT 200",  /* HM__TICK_BATCH */
+                         " ORDER BY escalate_at_ms LIMIT 200", /* HM__TICK_BATCH */
                          HM_ARGS(HM_I(t->now_ms)), &c, err);
     if (rc)
         return rc;
@@ -194,8 +194,8 @@ static int escalate_job(hm_db *db, void *arg, hm_err *err)
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;
     for (size_t i = 0; rc == HM_OK && i < n; i++)
-        rc = fire_one(t, db, d[i].id, d[i].tier, d[i].due, d[i].prio, d[i].pathway,
-                      d[i].patient, err);
+        rc = fire_one(t, db, d[i].id, d[i].tier, d[i].due, d[i].prio, d[i].pathway, d[i].patient,
+                      err);
     free(d);
     return rc;
 }
@@ -212,7 +212,7 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
                          HM_ARGS(HM_I(t->now_ms - a->heartbeat_ms)), &c, err);
     if (rc)
         return rc;
-    char (*serials)[64] = calloc(100, sizeof *serials);
+    char(*serials)[64] = calloc(100, sizeof *serials);
     size_t n = 0;
     if (!serials) {
         hm_cursor_close(&c);
@@ -229,11 +229,18 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
         snprintf(key, sizeof key, "silence:%s", serials[i]);
         snprintf(text, sizeof text, "no message from %s for over %lld minutes", serials[i],
                  (long long)(a->heartbeat_ms / 60000));
-        struct hm__raise r = {.source = "silence", .key = key, .serial = serials[i],
-                              .code = "HEIME_DEVICE_SILENT", .text = text, .kind = "technical",
-                              .prio = HM_ALARM_MEDIUM, .patient = ctx.patient,
-                              .episode = ctx.episode, .municipality = ctx.municipality,
-                              .pathway = ctx.pathway, .now_ms = t->now_ms};
+        struct hm__raise r = {.source = "silence",
+                              .key = key,
+                              .serial = serials[i],
+                              .code = "HEIME_DEVICE_SILENT",
+                              .text = text,
+                              .kind = "technical",
+                              .prio = HM_ALARM_MEDIUM,
+                              .patient = ctx.patient,
+                              .episode = ctx.episode,
+                              .municipality = ctx.municipality,
+                              .pathway = ctx.pathway,
+                              .now_ms = t->now_ms};
         int64_t id = 0;
         const char *what = NULL;
         if (!rc)
@@ -359,7 +366,7 @@ int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err)
     hm_cursor c;
     rc = hm_db_query(db,
                      "SELECT id, attempts, body FROM webhook_outbox WHERE delivered_ms IS NULL"
-                     " AND next_try_ms <= ? ORDER BY id LIMIT 32",  /* HM__DELIVER_BATCH */
+                     " AND next_try_ms <= ? ORDER BY id LIMIT 32", /* HM__DELIVER_BATCH */
                      HM_ARGS(HM_I(now_ms)), &c, err);
     if (!rc) {
         while (n < BATCH && hm_cursor_next(&c, err) == HM_ROW) {

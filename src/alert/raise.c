@@ -131,12 +131,11 @@ static int repeat(hm_db *db, const struct hm__raise *r, int64_t id, const char *
     hm__alarm_prio_parse(prio, &old);
     enum hm_alarm_prio p = r->prio < old ? r->prio : old;
     *what = "updated";
-    return hm_db_exec(db,
-                      "UPDATE alarm SET repeats = repeats + 1, updated_ms = ?, device_ended = 0,"
-                      " priority = ?, text = ? WHERE id = ?",
-                      HM_ARGS(HM_I(r->now_ms), HM_S(hm__alarm_prio_name(p)), HM_S(r->text),
-                              HM_I(id)),
-                      err);
+    return hm_db_exec(
+        db,
+        "UPDATE alarm SET repeats = repeats + 1, updated_ms = ?, device_ended = 0,"
+        " priority = ?, text = ? WHERE id = ?",
+        HM_ARGS(HM_I(r->now_ms), HM_S(hm__alarm_prio_name(p)), HM_S(r->text), HM_I(id)), err);
 }
 
 int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t *id,
@@ -227,9 +226,9 @@ static char *pcd_summary(const hm_pcd_msg *m)
     } else {
         json_t *obs = json_array();
         for (size_t i = 0; i < m->n_obs && i < 16; i++)
-            json_array_append_new(obs, json_pack("{s:s, s:s, s:s}", "code", m->obs[i].id.name,
-                                                 "value", m->obs[i].value, "unit",
-                                                 m->obs[i].units.name));
+            json_array_append_new(obs,
+                                  json_pack("{s:s, s:s, s:s}", "code", m->obs[i].id.name, "value",
+                                            m->obs[i].value, "unit", m->obs[i].units.name));
         json_object_set_new(j, "obs", obs);
     }
     char *s = json_dumps(j, JSON_COMPACT);
@@ -272,8 +271,9 @@ static int heard(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, hm_err
 {
     const char *serial = j->m->device_serial;
     int64_t silent = 0;
-    int rc = hm_db_query_int(db, "SELECT coalesce(silent_alarm_id, 0) FROM device_heard WHERE"
-                                 " serial = ?",
+    int rc = hm_db_query_int(db,
+                             "SELECT coalesce(silent_alarm_id, 0) FROM device_heard WHERE"
+                             " serial = ?",
                              HM_ARGS(HM_S(serial)), &silent, err);
     if (rc == HM_ENOTFOUND)
         rc = HM_OK;
@@ -287,8 +287,12 @@ static int heard(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, hm_err
         return rc;
     char key[120];
     snprintf(key, sizeof key, "silence:%s", serial);
-    struct hm__raise r = {.source = "silence", .key = key, .serial = serial, .ended = 1,
-                          .patient = ctx->patient, .now_ms = j->now_ms};
+    struct hm__raise r = {.source = "silence",
+                          .key = key,
+                          .serial = serial,
+                          .ended = 1,
+                          .patient = ctx->patient,
+                          .now_ms = j->now_ms};
     int64_t id = 0;
     const char *what = NULL;
     rc = hm__alarm_upsert(j->a, db, &r, &id, &what, err);

@@ -54,8 +54,7 @@ static int prio_of(const json_t *v, const char *what, int *out, hm_err *err)
         return HM_OK;
     }
     if (!json_is_string(v) || hm__alarm_prio_parse(json_string_value(v), &p))
-        return hm_err_set(err, HM_EINVAL, "alarm_rules.%s must be high, medium, low or null",
-                          what);
+        return hm_err_set(err, HM_EINVAL, "alarm_rules.%s must be high, medium, low or null", what);
     *out = (int)p;
     return HM_OK;
 }
@@ -95,8 +94,9 @@ static int load_number(const json_t *sec, const char *key, double lo, double hi,
 static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
 {
     const json_t *n = json_object_get(sec, "news2");
-    int rc = n && !json_is_object(n) ? hm_err_set(err, HM_EINVAL, "alarm_rules.news2 must be an"
-                                                                  " object")
+    int rc = n && !json_is_object(n) ? hm_err_set(err, HM_EINVAL,
+                                                  "alarm_rules.news2 must be an"
+                                                  " object")
                                      : HM_OK;
     if (!rc && n)
         rc = load_news2(n, r, err);
@@ -118,8 +118,10 @@ static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
     for (size_t i = 0; !rc && v && i < json_array_size(v); i++) {
         const char *k = json_string_value(json_array_get(v, i));
         if (!k || strlen(k) >= sizeof r->self_report_kinds[i])
-            rc = hm_err_set(err, HM_EINVAL, "alarm_rules.self_report_kinds[%zu] must be a task"
-                                            " kind", i);
+            rc = hm_err_set(err, HM_EINVAL,
+                            "alarm_rules.self_report_kinds[%zu] must be a task"
+                            " kind",
+                            i);
         else
             snprintf(r->self_report_kinds[i], sizeof r->self_report_kinds[i], "%s", k);
     }
@@ -137,7 +139,7 @@ int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err)
     const char *id = json_string_value(json_object_get(root, "id"));
     snprintf(r.pathway, sizeof r.pathway, "%s", id ? id : "");
     const json_t *sec = json_object_get(root, "alarm_rules");
-    int rc = !sec ? hm_err_set(err, HM_ENOTFOUND, "no alarm_rules section")
+    int rc = !sec                   ? hm_err_set(err, HM_ENOTFOUND, "no alarm_rules section")
              : !json_is_object(sec) ? hm_err_set(err, HM_EINVAL, "alarm_rules must be an object")
                                     : load_rules(sec, &r, err);
     json_decref(root);
@@ -254,17 +256,17 @@ static int vitals_one(hm_db *db, hm_alarms *a, int64_t patient, const char *path
         snprintf(text, sizeof text, "NEWS2 %d (%s response)%s", res.total,
                  hm_news2_response_name(res.response),
                  res.any_single_3 ? ", a 3 in a single parameter" : "");
-        rc = patient_raise(db, a, patient, key, "NEWS2", text, rules->news2_prio[res.response],
-                           now, p, err);
+        rc = patient_raise(db, a, patient, key, "NEWS2", text, rules->news2_prio[res.response], now,
+                           p, err);
     }
     double t = 0;
-    if (!rc && rules->temp_at_or_above > 0 && rules->temp_prio >= 0 &&
-        num(v, "temperature", &t) && round(t * 10) >= round(rules->temp_at_or_above * 10)) {
+    if (!rc && rules->temp_at_or_above > 0 && rules->temp_prio >= 0 && num(v, "temperature", &t) &&
+        round(t * 10) >= round(rules->temp_at_or_above * 10)) {
         snprintf(key, sizeof key, "rule:%lld|TEMPERATURE", (long long)patient);
         snprintf(text, sizeof text, "temperature %.1f °C (threshold %.1f °C)", t,
                  rules->temp_at_or_above);
-        rc = patient_raise(db, a, patient, key, "TEMPERATURE_HIGH", text, rules->temp_prio, now,
-                           p, err);
+        rc = patient_raise(db, a, patient, key, "TEMPERATURE_HIGH", text, rules->temp_prio, now, p,
+                           err);
     }
     json_decref(v);
     return rc;
@@ -275,8 +277,8 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
     int64_t last = 0;
     /* First start on an existing database: judge only what arrives from now on. */
     int64_t start = 0;
-    int rc = hm_db_query_int(db, "SELECT coalesce(max(id), 0) FROM observation", NULL, 0, &start,
-                             err);
+    int rc =
+        hm_db_query_int(db, "SELECT coalesce(max(id), 0) FROM observation", NULL, 0, &start, err);
     if (!rc)
         rc = cursor_get(db, "observation", start, &last, err);
     hm_cursor c;
@@ -340,8 +342,8 @@ static int task_one(hm_db *db, hm_alarms *a, hm_cursor *c, int64_t now, struct h
     char key[64], text[200], when[40];
     snprintf(key, sizeof key, "task:%lld", (long long)id);
     hm_time_format_utc(hm_cursor_int(c, 4), when);
-    snprintf(text, sizeof text, "%s %s not done (window ended %s)",
-             self ? "self-report" : "task", kind, when);
+    snprintf(text, sizeof text, "%s %s not done (window ended %s)", self ? "self-report" : "task",
+             kind, when);
     int level = prio <= 1 ? HM_ALARM_HIGH : prio == 2 ? HM_ALARM_MEDIUM : HM_ALARM_LOW;
     return patient_raise(db, a, patient, key, self ? "SELF_REPORT_MISSED" : "TASK_MISSED", text,
                          level, now, p, err);
@@ -400,8 +402,7 @@ int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t n
                           "INSERT INTO pump_state (serial, stopped_ms) VALUES (?, ?) ON CONFLICT"
                           " (serial) DO UPDATE SET stopped_ms = coalesce(stopped_ms,"
                           " excluded.stopped_ms)",
-                          HM_ARGS(HM_S(serial), HM_I(m->event.time_ms ? m->event.time_ms
-                                                                      : now_ms)),
+                          HM_ARGS(HM_S(serial), HM_I(m->event.time_ms ? m->event.time_ms : now_ms)),
                           err);
     /* Started again, or finished: the infusion is no longer stopped. */
     int64_t alarm = 0;
@@ -415,8 +416,12 @@ int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t n
         return rc;
     char key[96];
     snprintf(key, sizeof key, "pumpstop:%s", serial);
-    struct hm__raise r = {.source = "rule", .key = key, .serial = serial, .ended = 1,
-                          .patient = ctx->patient, .now_ms = now_ms};
+    struct hm__raise r = {.source = "rule",
+                          .key = key,
+                          .serial = serial,
+                          .ended = 1,
+                          .patient = ctx->patient,
+                          .now_ms = now_ms};
     return raise_for(db, a, &r, p, err);
 }
 
@@ -452,11 +457,17 @@ static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
         snprintf(key, sizeof key, "pumpstop:%s", rows[i].serial);
         snprintf(text, sizeof text, "infusion stopped for over %lld minutes",
                  (long long)(rules->pump_stopped_ms / 60000));
-        struct hm__raise r = {.source = "rule", .key = key, .serial = rows[i].serial,
-                              .code = "PUMP_STOPPED", .text = text, .kind = "technical",
+        struct hm__raise r = {.source = "rule",
+                              .key = key,
+                              .serial = rows[i].serial,
+                              .code = "PUMP_STOPPED",
+                              .text = text,
+                              .kind = "technical",
                               .prio = (enum hm_alarm_prio)rules->pump_stopped_prio,
-                              .patient = ctx.patient, .episode = ctx.episode,
-                              .municipality = ctx.municipality, .pathway = ctx.pathway,
+                              .patient = ctx.patient,
+                              .episode = ctx.episode,
+                              .municipality = ctx.municipality,
+                              .pathway = ctx.pathway,
                               .now_ms = now};
         int64_t id = 0;
         const char *what = NULL;

@@ -18,13 +18,17 @@ hm_alarms *hm_h_alarms_bound(void)
     return bound;
 }
 
-#define ALARM_CALL(r) (hm_alarm_call){&(r)->actor, (r)->now_ms, (r)->request_id}
+#define ALARM_CALL(r)                                                                              \
+    (hm_alarm_call)                                                                                \
+    {                                                                                              \
+        &(r)->actor, (r)->now_ms, (r)->request_id                                                  \
+    }
 
 /* Runs an alarm operation and answers its JSON with the given status. */
 #define ALARM_ANSWER(r, status, expr)                                                              \
     do {                                                                                           \
         if (!bound)                                                                                \
-            return hm_err_set(&(r)->err, HM_EBUSY, "alarms are not available");                  \
+            return hm_err_set(&(r)->err, HM_EBUSY, "alarms are not available");                    \
         json_t *out_ = NULL;                                                                       \
         hm_alarm_call call_ = ALARM_CALL(r);                                                       \
         const hm_alarm_call *c = &call_;                                                           \
@@ -32,7 +36,10 @@ hm_alarms *hm_h_alarms_bound(void)
         return rc_ ? rc_ : hm_req_reply((r), (status), out_);                                      \
     } while (0)
 
-int hm_h_alarms(hm_req *r) { ALARM_ANSWER(r, 200, hm_alarms_list(bound, c, &out_, &r->err)); }
+int hm_h_alarms(hm_req *r)
+{
+    ALARM_ANSWER(r, 200, hm_alarms_list(bound, c, &out_, &r->err));
+}
 
 int hm_h_alarm(hm_req *r)
 {

@@ -29,9 +29,9 @@ struct sse {
     hm_actor actor;
     uint64_t after;
     int64_t last_write_ms;
-    char *out;          /* formatted bytes not yet handed to the server */
+    char *out; /* formatted bytes not yet handed to the server */
     size_t out_len, out_off;
-    char *event;        /* one event's JSON text */
+    char *event; /* one event's JSON text */
     size_t nseen;
     struct {
         int64_t patient, checked_ms;
@@ -116,8 +116,8 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
     for (;;) {
         int64_t patient = 0;
         hm_err e;
-        int rc = hm_alarms_next_event(s->alarms, &s->after, 1000, s->event, SSE_EVENT_MAX,
-                                      &patient, &e);
+        int rc =
+            hm_alarms_next_event(s->alarms, &s->after, 1000, s->event, SSE_EVENT_MAX, &patient, &e);
         int64_t now = hm_clock_now(s->clock);
         if (rc == HM_EBUSY)
             return MHD_CONTENT_READER_END_OF_STREAM;
@@ -153,8 +153,7 @@ static void sse_free(void *cls)
 
 static uint64_t resume_from(hm_req *r, uint64_t now_seq)
 {
-    const char *h =
-        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
     if (!h || !*h)
         return now_seq;
     char *end;

@@ -39,16 +39,22 @@ static int64_t q(const char *sql)
 static int seed_job(hm_db *db, void *arg, hm_err *err)
 {
     (void)arg;
-    int rc = hm_db_exec(db, "INSERT INTO org (id, kind, code, name) VALUES (1, 'response_centre',"
-                            " 'rc', 'Centre')", NULL, 0, err);
+    int rc = hm_db_exec(db,
+                        "INSERT INTO org (id, kind, code, name) VALUES (1, 'response_centre',"
+                        " 'rc', 'Centre')",
+                        NULL, 0, err);
     if (!rc)
         rc = hm_db_exec(db, "INSERT INTO org_ancestor VALUES (1, 1)", NULL, 0, err);
     if (!rc)
-        rc = hm_db_exec(db, "INSERT INTO staff (id, org_id, name, role) VALUES (1, 1, 'Op',"
-                            " 'operator')", NULL, 0, err);
+        rc = hm_db_exec(db,
+                        "INSERT INTO staff (id, org_id, name, role) VALUES (1, 1, 'Op',"
+                        " 'operator')",
+                        NULL, 0, err);
     if (!rc)
-        rc = hm_db_exec(db, "INSERT INTO account (id, username, pw_hash, role, staff_id) VALUES"
-                            " (1, 'op', 'x', 'operator', 1)", NULL, 0, err);
+        rc = hm_db_exec(db,
+                        "INSERT INTO account (id, username, pw_hash, role, staff_id) VALUES"
+                        " (1, 'op', 'x', 'operator', 1)",
+                        NULL, 0, err);
     return rc;
 }
 
@@ -119,7 +125,8 @@ static int64_t open_id(const char *serial)
     char sql[256];
     snprintf(sql, sizeof sql,
              "SELECT coalesce(max(id), 0) FROM alarm WHERE device_serial = '%s' AND state <>"
-             " 'resolved'", serial);
+             " 'resolved'",
+             serial);
     return q(sql);
 }
 
@@ -191,15 +198,18 @@ static void escalation_fires_exactly_once_across_restarts(void **state)
     assert_int_equal(fired, 1);
     assert_int_equal(q(sql), 2);
     /* The last tier: no further deadline. */
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM alarm WHERE id = %lld AND escalate_at_ms IS"
-                              " NULL", (long long)id);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM alarm WHERE id = %lld AND escalate_at_ms IS"
+             " NULL",
+             (long long)id);
     assert_int_equal(q(sql), 1);
     /* The receiver is down: the outbox keeps the rows and backs off. */
     int sent = -1;
     assert_int_equal(hm_alarms_deliver(a, fc.t_ms, &sent, &e), HM_OK);
     assert_int_equal(sent, 0);
     assert_int_equal(q("SELECT count(*) FROM webhook_outbox WHERE delivered_ms IS NULL AND"
-                       " attempts = 1 AND last_error IS NOT NULL"), 2);
+                       " attempts = 1 AND last_error IS NOT NULL"),
+                     2);
     assert_int_equal(hm_alarms_deliver(a, fc.t_ms, &sent, &e), HM_OK);
     assert_int_equal(q("SELECT max(attempts) FROM webhook_outbox"), 1); /* not due yet */
     hm_alarms_destroy(a);
@@ -285,7 +295,8 @@ static void escalation_section_is_read_and_checked(void **state)
     snprintf(path, sizeof path, "/tmp/hm-test-esc-%d.json", (int)getpid());
     FILE *f = fopen(path, "w");
     fputs("{\"id\": \"p1\", \"escalation\": {\"tiers\": [\"a\", \"b\"],"
-          " \"unacknowledged_minutes\": {\"high\": [0.5], \"medium\": [2], \"low\": [3]}}}", f);
+          " \"unacknowledged_minutes\": {\"high\": [0.5], \"medium\": [2], \"low\": [3]}}}",
+          f);
     fclose(f);
     hm_escalation esc;
     hm_err e;
@@ -295,7 +306,8 @@ static void escalation_section_is_read_and_checked(void **state)
     assert_int_equal(esc.after_ms[HM_ALARM_HIGH][0], 30000);
     f = fopen(path, "w");
     fputs("{\"id\": \"p1\", \"escalation\": {\"tiers\": [\"a\", \"b\"],"
-          " \"unacknowledged_minutes\": {\"high\": [-1], \"medium\": [2], \"low\": [3]}}}", f);
+          " \"unacknowledged_minutes\": {\"high\": [-1], \"medium\": [2], \"low\": [3]}}}",
+          f);
     fclose(f);
     assert_int_equal(hm_escalation_load_file(path, &esc, &e), HM_EINVAL);
     f = fopen(path, "w");
@@ -332,7 +344,8 @@ static void pump_stopped_too_long(void **state)
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED'"), 0);
     assert_int_equal(hm_alarms_tick(a, T0 + 31 * MIN, &fired, &e), HM_OK);
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED' AND"
-                       " priority = 'high'"), 1);
+                       " priority = 'high'"),
+                     1);
     assert_int_equal(hm_alarms_tick(a, T0 + 40 * MIN, &fired, &e), HM_OK);
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'PUMP_STOPPED'"), 1);
     /* Running again ends the condition; a high alarm still waits for a person. */
@@ -382,7 +395,8 @@ static void missed_task_raises_once(void **state)
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED'"), 0);
     assert_int_equal(hm_alarms_tick(a, T0 + 21 * MIN, &fired, &e), HM_OK);
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED' AND"
-                       " priority = 'high' AND patient_id = 1"), 1);
+                       " priority = 'high' AND patient_id = 1"),
+                     1);
     /* Once, also after a restart of the service. */
     hm_alarms_destroy(a);
     a = open_alarms(NULL, 24 * 60 * MIN);
