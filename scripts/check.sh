@@ -43,6 +43,19 @@ if compgen -G "tests/e2e/test_*.py" >/dev/null; then
   record e2e $rc "$ok" "$fail"
 fi
 
+if [ -f tests/browser/run.mjs ]; then
+  echo "== browser tests (playwright-core + Debian chromium)"
+  if [ ! -d node_modules/playwright-core ]; then
+    echo "browser: node_modules is missing; run scripts/install-deps.sh (npm ci)"; record browser 1 0 1
+  else
+    out=$(HEIME_BIN="$PWD/build/src/cli/heime" node tests/browser/run.mjs 2>&1); rc=$?
+    echo "$out" | grep -E '^(not ok|# (pass|fail))|^browser:|is missing' | tail -n 30
+    ok=$(echo "$out" | awk '/^browser:/ {print $2}'); fail=$(echo "$out" | awk '/^browser:/ {print $4}')
+    ok=${ok:-0}; fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+    record browser $rc "$ok" "$fail"
+  fi
+fi
+
 if [ -x scripts/fuzz.sh ]; then
   echo "== fuzz (short)"
   if bash scripts/fuzz.sh short; then record fuzz 0 1 0; else record fuzz 1 0 1; fi

@@ -10,6 +10,7 @@ PKGS=(
   libcurl4-openssl-dev libcmocka-dev sqlite3 tzdata
   python3 python3-pytest python3-requests python3-hl7
   wrk curl
+  chromium fonts-dejavu-core
 )
 missing=()
 for p in "${PKGS[@]}"; do

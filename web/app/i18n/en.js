@@ -54,7 +54,7 @@ export default {
   'patient.last_vitals': 'Last vital signs', 'patient.no_vitals': 'No measurements yet.', 'patient.recent_tasks': 'Recent tasks',
   'patient.episodes': 'Episodes',
   'referral.title': 'New referral', 'referral.pathway': 'Pathway', 'referral.lat': 'Latitude', 'referral.lon': 'Longitude',
-  'referral.zone': 'Home-care zone (id, optional)', 'referral.language': 'Language', 'referral.kin_name': 'Name',
+  'referral.zone': 'Home-care zone (id, optional)', 'referral.language': 'Language', 'referral.kin_name': "Next of kin's name",
   'referral.kin_relation': 'Relation', 'referral.submit': 'Send referral',
   'estate.referred': 'referred', 'estate.approved': 'approved', 'estate.trained': 'trained', 'estate.active': 'active (at home)',
   'estate.readmitted': 'readmitted', 'estate.completed': 'completed', 'estate.discontinued': 'discontinued',
@@ -108,4 +108,6 @@ export default {
   'my.title': 'My page', 'my.report': 'Report measurements', 'my.report_intro': 'Enter your measurements. Fields marked * are required.',
   'my.send': 'Send measurements', 'my.sent': 'Thank you! The measurements are sent.', 'my.access_log': 'Who has read my record',
   'my.emergency': 'emergency access',
+  'alarms.escalates_at': 'escalates at {time}', 'alarms.device_ended': 'the pump has ended the alarm', 'alarms.history': 'History',
+  'ahist.raised': 'raised', 'ahist.acknowledged': 'acknowledged', 'ahist.note': 'note', 'ahist.escalated': 'escalated', 'ahist.device_ended': 'the pump ended it', 'ahist.resolved': 'resolved', 'ahist.resolved_by_device': 'resolved by the pump',
 };

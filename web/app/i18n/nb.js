@@ -55,7 +55,7 @@ export default {
   'patient.last_vitals': 'Siste vitale parametere', 'patient.no_vitals': 'Ingen målinger ennå.', 'patient.recent_tasks': 'Siste oppgaver',
   'patient.episodes': 'Forløp',
   'referral.title': 'Ny henvisning', 'referral.pathway': 'Pasientforløp', 'referral.lat': 'Breddegrad', 'referral.lon': 'Lengdegrad',
-  'referral.zone': 'Hjemmetjenestesone (id, valgfritt)', 'referral.language': 'Språk', 'referral.kin_name': 'Navn',
+  'referral.zone': 'Hjemmetjenestesone (id, valgfritt)', 'referral.language': 'Språk', 'referral.kin_name': 'Pårørendes navn',
   'referral.kin_relation': 'Relasjon', 'referral.submit': 'Send henvisning',
   'estate.referred': 'henvist', 'estate.approved': 'godkjent', 'estate.trained': 'opplært', 'estate.active': 'aktiv (hjemme)',
   'estate.readmitted': 'reinnlagt', 'estate.completed': 'avsluttet', 'estate.discontinued': 'avbrutt',
@@ -109,4 +109,6 @@ export default {
   'my.title': 'Min side', 'my.report': 'Meld målinger', 'my.report_intro': 'Skriv inn målingene dine. Felt med * må fylles ut.',
   'my.send': 'Send målingene', 'my.sent': 'Takk! Målingene er sendt.', 'my.access_log': 'Hvem har lest journalen min',
   'my.emergency': 'nødtilgang',
+  'alarms.escalates_at': 'eskaleres kl. {time}', 'alarms.device_ended': 'pumpen har meldt slutt på alarmen', 'alarms.history': 'Historikk',
+  'ahist.raised': 'utløst', 'ahist.acknowledged': 'kvittert', 'ahist.note': 'notat', 'ahist.escalated': 'eskalert', 'ahist.device_ended': 'pumpen meldte slutt', 'ahist.resolved': 'løst', 'ahist.resolved_by_device': 'løst av pumpen',
 };

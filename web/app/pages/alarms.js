@@ -3,7 +3,7 @@
 // priority, then age; high priority is red, marked in text and announced with a tone.
 // Acknowledge, note and resolve; the patient's context opens beside the list.
 import { useState, useEffect, useMemo, useRef } from 'preact/hooks';
-import { html, ErrorBox, Ok } from '../ui.js';
+import { html, ErrorBox, Ok, useLoad } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
 import { get, post, stream } from '../api.js';
 import { PatientSummary } from './patients.js';
@@ -11,6 +11,7 @@ import { PatientSummary } from './patients.js';
 const RANK = { high: 0, medium: 1, low: 2 };
 const ms = (a, k) => a[k + '_ms'] ?? (a[k + '_at'] ? Date.parse(a[k + '_at']) : a[k] ? Date.parse(a[k]) : null);
 const raisedMs = (a) => ms(a, 'raised') ?? 0;
+const pid = (a) => a.patient_id ?? (typeof a.patient === 'object' && a.patient ? a.patient.id : a.patient) ?? null;
 const escalateMs = (a) => ms(a, 'escalate') ?? ms(a, 'next_escalation');
 
 /* An event's alarm, whatever envelope the stream uses. */
@@ -39,12 +40,12 @@ function left(msLeft) {
   return `${m}:${String(s).padStart(2, '0')}`;
 }
 
-function AlarmRow({ a, now, selected, onSelect }) {
+function AlarmRow({ a, now, selected, onSelect, names }) {
   const esc = escalateMs(a);
   return html`<tr class=${`alarm prio-${a.priority} ${a.state}${selected ? ' selected' : ''}`} data-alarm-id=${a.id}>
     <td><span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span></td>
     <td><button type="button" class="link" onClick=${() => onSelect(a.id)} aria-pressed=${selected}>${a.text || a.code}</button>
-      <div class="hint">${a.patient_name || (a.patient_id ? t('alarms.patient_n', { id: a.patient_id }) : t('alarms.unassigned_device'))}${a.device_serial ? ` · ${a.device_serial}` : ''}</div></td>
+      <div class="hint">${pid(a) ? (names[pid(a)] || t('alarms.patient_n', { id: pid(a) })) : t('alarms.unassigned_device')}${a.device || a.device_serial ? ` · ${a.device || a.device_serial}` : ''}${a.repeats > 1 ? ` · ×${a.repeats}` : ''}</div></td>
     <td>${t('astate.' + a.state)}</td>
     <td><time>${fmtTime(raisedMs(a))}</time><div class="hint">${left(now - raisedMs(a)).replace('-', '')}</div></td>
     <td>${a.tier_name || a.tier_label || (a.tier != null ? t('alarms.tier_n', { n: a.tier }) : '–')}</td>
@@ -56,13 +57,15 @@ function Detail({ a, onDone }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState(null);
   const [msg, setMsg] = useState('');
+  const hist = useLoad(() => get(`/api/v1/alarms/${a.id}`), [a.id]);
   const act = async (what, body, ok) => {
     setError(null);
     try {
       const r = await post(`/api/v1/alarms/${a.id}/${what}`, body);
       setMsg(ok);
       onDone(unwrap(r));
-      if (what === 'note') setNote('');
+      if (what === 'notes') setNote('');
+      hist.reload();
     } catch (e) {
       setError(e);
     }
@@ -76,14 +79,15 @@ function Detail({ a, onDone }) {
       ${a.state === 'open' && html`<button type="button" onClick=${() => act('acknowledge', {}, t('alarms.acked'))}>${t('alarms.ack')}</button>`}
       ${a.state !== 'resolved' && html`<button type="button" class="secondary" onClick=${() => act('resolve', note ? { note } : {}, t('alarms.resolved'))}>${t('alarms.resolve')}</button>`}
     </div>
-    <form onSubmit=${(e) => { e.preventDefault(); act('note', { note }, t('alarms.noted')); }}>
+    <form onSubmit=${(e) => { e.preventDefault(); act('notes', { note }, t('alarms.noted')); }}>
       <label for="al-note">${t('alarms.note')}</label>
       <textarea id="al-note" rows="2" maxlength="2000" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea>
       <button type="submit" class="secondary" disabled=${!note.trim()}>${t('alarms.add_note')}</button>
     </form>
-    ${(a.notes || []).length > 0 && html`<ul class="plain">${a.notes.map((n) => html`<li>${fmtDateTime(n.at || n.at_ms)} ${n.who || n.by || ''}: ${n.note || n.text}</li>`)}</ul>`}
+    <p>${t('alarms.tier')}: ${a.tier_name || '–'}${a.escalate_at ? ` · ${t('alarms.escalates_at', { time: fmtTime(a.escalate_at) })}` : ''}${a.device_ended ? ` · ${t('alarms.device_ended')}` : ''}</p>
+    ${hist.data?.history?.length > 0 && html`<h3>${t('alarms.history')}</h3><ul class="plain">${hist.data.history.map((n) => html`<li>${fmtDateTime(n.at)} ${t('ahist.' + n.kind)}${n.account ? ` · ${n.account}` : ''}${n.tier != null ? ` · ${t('alarms.tier_n', { n: n.tier })}` : ''}${n.note ? `: ${n.note}` : ''}</li>`)}</ul>`}
     <h2>${t('alarms.context')}</h2>
-    ${a.patient_id ? html`<${PatientSummary} id=${a.patient_id} compact=${true} />` : html`<p>${t('alarms.unassigned_device')}</p>`}
+    ${pid(a) ? html`<${PatientSummary} key=${pid(a)} id=${pid(a)} compact=${true} />` : html`<p>${t('alarms.unassigned_device')}</p>`}
   </aside>`;
 }
 
@@ -94,6 +98,7 @@ export function AlarmBoard() {
   const [sel, setSel] = useState(null);
   const [sound, setSound] = useState(false);
   const [now, setNow] = useState(Date.now());
+  const [names, setNames] = useState({});
   const soundRef = useRef(sound);
   soundRef.current = sound;
 
@@ -124,6 +129,7 @@ export function AlarmBoard() {
       setError(e);
       setLive('error');
     });
+    get('/api/v1/patients').then((l) => setNames(Object.fromEntries(l.map((p) => [p.id, p.name]))), () => {});
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       stop();
@@ -151,7 +157,7 @@ export function AlarmBoard() {
         <caption class="sr-only">${t('alarms.title')}</caption>
         <thead><tr><th scope="col">${t('alarms.priority')}</th><th scope="col">${t('alarms.alarm')}</th><th scope="col">${t('alarms.state')}</th>
           <th scope="col">${t('alarms.raised')}</th><th scope="col">${t('alarms.tier')}</th><th scope="col">${t('alarms.escalates_in')}</th></tr></thead>
-        <tbody>${sorted.map((a) => html`<${AlarmRow} key=${a.id} a=${a} now=${now} selected=${a.id === sel} onSelect=${setSel} />`)}</tbody>
+        <tbody>${sorted.map((a) => html`<${AlarmRow} key=${a.id} a=${a} now=${now} selected=${a.id === sel} onSelect=${setSel} names=${names} />`)}</tbody>
       </table>
       ${current && html`<${Detail} a=${current} onDone=${(a) => a && merge([a], false)} />`}
     </div>

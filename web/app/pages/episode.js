@@ -148,6 +148,7 @@ export function EpisodePage({ me, id }) {
   const [error, setError] = useState(null);
   const [outcome, setOutcome] = useState('cured');
   const [note, setNote] = useState('');
+  const [picked, setPicked] = useState({}); // answers shown at once, before the server confirms
   const st = useLoad(async () => {
     const ep = await get(`/api/v1/episodes/${id}`);
     const [tasks, obs, pws] = await Promise.all([get(`/api/v1/episodes/${id}/tasks`),
@@ -175,7 +176,7 @@ export function EpisodePage({ me, id }) {
   const done = tasks.filter((x) => x.state === 'done');
   const elig = ep.eligibility || {};
   const answers = elig;
-  const setItem = (item, v) => act('put', 'eligibility', { answers: { [item]: v } }, t('episode.eligibility_saved'));
+  const setItem = (item, v) => setPicked((p) => ({ ...p, [item]: v })) || act('put', 'eligibility', { answers: { [item]: v } }, t('episode.eligibility_saved'));
   return html`<main id="main">
     <h1>${ep.patient_name} · ${t('estate.' + s)}</h1>
     <p><${Link} href=${'/patients/' + ep.patient_id}>${t('episode.patient_summary')}</${Link}> · ${tl(pw?.name) || ep.pathway}</p>
@@ -193,10 +194,11 @@ export function EpisodePage({ me, id }) {
     <section aria-labelledby="elig-h"><h2 id="elig-h">${t('episode.eligibility')}</h2>
       <ul class="checklist">${(pw?.eligibility || []).map((item) => {
         const a = answers[item.id];
+        const met = picked[item.id] ?? a?.met;
         return html`<li><fieldset disabled=${s !== 'referred'}><legend>${item[lang.value] || item.nb || item.id}</legend>
-          <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${a?.met === true} onChange=${() => setItem(item.id, true)} /> ${t('common.yes')}</label>
-          <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${a?.met === false} onChange=${() => setItem(item.id, false)} /> ${t('common.no')}</label>
-          ${a && html`<span class="hint"> ${a.by || ''}</span>`}</fieldset></li>`;
+          <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${met === true} onChange=${() => setItem(item.id, true)} /> ${t('common.yes')}</label>
+          <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${met === false} onChange=${() => setItem(item.id, false)} /> ${t('common.no')}</label>
+          ${a && html`<span class="hint answered"> ${a.by || ''} ${fmtDateTime(a.at_ms)}</span>`}</fieldset></li>`;
       })}</ul>
       ${s === 'referred' && isPhys && html`<button type="button" onClick=${() => act('post', 'approve', undefined, t('episode.approved'))}>${t('episode.approve')}</button>`}
       ${s === 'referred' && !isPhys && html`<p class="hint">${t('episode.approve_physician_only')}</p>`}

@@ -1,0 +1,267 @@
+// flows.test.mjs: each role's main flow in a real browser against a real heime demo region:
+// login/logout and the language switch, the municipal nurse's worklist and task forms with live
+// NEWS2, the physician's referral to completion, the operator's alarm board, logistics, admin
+// and the patient's phone page. Screenshots go to tests/out/screenshots (and docs/screenshots);
+// every main page gets an axe accessibility check.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE, DESKTOP } from './lib.mjs';
+
+let heime;
+let browser;
+
+before(async () => {
+  heime = await startHeime();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await heime?.stop();
+});
+
+async function checkA11y(page, name) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `axe on ${name}:\n${v.join('\n')}`);
+}
+
+test('login: wrong password shows a clear error, language switch, logout', async () => {
+  const ctx = await browser.newContext({ ...DESKTOP, baseURL: heime.base });
+  const page = await ctx.newPage();
+  await page.goto('/');
+  await checkA11y(page, 'login');
+  await shot(page, 'login');
+  await page.getByLabel('Brukernavn').fill('lege1');
+  await page.getByLabel('Passord').fill('wrong');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Feil brukernavn eller passord' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByLabel('Username').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.getByLabel('Username').fill('lege1');
+  await page.getByLabel('Password').fill('demo-lege1');
+  await page.getByRole('button', { name: 'Log in' }).press('Enter');
+  await page.getByRole('heading', { name: 'Patients' }).waitFor();
+  await page.getByRole('button', { name: 'Norsk' }).click();
+  await page.getByRole('heading', { name: 'Pasienter' }).waitFor();
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.getByLabel('Brukernavn').waitFor();
+  await ctx.close();
+});
+
+test('municipal nurse: worklist on a phone, bag change done, vital signs with live NEWS2, not done', async () => {
+  const page = await loginAs(browser, heime.base, 'tromso.sentrum2', PHONE);
+  await page.getByRole('heading', { name: 'Dagens arbeidsliste' }).waitFor();
+  await page.locator('li.task').first().waitFor();
+  await checkA11y(page, 'worklist');
+  await shot(page, 'worklist-phone');
+  // A bag change: the template's required fields are checked before sending.
+  await page.locator('li.task a', { hasText: 'Skifte antibiotikapose' }).first().click();
+  await page.getByRole('heading', { name: 'Skifte antibiotikapose' }).waitFor();
+  await page.getByRole('button', { name: 'Utført', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Lotnummer pose må fylles ut' }).waitFor();
+  await page.getByLabel('Lotnummer pose').fill('LOT-2291');
+  await page.getByRole('group', { name: /Pumpe og reservoar/ }).getByLabel('Ja').check();
+  await page.getByLabel('Pumpealarmer siden sist').fill('0');
+  await checkA11y(page, 'task form');
+  await page.getByRole('button', { name: 'Utført', exact: true }).click();
+  await page.getByText('Oppgaven er registrert som utført.').waitFor();
+  await page.getByRole('button', { name: 'Tilbake til arbeidslisten' }).click();
+  // Vital signs: NEWS2 follows the values as they are typed.
+  const vit = page.locator('li.task', { hasText: 'Vitale parametere' }).filter({ hasText: 'planlagt' }).first();
+  if (await vit.count()) {
+    await vit.locator('a').first().click();
+    await page.getByLabel('Temperatur').fill('39.4');
+    await page.getByLabel('Puls').fill('118');
+    await page.getByLabel('Systolisk blodtrykk').fill('98');
+    await page.getByLabel('Diastolisk blodtrykk').fill('60');
+    await page.getByLabel('Respirasjonsfrekvens').fill('22');
+    await page.getByLabel('Oksygenmetning').fill('95');
+    await page.getByLabel('Bevissthet (ACVPU)').selectOption('alert');
+    // temperature 2 + pulse 2 + systolic 2 + resp 2 + spo2 1 = 9: high
+    await page.getByTestId('news2').filter({ hasText: '9' }).filter({ hasText: 'høy risiko' }).waitFor();
+    await shot(page, 'vital-signs-news2-phone');
+    await page.getByLabel('Puls').fill('80');
+    await page.getByTestId('news2').filter({ hasText: '7' }).waitFor();
+  }
+  // Not done, because ...
+  await page.goto('/worklist');
+  const planned = page.locator('li.task', { hasText: 'planlagt' }).last();
+  await planned.locator('a').first().click();
+  await page.getByLabel('Ikke utført fordi …').fill('Pasienten var ikke hjemme.');
+  await page.getByRole('button', { name: 'Registrer som ikke utført' }).click();
+  await page.getByText('Oppgaven er registrert som ikke utført.').waitFor();
+  // Patient summary.
+  await page.locator('dd a').first().click();
+  await page.getByRole('heading', { name: 'Siste vitale parametere' }).waitFor();
+  await checkA11y(page, 'patient summary');
+  await shot(page, 'patient-summary-phone');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('physician: referral, eligibility, approval, regimen, pump, training, activation, readmission, completion', async () => {
+  const page = await loginAs(browser, heime.base, 'lege1');
+  await page.getByRole('heading', { name: 'Pasienter' }).waitFor();
+  await checkA11y(page, 'patients');
+  await page.getByRole('link', { name: 'Ny henvisning' }).click();
+  await page.getByRole('heading', { name: 'Ny henvisning' }).waitFor();
+  // A wrong check digit: the API's 400 is shown in words.
+  await page.getByLabel('Fødselsnummer').fill('02875840014');
+  await page.getByLabel('Navn', { exact: true }).fill('Kari Nordmann');
+  await page.getByLabel('Adresse').fill('Storgata 10, 9008 Tromsø');
+  await page.getByLabel('Hjemmetjenestesone (id, valgfritt)').fill('6');
+  await page.getByRole('button', { name: 'Send henvisning' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Noe i skjemaet er feil' }).waitFor();
+  await checkA11y(page, 'referral');
+  await shot(page, 'referral-error');
+  await page.getByLabel('Fødselsnummer').fill('02875840013');
+  await page.getByRole('button', { name: 'Send henvisning' }).click();
+  await page.getByRole('heading', { name: /Kari Nordmann · henvist/ }).waitFor();
+  // Approving with the checklist unanswered is refused (409) with the server's reason.
+  await page.getByRole('button', { name: 'Godkjenn behandling hjemme' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Ikke mulig i nåværende tilstand' }).waitFor();
+  const items = page.locator('ul.checklist fieldset');
+  const n = await items.count();
+  assert.ok(n >= 5, 'eligibility items shown');
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).getByLabel('Ja').check();
+    await page.locator('ul.checklist .answered').nth(i).waitFor();
+  }
+  await shot(page, 'episode-referred');
+  await page.getByRole('button', { name: 'Godkjenn behandling hjemme' }).click();
+  await page.getByRole('heading', { name: /godkjent/ }).waitFor();
+  await page.getByRole('button', { name: 'Lagre regime' }).click();
+  await page.getByText('Regimet er lagret.').waitFor();
+  const tok = await apiLogin(heime.base, 'lege1');
+  const devices = (await apiCall(heime.base, tok, 'GET', '/api/v1/devices')).body;
+  const pump = devices.find((d) => d.status === 'available');
+  await page.getByLabel('Serienummer').fill(pump.serial);
+  await page.getByRole('button', { name: 'Tildel pumpe' }).click();
+  await page.getByText('Pumpen er tildelt.').waitFor();
+  await page.getByRole('button', { name: 'Registrer opplæring' }).click();
+  await page.getByRole('heading', { name: /opplært/ }).waitFor();
+  await page.getByRole('button', { name: 'Aktiver (pasienten drar hjem)' }).click();
+  await page.getByRole('heading', { name: /aktiv \(hjemme\)/ }).waitFor();
+  await page.getByRole('button', { name: 'Reinnlegg' }).click();
+  await page.getByRole('heading', { name: /reinnlagt/ }).waitFor();
+  await page.getByRole('button', { name: 'Tilbake hjem' }).click();
+  await page.getByRole('heading', { name: /aktiv \(hjemme\)/ }).waitFor();
+  await checkA11y(page, 'episode');
+  await shot(page, 'episode-active');
+  await page.getByLabel('Utfall').selectOption('cured');
+  await page.getByRole('button', { name: 'Avslutt forløpet' }).click();
+  await page.getByRole('heading', { name: /avsluttet/ }).waitFor();
+  // An episode of the demo with vital signs: the chart is drawn.
+  await page.goto('/patients');
+  await page.locator('tbody a').first().click();
+  await page.locator('a[href^="/episodes/"]').first().click();
+  await page.getByRole('heading', { name: 'Tidslinje' }).waitFor();
+  await shot(page, 'episode-timeline');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('operator: alarms over MLLP appear live on the board, sorted, acknowledged with a note', async () => {
+  const page = await loginAs(browser, heime.base, 'operator1');
+  await page.getByRole('heading', { name: 'Alarmtavle' }).waitFor();
+  await page.getByText('Direkte', { exact: true }).waitFor({ timeout: 10000 });
+  const before = await page.locator('tr.alarm').count();
+  // A patient's "I need help" arrives through the stream without reload...
+  const ptok = await apiLogin(heime.base, 'pasient1');
+  const me = (await apiCall(heime.base, ptok, 'GET', '/api/v1/me')).body;
+  const t0 = Date.now();
+  const help = await apiCall(heime.base, ptok, 'POST', `/api/v1/patients/${me.patient_id}/alarms`, { text: 'Hjelp, pumpen piper', priority: 'high' });
+  assert.equal(help.status, 201);
+  await page.locator(`tr.alarm[data-alarm-id="${help.body.id}"]`).waitFor({ timeout: 5000 });
+  const lag = Date.now() - t0;
+  assert.ok(lag < 3000, `alarm on the board after ${lag} ms`);
+  // ... and so do pump alarms sent over MLLP by the pump simulator.
+  const { spawnSync } = await import('node:child_process');
+  const { HEIME, HEIME_CWD } = await import('./lib.mjs');
+  const sim = spawnSync(HEIME, ['pumpsim', '--mllp', `127.0.0.1:${heime.mllp}`, '--pumps', '4', '--rate', '20', '--duration', '2',
+    '--serial-prefix', 'CSTRO-0'], { cwd: HEIME_CWD, encoding: 'utf8', timeout: 30000 });
+  assert.equal(sim.status, 0, sim.stderr);
+  await page.waitForFunction((n) => document.querySelectorAll('tr.alarm').length > n + 1, before, { timeout: 10000 });
+  // High priority first, and marked in text as well as colour.
+  const first = page.locator('tr.alarm').first();
+  assert.match(await first.locator('.badge').innerText(), /HØY/);
+  await checkA11y(page, 'alarm board');
+  await shot(page, 'alarm-board');
+  const row = page.locator(`tr.alarm[data-alarm-id="${help.body.id}"]`);
+  await row.getByRole('button').click();
+  await page.getByRole('heading', { name: 'Pasient', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Kvitter' }).click();
+  await page.getByText('Alarmen er kvittert.').waitFor();
+  await row.filter({ hasText: 'kvittert' }).waitFor();
+  await page.getByLabel('Notat').fill('Ringte pasienten, hjemmesykepleien er på vei.');
+  await page.getByRole('button', { name: 'Legg til notat' }).click();
+  await page.getByText('Notatet er lagret.').waitFor();
+  await shot(page, 'alarm-detail');
+  await page.getByRole('button', { name: 'Løs' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('operator: the board stays responsive with 500 open alarms', async () => {
+  const { HEIME, HEIME_CWD } = await import('./lib.mjs');
+  const { spawnSync } = await import('node:child_process');
+  const sim = spawnSync(HEIME, ['pumpsim', '--mllp', `127.0.0.1:${heime.mllp}`, '--pumps', '900', '--rate', '600', '--duration', '4',
+    '--connections', '4', '--serial-prefix', 'LOAD-', '--seed', '7'], { cwd: HEIME_CWD, encoding: 'utf8', timeout: 60000 });
+  assert.equal(sim.status, 0, sim.stderr);
+  const page = await loginAs(browser, heime.base, 'operator1');
+  const t0 = Date.now();
+  await page.waitForFunction(() => document.querySelectorAll('tr.alarm').length >= 500, null, { timeout: 20000 });
+  const loadMs = Date.now() - t0;
+  const n = await page.locator('tr.alarm').count();
+  const t1 = Date.now();
+  await page.locator('tr.alarm button').nth(5).click();
+  await page.locator('aside.detail').waitFor();
+  const clickMs = Date.now() - t1;
+  console.log(`# board: ${n} alarms shown in ${loadMs} ms, detail opened in ${clickMs} ms`);
+  assert.ok(clickMs < 2000, `detail opened in ${clickMs} ms`);
+  await page.context().close();
+});
+
+test('logistics: pumps per depot with service due', async () => {
+  const page = await loginAs(browser, heime.base, 'logistikk1');
+  await page.getByRole('heading', { name: 'Infusjonspumper' }).waitFor();
+  await page.locator('tbody tr').first().waitFor();
+  await checkA11y(page, 'devices');
+  await shot(page, 'devices');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.context().close();
+});
+
+test('admin: organisations, emergency review; a nurse is refused the pump list with a clear message', async () => {
+  const page = await loginAs(browser, heime.base, 'admin');
+  await page.getByRole('heading', { name: 'Administrasjon' }).waitFor();
+  await page.getByRole('heading', { name: 'Organisasjoner' }).waitFor();
+  await checkA11y(page, 'admin');
+  await shot(page, 'admin');
+  await page.context().close();
+  const nurse = await loginAs(browser, heime.base, 'tromso.sentrum2');
+  await nurse.goto('/devices');
+  await nurse.getByRole('alert').filter({ hasText: 'Du har ikke tilgang til dette' }).waitFor();
+  await nurse.context().close();
+});
+
+test('patient: phone page reports vital signs and shows who read the record', async () => {
+  const page = await loginAs(browser, heime.base, 'pasient1', PHONE);
+  await page.getByRole('heading', { name: 'Min side' }).waitFor();
+  await page.getByLabel('Temperatur').fill('37,2');
+  await page.getByLabel('Puls').fill('72');
+  await page.getByLabel('Systolisk blodtrykk').fill('400');
+  await page.getByLabel('Diastolisk blodtrykk').fill('76');
+  await page.getByRole('button', { name: 'Send målingene' }).click();
+  await page.getByRole('alert').filter({ hasText: 'mellom 40 og 300' }).waitFor();
+  await page.getByLabel('Systolisk blodtrykk').fill('118');
+  await page.getByRole('button', { name: 'Send målingene' }).click();
+  await page.getByText('Takk! Målingene er sendt.').waitFor();
+  await page.locator('ul.log li').first().waitFor();
+  await checkA11y(page, 'patient page');
+  await shot(page, 'patient-phone');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
