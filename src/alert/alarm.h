@@ -112,10 +112,6 @@ int hm_alarms_resolve(hm_alarms *a, const hm_alarm_call *c, int64_t id, const js
  * {"text": "...", "priority": "high"|"medium"|"low"} (both optional; default high). */
 int hm_alarms_help(hm_alarms *a, const hm_alarm_call *c, int64_t patient_id, const json_t *in,
                    json_t **out, hm_err *err);
-/* Raises (or repeats) a rule alarm for a patient inside a caller's write job, e.g. NEWS2. */
-int hm_alarms_raise_rule(hm_db *db, hm_alarms *a, int64_t patient_id, const char *code,
-                         const char *text, enum hm_alarm_prio prio, int64_t now_ms, hm_err *err);
-
 /* One pass of the timers: fires every escalation whose deadline has passed (each exactly
  * once: the deadline moves in the same transaction as the outbox row), raises silence
  * alarms, and runs the rules (rules.c): NEWS2 and temperature on each new vital-signs

@@ -442,31 +442,3 @@ int hm_alarms_help(hm_alarms *a, const hm_alarm_call *c, int64_t patient_id, con
     hm__pending_publish(a, &h.pend, 1);
     return rc;
 }
-
-int hm_alarms_raise_rule(hm_db *db, hm_alarms *a, int64_t patient_id, const char *code,
-                         const char *text, enum hm_alarm_prio prio, int64_t now_ms, hm_err *err)
-{
-    struct hm__ctx ctx;
-    int rc = hm__ctx_patient(db, patient_id, &ctx, err);
-    if (rc)
-        return rc;
-    char key[128];
-    snprintf(key, sizeof key, "rule:%lld|%s", (long long)patient_id, code);
-    struct hm__raise r = {.source = "rule",
-                          .key = key,
-                          .code = code,
-                          .text = text,
-                          .kind = "rule",
-                          .prio = prio,
-                          .patient = patient_id,
-                          .episode = ctx.episode,
-                          .municipality = ctx.municipality,
-                          .pathway = ctx.pathway,
-                          .now_ms = now_ms};
-    int64_t id = 0;
-    const char *what = NULL;
-    rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
-    /* Raised inside the caller's job, whose commit this module does not see: no live event
-     * here (the rules of rules.c, which run in their own jobs, publish theirs). */
-    return rc;
-}
