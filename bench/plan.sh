@@ -3,7 +3,9 @@
 # (DIMACS distance convention, --objective distance, at most the instance's VEHICLES) and prints
 # a table of instance, vehicles, distance, best-known distance and gap, then the averages.
 #
-# usage: bench/plan.sh [SET...]          SET: solomon, gh200 (default both), or instance paths
+# usage: bench/plan.sh [SET...]          SET: solomon, gh200, homecare (default all), or .vrp paths
+# homecare: the 400-visit / 30-nurse day of tests/data/plan/homecare-400.json, solved with 1 s
+# and with the time limit; prints time to a feasible plan, travel, unserved and lateness.
 # env:   HEIME=path/to/heime (default: build/src/cli/heime), TIME_LIMIT=10, JOBS=2, SEED=1
 #        DATA=dir holding solomon/, gh200/ and bks.csv (default: ../shared/data/vrptw beside the repo)
 # Each solve is one thread; JOBS instances run side by side (the machine has 2 cores).
@@ -16,11 +18,14 @@ JOBS="${JOBS:-2}"
 SEED="${SEED:-1}"
 [ -x "$HEIME" ] || { echo "bench/plan.sh: no heime binary at $HEIME (build first or set HEIME)" >&2; exit 2; }
 [ -f "$DATA/bks.csv" ] || { echo "bench/plan.sh: no benchmark data at $DATA" >&2; exit 2; }
-[ $# -eq 0 ] && set -- solomon gh200
+[ $# -eq 0 ] && set -- solomon gh200 homecare
 
 files=()
+homecare=0
 for s in "$@"; do
-    if [ -d "$DATA/$s" ]; then
+    if [ "$s" = homecare ]; then
+        homecare=1
+    elif [ -d "$DATA/$s" ]; then
         for f in "$DATA/$s"/*.vrp; do files+=("$f"); done
     elif [ -f "$s" ]; then
         files+=("$s")
@@ -31,6 +36,21 @@ done
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+if [ "$homecare" = 1 ]; then
+    day="$root/tests/data/plan/homecare-400.json"
+    echo "home-care day: $(basename "$day") (400 visits, 30 nurses)"
+    for tl in 1 "$TIME_LIMIT"; do
+        "$HEIME" plan --instance "$day" --time-limit "$tl" --seed "$SEED" | /usr/bin/python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(f"  limit {sys.argv[1]:>4} s: feasible {r[\"feasible\"]}, first feasible after {r[\"time_to_feasible\"]:.2f} s, "
+      f"travel {r[\"travel_minutes\"]:.0f} min, unserved {len(r[\"unserved\"])}, "
+      f"lateness {r[\"lateness_minutes\"]:.0f} min, overtime {r[\"overtime_minutes\"]:.0f} min, "
+      f"nurses {r[\"vehicles\"]}, best found after {r[\"time_to_best\"]:.2f} s")' "$tl"
+    done
+    echo
+fi
+[ ${#files[@]} -eq 0 ] && exit 0
 export HEIME TIME_LIMIT SEED out
 printf '%s\n' "${files[@]}" | xargs -P "$JOBS" -I{} bash -c \
     'f="{}"; b="$(basename "$f" .vrp)"; "$HEIME" plan --instance "$f" --distance dimacs \
