@@ -110,4 +110,5 @@ export default {
   'my.emergency': 'emergency access',
   'alarms.escalates_at': 'escalates at {time}', 'alarms.device_ended': 'the pump has ended the alarm', 'alarms.history': 'History',
   'ahist.raised': 'raised', 'ahist.acknowledged': 'acknowledged', 'ahist.note': 'note', 'ahist.escalated': 'escalated', 'ahist.device_ended': 'the pump ended it', 'ahist.resolved': 'resolved', 'ahist.resolved_by_device': 'resolved by the pump',
+  'tier.home_care_zone': 'home-care zone', 'tier.home_care': 'home care', 'tier.hospital_ward': 'the hospital ward', 'tier.responsible_physician': 'responsible physician', 'tier.response_centre': 'response centre',
 };

@@ -111,4 +111,5 @@ export default {
   'my.emergency': 'nødtilgang',
   'alarms.escalates_at': 'eskaleres kl. {time}', 'alarms.device_ended': 'pumpen har meldt slutt på alarmen', 'alarms.history': 'Historikk',
   'ahist.raised': 'utløst', 'ahist.acknowledged': 'kvittert', 'ahist.note': 'notat', 'ahist.escalated': 'eskalert', 'ahist.device_ended': 'pumpen meldte slutt', 'ahist.resolved': 'løst', 'ahist.resolved_by_device': 'løst av pumpen',
+  'tier.home_care_zone': 'hjemmetjenestens sone', 'tier.home_care': 'hjemmetjenesten', 'tier.hospital_ward': 'sengeposten', 'tier.responsible_physician': 'ansvarlig lege', 'tier.response_centre': 'responssenteret',
 };

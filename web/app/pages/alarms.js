@@ -32,6 +32,11 @@ function beep() {
   }
 }
 
+function tierName(a) {
+  if (a.tier_name) return t('tier.' + a.tier_name) === 'tier.' + a.tier_name ? a.tier_name : t('tier.' + a.tier_name);
+  return a.tier != null ? t('alarms.tier_n', { n: a.tier }) : '–';
+}
+
 function left(msLeft) {
   if (msLeft == null) return '–';
   if (msLeft <= 0) return t('alarms.overdue');
@@ -48,7 +53,7 @@ function AlarmRow({ a, now, selected, onSelect, names }) {
       <div class="hint">${pid(a) ? (names[pid(a)] || t('alarms.patient_n', { id: pid(a) })) : t('alarms.unassigned_device')}${a.device || a.device_serial ? ` · ${a.device || a.device_serial}` : ''}${a.repeats > 1 ? ` · ×${a.repeats}` : ''}</div></td>
     <td>${t('astate.' + a.state)}</td>
     <td><time>${fmtTime(raisedMs(a))}</time><div class="hint">${left(now - raisedMs(a)).replace('-', '')}</div></td>
-    <td>${a.tier_name || a.tier_label || (a.tier != null ? t('alarms.tier_n', { n: a.tier }) : '–')}</td>
+    <td>${tierName(a)}</td>
     <td>${a.state === 'open' ? left(esc == null ? null : esc - now) : '–'}</td>
   </tr>`;
 }
@@ -84,7 +89,7 @@ function Detail({ a, onDone }) {
       <textarea id="al-note" rows="2" maxlength="2000" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea>
       <button type="submit" class="secondary" disabled=${!note.trim()}>${t('alarms.add_note')}</button>
     </form>
-    <p>${t('alarms.tier')}: ${a.tier_name || '–'}${a.escalate_at ? ` · ${t('alarms.escalates_at', { time: fmtTime(a.escalate_at) })}` : ''}${a.device_ended ? ` · ${t('alarms.device_ended')}` : ''}</p>
+    <p>${t('alarms.tier')}: ${tierName(a)}${a.escalate_at ? ` · ${t('alarms.escalates_at', { time: fmtTime(a.escalate_at) })}` : ''}${a.device_ended ? ` · ${t('alarms.device_ended')}` : ''}</p>
     ${hist.data?.history?.length > 0 && html`<h3>${t('alarms.history')}</h3><ul class="plain">${hist.data.history.map((n) => html`<li>${fmtDateTime(n.at)} ${t('ahist.' + n.kind)}${n.account ? ` · ${n.account}` : ''}${n.tier != null ? ` · ${t('alarms.tier_n', { n: n.tier })}` : ''}${n.note ? `: ${n.note}` : ''}</li>`)}</ul>`}
     <h2>${t('alarms.context')}</h2>
     ${pid(a) ? html`<${PatientSummary} key=${pid(a)} id=${pid(a)} compact=${true} />` : html`<p>${t('alarms.unassigned_device')}</p>`}

@@ -28,7 +28,7 @@ export function LastVitals({ obs }) {
   const r = news2(v.values);
   return html`<div>
     <p>${fmtDateTime(v.observed_at)} (${t('source.' + v.source)})</p>
-    <ul class="vitals">${Object.entries(v.values).map(([k, x]) => html`<li><span>${t('vital.' + k)}</span> <strong>${String(x)}</strong></li>`)}</ul>
+    <ul class="vitals">${Object.entries(v.values).map(([k, x]) => html`<li><span>${t('vital.' + k)}</span> <strong>${x === true ? t('common.yes') : x === false ? t('common.no') : t('value.' + x) === 'value.' + x ? String(x) : t('value.' + x)}</strong></li>`)}</ul>
     <p class=${'news2 risk-' + r.risk}><strong>NEWS2 ${r.total}</strong> ${t('news2.risk.' + r.risk)}
       ${!r.complete ? html` <em>(${t('news2.incomplete')})</em>` : ''}</p>
   </div>`;
