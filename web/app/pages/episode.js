@@ -198,7 +198,7 @@ export function EpisodePage({ me, id }) {
         return html`<li><fieldset disabled=${s !== 'referred'}><legend>${item[lang.value] || item.nb || item.id}</legend>
           <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${met === true} onChange=${() => setItem(item.id, true)} /> ${t('common.yes')}</label>
           <label class="inline"><input type="radio" name=${'el-' + item.id} checked=${met === false} onChange=${() => setItem(item.id, false)} /> ${t('common.no')}</label>
-          ${a && html`<span class="hint answered"> ${a.by || ''} ${fmtDateTime(a.at_ms)}</span>`}</fieldset></li>`;
+          ${a && html`<span class="hint answered"> ${typeof a.by === 'string' && !/^\d+$/.test(a.by) ? a.by + ' ' : ''}${fmtDateTime(a.at_ms)}</span>`}</fieldset></li>`;
       })}</ul>
       ${s === 'referred' && isPhys && html`<button type="button" onClick=${() => act('post', 'approve', undefined, t('episode.approved'))}>${t('episode.approve')}</button>`}
       ${s === 'referred' && !isPhys && html`<p class="hint">${t('episode.approve_physician_only')}</p>`}
@@ -235,7 +235,7 @@ export function EpisodePage({ me, id }) {
       ${missed.length > 0 && html`<h3>${t('episode.missed')}</h3><ul class="plain">${missed.slice(0, 30).map((x) => html`<li class="missed">
         ${fmtDateTime(x.window_start)}–${fmtTime(x.window_end)} ${t('kind.' + x.kind)}: ${t('state.' + x.state)}${x.reason ? ` (${x.reason})` : ''}</li>`)}</ul>`}
       ${done.length > 0 && html`<h3>${t('episode.done')}</h3><ul class="plain">${done.slice(-30).reverse().map((x) => html`<li>
-        ${fmtDateTime(x.done_at || x.window_start)} ${t('kind.' + x.kind)}${x.done_by ? ` · ${x.done_by}` : ''}</li>`)}</ul>`}
+        ${fmtDateTime(x.done_at || x.window_start)} ${t('kind.' + x.kind)}${typeof x.done_by === 'string' && !/^\d+$/.test(x.done_by) ? ` · ${x.done_by}` : ''}</li>`)}</ul>`}
     </section>
   </main>`;
 }
