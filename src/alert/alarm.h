@@ -46,6 +46,9 @@ typedef struct hm_alarm_rules {
     int pump_stopped_prio;
     char self_report_kinds[4][32]; /* task kinds the patient does: a missed one is a missed
                                       self-report */
+    char self_report_kind[32];     /* observation kind the patient must send ... */
+    int64_t self_report_every_ms;  /* ... at least this often (0 = no such rule) */
+    int self_report_prio;
 } hm_alarm_rules;
 
 typedef struct hm_alarm_opts {
@@ -87,7 +90,9 @@ void hm_alarm_rules_default(hm_alarm_rules *out);
  * {"news2": {"low": null, "low_medium": "medium", "medium": "high", "high": "high"},
  *  "temperature_at_or_above": 38.5, "temperature_priority": "high",
  *  "pump_stopped_minutes": 30, "pump_stopped_priority": "high",
- *  "self_report_kinds": ["questionnaire"]}. Missing members keep the defaults. */
+ *  "self_report_kinds": ["questionnaire"],
+ *  "self_report": {"kind": "vital_signs", "every_hours": 24, "priority": "medium"}}.
+ * Missing members keep the defaults. */
 int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err);
 
 /* The hm_pcd_sink for hm_pcd_mllp_handler (ctx is the hm_alarms *): stores the message

@@ -31,6 +31,7 @@ void hm_alarm_rules_default(hm_alarm_rules *out)
     out->temp_prio = HM_ALARM_HIGH;
     out->pump_stopped_ms = 30 * 60 * 1000;
     out->pump_stopped_prio = HM_ALARM_HIGH;
+    out->self_report_prio = HM_ALARM_MEDIUM;
 }
 
 const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway)
@@ -91,6 +92,21 @@ static int load_number(const json_t *sec, const char *key, double lo, double hi,
     return HM_OK;
 }
 
+static int load_self_report(const json_t *sr, hm_alarm_rules *r, hm_err *err)
+{
+    const char *kind = json_string_value(json_object_get(sr, "kind"));
+    const json_t *every = json_object_get(sr, "every_hours");
+    if (!json_is_object(sr) || !kind || !kind[0] || strlen(kind) >= sizeof r->self_report_kind)
+        return hm_err_set(err, HM_EINVAL, "alarm_rules.self_report needs a \"kind\"");
+    if (!json_is_number(every) || json_number_value(every) <= 0 ||
+        json_number_value(every) > 24 * 31)
+        return hm_err_set(err, HM_EINVAL, "alarm_rules.self_report.every_hours must be 0-744");
+    snprintf(r->self_report_kind, sizeof r->self_report_kind, "%s", kind);
+    r->self_report_every_ms = (int64_t)(json_number_value(every) * 3600000.0);
+    const json_t *p = json_object_get(sr, "priority");
+    return p ? prio_of(p, "self_report.priority", &r->self_report_prio, err) : HM_OK;
+}
+
 static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
 {
     const json_t *n = json_object_get(sec, "news2");
@@ -125,6 +141,9 @@ static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
         else
             snprintf(r->self_report_kinds[i], sizeof r->self_report_kinds[i], "%s", k);
     }
+    v = json_object_get(sec, "self_report");
+    if (!rc && v && !json_is_null(v))
+        rc = load_self_report(v, r, err);
     return rc;
 }
 
@@ -481,6 +500,54 @@ static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
     return rc;
 }
 
+/* Patients of a pathway with a self-report rule whose last report (or, before the first, the
+ * episode's activation) is older than the rule allows, and who have no alarm for it since. */
+static int self_report_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
+                            struct hm__pending *p, hm_err *err)
+{
+    hm_cursor c;
+    int rc = hm_db_query(
+        db,
+        "SELECT patient_id, last FROM (SELECT e.patient_id, coalesce((SELECT max(o.observed_ms)"
+        " FROM observation o WHERE o.patient_id = e.patient_id AND o.kind = ? AND"
+        " o.source = 'patient'), e.activated_ms) AS last FROM episode e WHERE e.state = 'active'"
+        " AND e.pathway = ?) WHERE last < ? AND NOT EXISTS (SELECT 1 FROM alarm WHERE"
+        " alert_key = 'rule:' || patient_id || '|SELF_REPORT_MISSED' AND raised_ms > last)"
+        " LIMIT 100",
+        HM_ARGS(HM_S(r->self_report_kind), HM_S(r->pathway), HM_I(now - r->self_report_every_ms)),
+        &c, err);
+    if (rc)
+        return rc;
+    int64_t patients[100], last[100];
+    size_t n = 0;
+    while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
+        patients[n] = hm_cursor_int(&c, 0);
+        last[n++] = hm_cursor_int(&c, 1);
+    }
+    hm_cursor_close(&c);
+    rc = rc < 0 ? rc : HM_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        char key[64], text[160], when[40];
+        snprintf(key, sizeof key, "rule:%lld|SELF_REPORT_MISSED", (long long)patients[i]);
+        hm_time_format_utc(last[i], when);
+        snprintf(text, sizeof text, "no %s from the patient since %s", r->self_report_kind, when);
+        rc = patient_raise(db, a, patients[i], key, "SELF_REPORT_MISSED", text, r->self_report_prio,
+                           now, p, err);
+    }
+    return rc;
+}
+
+static int self_reports_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p,
+                             hm_err *err)
+{
+    int rc = HM_OK;
+    for (size_t i = 0; !rc && i < a->nrules; i++)
+        if (a->rules[i].self_report_every_ms > 0 && a->rules[i].self_report_prio >= 0 &&
+            a->rules[i].pathway[0])
+            rc = self_report_rule(db, a, &a->rules[i], now, p, err);
+    return rc;
+}
+
 int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p, hm_err *err)
 {
     int rc = vitals_pass(db, a, now_ms, p, err);
@@ -488,5 +555,7 @@ int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p
         rc = tasks_pass(db, a, now_ms, p, err);
     if (!rc)
         rc = pumps_pass(db, a, now_ms, p, err);
+    if (!rc)
+        rc = self_reports_pass(db, a, now_ms, p, err);
     return rc;
 }

@@ -411,6 +411,50 @@ static void missed_task_raises_once(void **state)
     hm_alarms_destroy(a);
 }
 
+static int exec_job(hm_db *db, void *arg, hm_err *err)
+{
+    return hm_db_exec(db, (const char *)arg, NULL, 0, err);
+}
+
+static void missed_self_report(void **state)
+{
+    (void)state;
+    hm_alarm_rules r;
+    hm_alarm_rules_default(&r);
+    snprintf(r.pathway, sizeof r.pathway, "iv-antibiotics");
+    snprintf(r.self_report_kind, sizeof r.self_report_kind, "vital_signs");
+    r.self_report_every_ms = 60 * MIN;
+    hm_alarm_opts o = {.heartbeat_ms = 24 * 60 * MIN, .rules = &r, .nrules = 1};
+    hm_alarms *a = NULL;
+    hm_err e;
+    assert_int_equal(hm_alarms_create(st, w, &fc.clock, &o, &a, &e), HM_OK);
+    int64_t far = T0 + 24 * 60 * MIN; /* no missed-task noise */
+    assert_int_equal(hm_writer_submit(w, care_rows, &far, &e), HM_OK);
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE episode SET activated_ms = %lld", (long long)(T0 - 30 * MIN));
+    assert_int_equal(hm_writer_submit(w, exec_job, sql, &e), HM_OK);
+    int fired = 0;
+    assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'SELF_REPORT_MISSED'"), 0);
+    assert_int_equal(hm_alarms_tick(a, T0 + 31 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(hm_alarms_tick(a, T0 + 32 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'SELF_REPORT_MISSED' AND"
+                       " priority = 'medium' AND patient_id = 1"),
+                     1);
+    /* A report, then silence again: the open alarm repeats, it is not duplicated. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO observation (patient_id, episode_id, kind, body, source, observed_ms,"
+             " recorded_ms, recorded_by) VALUES (1, 1, 'vital_signs', '{}', 'patient', %lld, %lld,"
+             " 1)",
+             (long long)(T0 + 40 * MIN), (long long)(T0 + 40 * MIN));
+    assert_int_equal(hm_writer_submit(w, exec_job, sql, &e), HM_OK);
+    assert_int_equal(hm_alarms_tick(a, T0 + 90 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT repeats FROM alarm WHERE code = 'SELF_REPORT_MISSED'"), 1);
+    assert_int_equal(hm_alarms_tick(a, T0 + 101 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT repeats FROM alarm WHERE code = 'SELF_REPORT_MISSED'"), 2);
+    hm_alarms_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +467,7 @@ int main(void)
         cmocka_unit_test(escalation_section_is_read_and_checked),
         cmocka_unit_test_setup_teardown(pump_stopped_too_long, setup, teardown),
         cmocka_unit_test_setup_teardown(missed_task_raises_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(missed_self_report, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
