@@ -118,6 +118,16 @@ void hm__alarm_publish(hm_alarms *a, int64_t patient, json_t *ev)
     pthread_mutex_unlock(&a->mu);
 }
 
+void hm_alarms_close_streams(hm_alarms *a)
+{
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->mu);
+    a->streams_closed = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
 uint64_t hm_alarms_seq(hm_alarms *a)
 {
     pthread_mutex_lock(&a->mu);
@@ -145,7 +155,7 @@ int hm_alarms_next_event(hm_alarms *a, uint64_t *after, int timeout_ms, char *bu
     pthread_mutex_lock(&a->mu);
     int rc = HM_AGAIN;
     for (;;) {
-        if (a->stopping) {
+        if (a->stopping || a->streams_closed) {
             rc = hm_err_set(err, HM_EBUSY, "alarm stream stopping");
             break;
         }

@@ -131,6 +131,9 @@ int hm_alarms_start_workers(hm_alarms *a, hm_err *err);
 
 /* ---- live events (the SSE stream) ---- */
 
+/* Ends every live stream (their next wait returns HM_EBUSY at once) and refuses new waits:
+ * call before stopping the HTTP server, so that it does not wait for idle streams. */
+void hm_alarms_close_streams(hm_alarms *a);
 /* Records (audit) that the caller opened the live stream; role check included. */
 int hm_alarms_stream_open(hm_alarms *a, const hm_alarm_call *c, hm_err *err);
 /* The sequence number of the newest event (0 = none yet). */

@@ -34,6 +34,7 @@ struct hm_alarms {
     pthread_cond_t cv;
     uint64_t seq;
     int stopping;
+    int streams_closed;
     struct hm__hub_ev ring[HM__HUB_SIZE];
     pthread_t worker;
     int worker_on;

@@ -241,6 +241,7 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     }
     HM_LOG(HM_LOG_INFO, "heime stopping");
     hm_mllp_server_stop(mllp);
+    hm_alarms_close_streams(a->alarms);
     hm_http_stop(h);
     return HM_OK;
 }
