@@ -607,6 +607,8 @@ static int run_op(hm_alarms *a, const hm_alarm_call *c, enum op op, int64_t id, 
     static const char *const allowed[] = {"note", NULL};
     struct op_job j = {.a = a, .c = c, .op = op, .id = id};
     int rc = HM_OK;
+    if (in && !json_is_object(in))
+        return hm_err_set(err, HM_EINVAL, "the request body must be a JSON object");
     if (in && (rc = hm_json_only(in, allowed, err)))
         return rc;
     if (in && (rc = hm_json_str(in, "note", op == OP_NOTE, HM_ALARM_NOTE_MAX, &j.note, err)))

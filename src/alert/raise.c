@@ -420,6 +420,8 @@ int hm_alarms_help(hm_alarms *a, const hm_alarm_call *c, int64_t patient_id, con
     static const char *const allowed[] = {"text", "priority", NULL};
     const char *text = NULL, *prio = NULL;
     struct help_job h = {.a = a, .c = c, .patient = patient_id, .prio = HM_ALARM_HIGH};
+    if (in && !json_is_object(in))
+        return hm_err_set(err, HM_EINVAL, "the request body must be a JSON object");
     if (in && ((rc = hm_json_only(in, allowed, err)) ||
                (rc = hm_json_str(in, "text", 0, 500, &text, err)) ||
                (rc = hm_json_str(in, "priority", 0, 8, &prio, err))))

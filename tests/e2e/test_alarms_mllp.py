@@ -434,3 +434,13 @@ def test_news2_and_temperature_rules_on_vital_signs(heime):
                json={"kind": "vital_signs", "values": partial})
     time.sleep(1.0)
     assert not rule_alarms(heime, 3, "NEWS2") and not rule_alarms(heime, 3, "TEMPERATURE_HIGH")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/patients/1/alarms", "/api/v1/alarms/1/acknowledge",
+                                  "/api/v1/alarms/1/notes", "/api/v1/alarms/1/resolve"])
+@pytest.mark.parametrize("body", ["[1]", '"text"', '{"unknown": 1}', '{"note": 5}'])
+def test_alarm_routes_refuse_bad_bodies(heime, path, body):
+    before = counts(heime)
+    r = heime.post(path, user="lege1", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and list(r.json()) == ["error"], r.text
+    assert counts(heime) == before
