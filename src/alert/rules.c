@@ -473,7 +473,7 @@ static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
             now - rows[i].since < rules->pump_stopped_ms)
             continue;
         char key[96], text[160];
-        snprintf(key, sizeof key, "pumpstop:%s", rows[i].serial);
+        snprintf(key, sizeof key, "pumpstop:%.64s", rows[i].serial);
         snprintf(text, sizeof text, "infusion stopped for over %lld minutes",
                  (long long)(rules->pump_stopped_ms / 60000));
         struct hm__raise r = {.source = "rule",
