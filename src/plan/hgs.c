@@ -543,11 +543,6 @@ static void crossover(ga *g, const indiv *p1, const indiv *p2, indiv *child)
 
 /* ---- SREX: selective route exchange (Nagata & Kobayashi), a route-based crossover ---- */
 
-static int route_len(const indiv *in, int r)
-{
-    return in->roff[r + 1] - in->roff[r];
-}
-
 /* Customers of the n routes of `b` starting at `start` (cyclic) that are marked in `mark`. */
 static int overlap(const indiv *b, int nb, int start, int n, const int *mark)
 {
@@ -634,7 +629,6 @@ static int srex(ga *g, const indiv *a, const indiv *b, indiv *child)
     for (int c = 1; c < h->n; c++)
         if (!mark[c])
             cheapest_insert(h, child, r_out, c);
-    (void)route_len;
     return 1;
 }
 

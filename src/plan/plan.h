@@ -6,6 +6,10 @@
 #ifndef HM_PLAN_PLAN_H
 #define HM_PLAN_PLAN_H
 
+#include <stddef.h>
+
+#include "base/error.h"
+
 /* `heime plan --instance FILE [--time-limit S] [--seed N] [--distance exact|dimacs]
  * [--objective distance|vehicles]`: argv[0] is "plan"; returns the exit code (0 ok, 1 failure,
  * 2 bad arguments). Prints one JSON object on stdout. */
@@ -23,10 +27,6 @@ int hm_plan_main(int argc, char **argv);
  * Objective, in order (weights in hm_plan_settings): every mandatory visit served; fewest
  * lateness and overtime minutes; optional visits served by priority; shortest total travel
  * time; continuity (preferred nurse) as a weighted soft goal. */
-
-#include <stddef.h>
-
-#include "base/error.h"
 
 typedef struct hm_plan_problem hm_plan_problem;
 typedef struct hm_plan_result hm_plan_result;
