@@ -39,14 +39,18 @@ trap 'rm -rf "$out"' EXIT
 if [ "$homecare" = 1 ]; then
     day="$root/tests/data/plan/homecare-400.json"
     echo "home-care day: $(basename "$day") (400 visits, 30 nurses)"
-    for tl in 1 "$TIME_LIMIT"; do
-        "$HEIME" plan --instance "$day" --time-limit "$tl" --seed "$SEED" | /usr/bin/python3 -c '
+    hc_py=$(cat <<'PY'
 import json, sys
 r = json.load(sys.stdin)
-print(f"  limit {sys.argv[1]:>4} s: feasible {r[\"feasible\"]}, first feasible after {r[\"time_to_feasible\"]:.2f} s, "
-      f"travel {r[\"travel_minutes\"]:.0f} min, unserved {len(r[\"unserved\"])}, "
-      f"lateness {r[\"lateness_minutes\"]:.0f} min, overtime {r[\"overtime_minutes\"]:.0f} min, "
-      f"nurses {r[\"vehicles\"]}, best found after {r[\"time_to_best\"]:.2f} s")' "$tl"
+print(f"  limit {sys.argv[1]:>4} s: feasible {r['feasible']}, "
+      f"first feasible after {r['time_to_feasible']:.2f} s, travel {r['travel_minutes']:.0f} min, "
+      f"unserved {len(r['unserved'])}, lateness {r['lateness_minutes']:.0f} min, "
+      f"overtime {r['overtime_minutes']:.0f} min, nurses {r['vehicles']}, "
+      f"best found after {r['time_to_best']:.2f} s")
+PY
+)
+    for tl in 1 "$TIME_LIMIT"; do
+        "$HEIME" plan --instance "$day" --time-limit "$tl" --seed "$SEED" | /usr/bin/python3 -c "$hc_py" "$tl"
     done
     echo
 fi
