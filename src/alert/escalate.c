@@ -200,7 +200,8 @@ static int escalate_job(hm_db *db, void *arg, hm_err *err)
     return rc;
 }
 
-/* Devices heard from and then silent longer than the heartbeat get a technical alarm. */
+/* Pumps serving a patient, heard from and then silent longer than the heartbeat, get a
+ * technical alarm for that patient. */
 static int silence_job(hm_db *db, void *arg, hm_err *err)
 {
     struct tick_job *t = arg;
@@ -243,7 +244,9 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
                               .now_ms = t->now_ms};
         int64_t id = 0;
         const char *what = NULL;
-        if (!rc)
+        /* A pump serving nobody (its treatment ended) is expected to fall silent: marked as
+         * judged (0) without an alarm, until it speaks again. */
+        if (!rc && ctx.patient)
             rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
         if (!rc)
             rc = hm_db_exec(db, "UPDATE device_heard SET silent_alarm_id = ? WHERE serial = ?",

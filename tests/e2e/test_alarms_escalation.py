@@ -113,7 +113,7 @@ def test_escalation_reaches_stream_and_webhook_and_ack_stops_it(fast):
 
 
 def test_silent_pump_raises_a_technical_alarm_and_speaking_ends_it(fast):
-    serial = "E2E-SILENT-1"
+    serial = serial_of(fast, 3)
     send_to(fast, pcd10(serial))
     deadline = time.time() + 8
     rows = []
@@ -122,6 +122,7 @@ def test_silent_pump_raises_a_technical_alarm_and_speaking_ends_it(fast):
                         " device_serial = ?", (serial,))
         time.sleep(0.2)
     assert rows and rows[0][1] == "open" and rows[0][2] == "medium"
+    assert fast.sql("SELECT patient_id FROM alarm WHERE id = ?", (rows[0][0],))[0][0] == 3
     send_to(fast, pcd10(serial))
     assert fast.sql("SELECT state FROM alarm WHERE id = ?", (rows[0][0],))[0][0] == "resolved"
 

@@ -246,18 +246,26 @@ static void acknowledged_alarm_does_not_escalate(void **state)
     hm_alarms_destroy(a);
 }
 
+static int care_rows(hm_db *db, void *arg, hm_err *err);
+
 static void silence_raises_and_voice_ends_it(void **state)
 {
     (void)state;
     hm_alarms *a = open_alarms(NULL, 2 * MIN);
+    hm_err e0;
+    int64_t far = T0 + 24 * 60 * MIN;
+    assert_int_equal(hm_writer_submit(w, care_rows, &far, &e0), HM_OK);
     fc.t_ms = T0;
+    /* An unassigned pump falling silent is expected: no alarm. */
+    assert_int_equal(sink(a, "S9", "MDC_EVT_X", HM_PCD_PRIO_LOW, 0, "s9"), HM_OK);
     assert_int_equal(sink(a, "S1", "MDC_EVT_X", HM_PCD_PRIO_LOW, 0, "s1"), HM_OK);
     int fired = 0;
     hm_err e;
     assert_int_equal(hm_alarms_tick(a, T0 + MIN, &fired, &e), HM_OK);
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE source = 'silence'"), 0);
     assert_int_equal(hm_alarms_tick(a, T0 + 3 * MIN, &fired, &e), HM_OK);
-    assert_int_equal(q("SELECT count(*) FROM alarm WHERE source = 'silence' AND state = 'open'"),
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE source = 'silence' AND state = 'open'"
+                       " AND patient_id = 1 AND device_serial = 'S1'"),
                      1);
     /* Raised once, not on every tick. */
     assert_int_equal(hm_alarms_tick(a, T0 + 4 * MIN, &fired, &e), HM_OK);
@@ -371,6 +379,14 @@ static int care_rows(hm_db *db, void *arg, hm_err *err)
     int rc = HM_OK;
     for (size_t i = 0; !rc && i < sizeof sql / sizeof sql[0]; i++)
         rc = hm_db_exec(db, sql[i], NULL, 0, err);
+    if (!rc)
+        rc = hm_db_exec(db, "INSERT INTO device (id, serial, model) VALUES (1, 'S1', 'x')", NULL, 0,
+                        err);
+    if (!rc)
+        rc = hm_db_exec(db,
+                        "INSERT INTO device_assignment (device_id, episode_id, assigned_ms)"
+                        " VALUES (1, 1, 0)",
+                        NULL, 0, err);
     for (int k = 0; !rc && k < 2; k++)
         rc = hm_db_exec(db,
                         "INSERT INTO task (episode_id, patient_id, kind, local_date, seq,"
