@@ -139,20 +139,94 @@ int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err)
                        org_row, out, err);
 }
 
+/* Who has which pump is told by episode and home-care organisation, not by patient: logistics
+ * staff have no care relation, and the zone is what they need to fetch a pump back. */
 static json_t *device_row(hm_cursor *cur)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)hm_cursor_int(cur, 0), "serial", hm__text(cur, 1), "kind",
                      hm__text(cur, 2), "model", hm__text(cur, 3), "depot", hm__jstr(cur, 4),
                      "depot_id", hm__jint(cur, 5), "status", hm__text(cur, 6), "service_due",
-                     hm__jstr(cur, 7));
+                     hm__jstr(cur, 7), "episode_id", hm__jint(cur, 8), "home_care_org",
+                     hm__jstr(cur, 9), "municipality", hm__jstr(cur, 10), "assigned_at",
+                     hm__jtime(cur, 11));
 }
 
 int hm_care_devices(const hm_call *c, json_t **out, hm_err *err)
 {
     return simple_list(c, HM_ACT_DEVICE_READ,
                        "SELECT d.id, d.serial, d.kind, d.model, o.name, d.depot_id, d.status,"
-                       " d.service_due FROM device d LEFT JOIN org o ON o.id = d.depot_id"
+                       " d.service_due, a.episode_id, hc.name, m.name, a.assigned_ms"
+                       " FROM device d LEFT JOIN org o ON o.id = d.depot_id"
+                       " LEFT JOIN device_assignment a ON a.device_id = d.id AND"
+                       "   a.released_ms IS NULL"
+                       " LEFT JOIN episode e ON e.id = a.episode_id"
+                       " LEFT JOIN org hc ON hc.id = e.home_care_org_id"
+                       " LEFT JOIN org m ON m.id = hc.root_id"
                        " ORDER BY d.serial",
                        device_row, out, err);
+}
+
+static json_t *staff_row(hm_cursor *cur)
+{
+    return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:b, s:[]}", "id",
+                     (json_int_t)hm_cursor_int(cur, 0), "name", hm__text(cur, 1), "role",
+                     hm__text(cur, 2), "org_id", (json_int_t)hm_cursor_int(cur, 3), "org",
+                     hm__text(cur, 4), "phone", hm__jstr(cur, 5), "username", hm__jstr(cur, 6),
+                     "active", (int)hm_cursor_int(cur, 7), "competences");
+}
+
+/* Adds each competence row to its staff member's "competences" (staff listed in id order). */
+static int attach_competences(hm_db *db, json_t *staff, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT staff_id, kind, trained_on, expires_on FROM competence"
+                         " ORDER BY staff_id, kind",
+                         HM_NOARGS, &cur, err);
+    size_t i = 0, n = json_array_size(staff);
+    while (!rc) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        int64_t sid = hm_cursor_int(&cur, 0);
+        while (i < n && json_integer_value(json_object_get(json_array_get(staff, i), "id")) < sid)
+            i++;
+        json_t *member = json_array_get(staff, i);
+        if (i < n && json_integer_value(json_object_get(member, "id")) == sid)
+            json_array_append_new(json_object_get(member, "competences"),
+                                  json_pack("{s:s, s:s, s:o}", "kind", hm__text(&cur, 1),
+                                            "trained_on", hm__text(&cur, 2), "expires_on",
+                                            hm__jstr(&cur, 3)));
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+int hm_care_staff(const hm_call *c, json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_STAFF_READ, err);
+    if (rc)
+        return rc;
+    hm_db *db;
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    json_t *arr = json_array();
+    rc = hm__care_rows(db,
+                       "SELECT s.id, s.name, s.role, s.org_id, o.name, s.phone,"
+                       " (SELECT a.username FROM account a WHERE a.staff_id = s.id), s.active"
+                       " FROM staff s JOIN org o ON o.id = s.org_id ORDER BY s.id",
+                       HM_NOARGS, staff_row, arr, err);
+    if (!rc)
+        rc = attach_competences(db, arr, err);
+    hm_store_read_end(c->care->store, db);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return HM_OK;
 }

@@ -109,5 +109,7 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
 /* Reference data */
 int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_devices(const hm_call *c, json_t **out, hm_err *err);
+/* Staff with role, organisation, login name and competences (kind, trained_on, expires_on). */
+int hm_care_staff(const hm_call *c, json_t **out, hm_err *err);
 
 #endif

@@ -19,6 +19,7 @@
 
 int hm_h_orgs(hm_req *r) { ANSWER(r, 200, hm_care_orgs(c, &out_, &r->err)); }
 int hm_h_devices(hm_req *r) { ANSWER(r, 200, hm_care_devices(c, &out_, &r->err)); }
+int hm_h_staff(hm_req *r) { ANSWER(r, 200, hm_care_staff(c, &out_, &r->err)); }
 int hm_h_patients(hm_req *r) { ANSWER(r, 200, hm_care_patients_list(c, &out_, &r->err)); }
 int hm_h_patient(hm_req *r) { ANSWER(r, 200, hm_care_patient_get(c, r->param[0], &out_, &r->err)); }
 

@@ -11,6 +11,7 @@ int hm_h_activate(hm_req *r);
 int hm_h_approve(hm_req *r);
 int hm_h_complete(hm_req *r);
 int hm_h_devices(hm_req *r);
+int hm_h_staff(hm_req *r);
 int hm_h_discontinue(hm_req *r);
 int hm_h_drugs(hm_req *r);
 int hm_h_eligibility(hm_req *r);

@@ -23,6 +23,7 @@ static const struct hm_route routes[] = {
     {"GET", "/api/v1/drugs", hm_h_drugs, A},
     {"GET", "/api/v1/pathways", hm_h_pathways, A},
     {"GET", "/api/v1/devices", hm_h_devices, A},
+    {"GET", "/api/v1/staff", hm_h_staff, A},
     {"GET", "/api/v1/patients", hm_h_patients, A},
     {"GET", "/api/v1/patients/{id}", hm_h_patient, A},
     {"GET", "/api/v1/patients/{id}/episodes", hm_h_patient_episodes, A},

@@ -182,3 +182,26 @@ def test_tromso_zone_colleague_sees_new_referral_but_senja_does_not(heime):
         assert r.status_code == status, (user, r.text)
         if status == 403:
             assert p["national_id"] not in r.text and json.loads(r.text).keys() == {"error"}
+
+
+def test_staff_list_with_competences_for_admin_only(heime):
+    staff = heime.get("/api/v1/staff", user="admin")
+    assert staff.status_code == 200, staff.text
+    nurse = next(s for s in staff.json() if s["username"] == "tromso.sentrum1")
+    assert nurse["role"] == "super_user" and nurse["org"] == "Tromsø sone Sentrum"
+    kinds = {c["kind"] for c in nurse["competences"]}
+    assert {"infusion_pump", "aseptic_compounding", "central_line_care"} <= kinds
+    assert all(c["trained_on"] and "expires_on" in c for c in nurse["competences"])
+    for user in ("operator1", "tromso.sentrum2", "analytiker1", "pasient1"):
+        r = heime.get("/api/v1/staff", user=user)
+        assert r.status_code == 403, (user, r.text)
+
+
+def test_pumps_tell_logistics_where_they_are_without_patient_data(heime):
+    pumps = heime.get("/api/v1/devices", user="logistikk1").json()
+    assigned = [p for p in pumps if p["status"] == "assigned"]
+    assert assigned and all(p["episode_id"] and p["municipality"] for p in assigned)
+    assert all(p["episode_id"] is None for p in pumps if p["status"] == "available")
+    text = json.dumps(pumps)
+    for patient in heime.sql("SELECT name, national_id FROM patient"):
+        assert patient[0] not in text and patient[1] not in text
