@@ -269,8 +269,10 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     "t.id, t.episode_id, t.patient_id, p.name, p.address, p.lat, p.lon, t.kind, t.local_date,"   \
     " t.seq, t.window_start_ms, t.window_end_ms, t.due_ms, t.duration_min, t.competence,"        \
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
-    " t.reason, t.assigned_staff_id, t.route_order"
-#define TASK_JOIN " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"
+    " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name"
+#define TASK_JOIN                                                                                  \
+    " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
+    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
 
 /* One task as JSON, written straight into the answer: worklists are the hottest read. */
 static void task_write(hm_jw *w, hm_cursor *cur)
@@ -342,6 +344,10 @@ static void task_write(hm_jw *w, hm_cursor *cur)
         hm_jw_key(w, nullable_ints[col - 21]);
         hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
     }
+    hm_jw_key(w, "assigned_staff");
+    hm_jw_str(w, hm_cursor_text(cur, 26));
+    hm_jw_key(w, "done_by_name");
+    hm_jw_str(w, hm_cursor_text(cur, 27));
     hm_jw_obj_end(w);
 }
 
