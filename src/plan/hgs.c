@@ -22,7 +22,7 @@ enum {
     PEN_EVERY = 50      /* iterations between penalty adjustments */
 };
 #ifndef HM_PLAN_GRANULAR
-#define HM_PLAN_GRANULAR 40 /* default neighbours per customer */
+#define HM_PLAN_GRANULAR 25 /* default neighbours per customer (25 beat 40 and 20 at 10 s) */
 #endif
 #ifndef INIT_POP
 #define INIT_POP MU /* random individuals at start and at each restart */
