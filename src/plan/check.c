@@ -4,14 +4,19 @@
  * recomputes the total distance. The tests run it on every solution the solver returns. */
 #include "plan/vrp.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void fail(hm__check *out, const char *fmt, long a, long b)
+static void fail(hm__check *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(hm__check *out, const char *fmt, ...)
 {
     if (out->feasible) {
-        snprintf(out->why, sizeof out->why, fmt, a, b);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(out->why, sizeof out->why, fmt, ap);
+        va_end(ap);
         out->feasible = 0;
     }
 }
@@ -29,7 +34,7 @@ static void check_route(const hm__vrp *p, const int *r, int len, int ridx, hm__c
         if (t < p->early[c])
             t = p->early[c];
         if (t > p->late[c] + HM__VRP_EPS)
-            fail(out, "customer %ld served after its window closes (route %ld)", p->ids[c],
+            fail(out, "customer %ld served after its window closes (route %d)", p->ids[c],
                  ridx + 1);
         load += p->demand[c];
         prev = c;
@@ -38,10 +43,10 @@ static void check_route(const hm__vrp *p, const int *r, int len, int ridx, hm__c
         d += p->dist[prev * n];
         t += p->service[prev] + p->dist[prev * n];
         if (t > p->late[0] + HM__VRP_EPS)
-            fail(out, "route %ld returns to the depot after it closes%ld", ridx + 1, 0);
+            fail(out, "route %d returns to the depot after it closes", ridx + 1);
     }
     if (load > p->capacity + HM__VRP_EPS)
-        fail(out, "route %ld exceeds capacity%ld", ridx + 1, 0);
+        fail(out, "route %d exceeds capacity", ridx + 1);
     out->distance += d;
     out->vehicles += len > 0;
 }
@@ -52,7 +57,7 @@ void hm__vrp_check(const hm__vrp *p, const hm__vrp_sol *s, hm__check *out)
     out->feasible = 1;
     int *count = calloc((size_t)p->n, sizeof *count);
     if (!count) {
-        fail(out, "checker out of memory%ld%ld", 0, 0);
+        fail(out, "checker out of memory");
         return;
     }
     for (int r = 0; r < s->nroutes; r++) {
@@ -61,7 +66,7 @@ void hm__vrp_check(const hm__vrp *p, const hm__vrp_sol *s, hm__check *out)
         int ok = 1;
         for (int k = 0; k < len; k++) {
             if (nodes[k] <= 0 || nodes[k] >= p->n) {
-                fail(out, "route %ld holds an unknown node %ld", r + 1, nodes[k]);
+                fail(out, "route %d holds an unknown node %d", r + 1, nodes[k]);
                 ok = 0;
             } else {
                 count[nodes[k]]++;
@@ -72,11 +77,11 @@ void hm__vrp_check(const hm__vrp *p, const hm__vrp_sol *s, hm__check *out)
     }
     for (int c = 1; c < p->n; c++) {
         if (count[c] == 0)
-            fail(out, "customer %ld is not served%ld", p->ids[c], 0);
+            fail(out, "customer %ld is not served", p->ids[c]);
         else if (count[c] > 1)
-            fail(out, "customer %ld is served %ld times", p->ids[c], count[c]);
+            fail(out, "customer %ld is served %d times", p->ids[c], count[c]);
     }
     if (out->vehicles > p->vehicles)
-        fail(out, "uses %ld vehicles, more than the %ld available", out->vehicles, p->vehicles);
+        fail(out, "uses %d vehicles, more than the %d available", out->vehicles, p->vehicles);
     free(count);
 }
