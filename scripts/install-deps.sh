@@ -11,6 +11,7 @@ PKGS=(
   python3 python3-pytest python3-requests python3-hl7
   wrk curl
   chromium fonts-dejavu-core
+  firefox-esr
 )
 missing=()
 for p in "${PKGS[@]}"; do
