@@ -8,6 +8,10 @@
 #include "cli/app.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "hl7/pumpsim.h"
+
+#include <pthread.h>
+#include <unistd.h>
 
 static const char serve_help[] =
     "usage: heime serve [--db URL] [--http HOST:PORT] [--mllp HOST:PORT] [--config FILE]\n"
@@ -29,6 +33,8 @@ static const char demo_help[] =
     "  --patients N      add N more active patients (benchmarks), in extra Tromsø zones\n"
     "  --per-zone N      patients per extra zone (default 20)\n"
     "  --load-only       load the demo region and exit without serving\n"
+    "  --pumpsim         play gentle pump traffic (PCD-04 alerts, PCD-10 events) from the demo's\n"
+    "                    Tromsø pumps into the MLLP listener while serving (make run uses it)\n"
     "  (and every option of heime serve)\n";
 
 static int wants_help(int argc, char **argv)
@@ -49,8 +55,20 @@ static int positive_int(const char *cmd, const char *opt, const char *s, int max
     return 0;
 }
 
+/* The demo's pump traffic: the simulator, in a thread, against our own MLLP listener, with
+ * the serial numbers of the demo's Tromsø pumps (CSTRO-00001 ...), a message every 10 s. */
+static void *pumpsim_thread(void *arg)
+{
+    const char *mllp = arg;
+    sleep(3); /* let the listener come up */
+    char *argv[] = {"pumpsim", "--mllp", (char *)mllp, "--pumps", "14", "--rate", "0.1",
+                    "--duration", "86400", "--serial-prefix", "CSTRO-0", NULL};
+    hm_pumpsim_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
+    return NULL;
+}
+
 static int run(const char *cmd, const struct hm_app_opts *o, int demo,
-               const struct hm_demo_opts *dopts, int load_only)
+               const struct hm_demo_opts *dopts, int load_only, int pumpsim)
 {
     hm_err err;
     hm_err_clear(&err);
@@ -76,6 +94,11 @@ static int run(const char *cmd, const struct hm_app_opts *o, int demo,
         } else if (!rc) {
             HM_LOG(HM_LOG_INFO, "the database already holds data: not loading the demo again");
         }
+    }
+    if (!rc && !load_only && pumpsim) {
+        pthread_t th;
+        if (pthread_create(&th, NULL, pumpsim_thread, (void *)o->mllp) == 0)
+            pthread_detach(th);
     }
     if (!rc && !load_only)
         rc = hm_app_serve(app, o, &err);
@@ -103,7 +126,7 @@ int hm_cli_serve(int argc, char **argv)
             return hm_cli_usage_error("serve", "unknown option '%s' (try --help)", argv[i]);
         i += used;
     }
-    return run("serve", &o, 0, NULL, 0);
+    return run("serve", &o, 0, NULL, 0, 0);
 }
 
 int hm_cli_demo(int argc, char **argv)
@@ -115,7 +138,7 @@ int hm_cli_demo(int argc, char **argv)
     struct hm_app_opts o;
     hm_app_defaults(&o);
     struct hm_demo_opts d = {0, 20, 1};
-    int accounts = 0, load_only = 0;
+    int accounts = 0, load_only = 0, pumpsim = 0;
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--accounts") == 0) {
             accounts = 1;
@@ -124,6 +147,11 @@ int hm_cli_demo(int argc, char **argv)
         }
         if (strcmp(argv[i], "--load-only") == 0) {
             load_only = 1;
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--pumpsim") == 0) {
+            pumpsim = 1;
             i++;
             continue;
         }
@@ -152,5 +180,5 @@ int hm_cli_demo(int argc, char **argv)
         json_decref(a);
         return 0;
     }
-    return run("demo", &o, 1, &d, load_only);
+    return run("demo", &o, 1, &d, load_only, pumpsim);
 }
