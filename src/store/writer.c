@@ -9,7 +9,7 @@
 
 #include "base/log.h"
 
-#define QUEUE_LIMIT 20000
+#define QUEUE_LIMIT 20000 /* default; HEIME_WRITER_QUEUE_LIMIT overrides (1 .. 1,000,000) */
 #define BATCH_MAX 2000
 
 struct job {
@@ -30,6 +30,7 @@ struct hm_writer {
     pthread_cond_t done;
     struct job *head, *tail;
     int queued;
+    int queue_limit;
     int stopping;
     struct hm_writer_stats stats;
 };
@@ -109,6 +110,15 @@ int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err)
     if (!w)
         return hm_err_set(err, HM_ENOMEM, "cannot start writer: out of memory");
     w->store = st;
+    /* How many jobs may wait before callers are told "busy, try again" (HTTP 503, HL7 AR). */
+    w->queue_limit = QUEUE_LIMIT;
+    const char *limit = getenv("HEIME_WRITER_QUEUE_LIMIT");
+    if (limit) {
+        char *end;
+        long v = strtol(limit, &end, 10);
+        if (*end == '\0' && v >= 1 && v <= 1000000)
+            w->queue_limit = (int)v;
+    }
     int rc = hm_store_write_conn(st, &w->db, err);
     if (rc) {
         free(w);
@@ -149,7 +159,7 @@ int hm_writer_submit(hm_writer *w, hm_write_fn fn, void *arg, hm_err *err)
 {
     struct job j = {.fn = fn, .arg = arg, .err = err};
     pthread_mutex_lock(&w->lock);
-    if (w->stopping || w->queued >= QUEUE_LIMIT) {
+    if (w->stopping || w->queued >= w->queue_limit) {
         pthread_mutex_unlock(&w->lock);
         return hm_err_set(err, HM_EBUSY, "cannot store now: the writer is %s",
                           w->stopping ? "stopping" : "overloaded");
