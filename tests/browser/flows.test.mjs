@@ -5,7 +5,8 @@
 // every main page gets an axe accessibility check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE, DESKTOP } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE, DESKTOP, HEIME, HEIME_CWD } from './lib.mjs';
 
 let heime;
 let browser;
@@ -66,7 +67,11 @@ test('municipal nurse: worklist on a phone, bag change done, vital signs with li
   await checkA11y(page, 'task form');
   await page.getByRole('button', { name: 'Utført', exact: true }).click();
   await page.getByText('Oppgaven er registrert som utført.').waitFor();
+  await page.getByText('Dokumentert av').waitFor();
   await page.getByRole('button', { name: 'Tilbake til arbeidslisten' }).click();
+  // The worklist names who documented a task, not a staff id.
+  const doneRow = page.locator('li.task', { hasText: 'Skifte antibiotikapose' }).filter({ hasText: /utført av [A-ZÆØÅ]\p{L}+ [A-ZÆØÅ]/u });
+  await doneRow.first().waitFor();
   // Vital signs: NEWS2 follows the values as they are typed.
   const vit = page.locator('li.task', { hasText: 'Vitale parametere' }).filter({ hasText: 'planlagt' }).first();
   if (await vit.count()) {
@@ -224,23 +229,96 @@ test('operator: the board stays responsive with 500 open alarms', async () => {
   await page.context().close();
 });
 
-test('logistics: pumps per depot with service due', async () => {
+test('municipal nurse: a planned day grouped per nurse by name, in route order', async () => {
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + 86400000));
+  const out = execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date, '--org', '6',
+    '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' });
+  const routes = JSON.parse(out).routes.filter((r) => r.visits.length > 0);
+  assert.ok(routes.length > 0, 'the plan has routes');
+  const page = await loginAs(browser, heime.base, 'tromso.sentrum2', PHONE);
+  await page.goto(`/worklist?date=${date}&org=6`);
+  for (const r of routes) {
+    const sec = page.getByRole('region', { name: `Rute for ${r.name}` });
+    await sec.waitFor();
+    const stops = await sec.locator('li.task .order').allTextContents();
+    assert.deepEqual(stops, stops.map((_, i) => String(i + 1)), `${r.name}: stops in route order`);
+  }
+  assert.equal(await page.getByText(/Rute for sykepleier \d/).count(), 0);
+  await checkA11y(page, 'worklist with routes');
+  await shot(page, 'worklist-routes-phone');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('logistics: pumps per depot with service due and who has them', async () => {
+  const tok = await apiLogin(heime.base, 'logistikk1');
+  const assigned = (await apiCall(heime.base, tok, 'GET', '/api/v1/devices')).body.filter((d) => d.status === 'assigned');
+  assert.ok(assigned.length > 0, 'the demo has pumps in use');
   const page = await loginAs(browser, heime.base, 'logistikk1');
   await page.getByRole('heading', { name: 'Infusjonspumper' }).waitFor();
   await page.locator('tbody tr').first().waitFor();
+  await page.getByRole('columnheader', { name: 'Siden' }).first().waitFor();
+  for (const d of assigned.slice(0, 3)) {
+    const row = page.locator('tbody tr', { hasText: d.serial });
+    const text = await row.innerText();
+    assert.match(text, new RegExp(`forløp ${d.episode_id}\\b`));
+    assert.ok(text.includes(d.home_care_org), `${d.serial}: ${d.home_care_org}`);
+    if (d.municipality !== d.home_care_org) assert.ok(text.includes(d.municipality), `${d.serial}: ${d.municipality}`);
+    assert.match(text, /\d{2}\.\d{2}\.\d{4}/, `${d.serial}: since when`);
+  }
   await checkA11y(page, 'devices');
   await shot(page, 'devices');
   await page.getByRole('button', { name: 'Logg ut' }).click();
   await page.context().close();
 });
 
-test('admin: organisations, emergency review; a nurse is refused the pump list with a clear message', async () => {
+test('admin: staff with competences and expiry, organisations, emergency review; a nurse is refused the pump list', async () => {
+  const tok = await apiLogin(heime.base, 'admin');
+  const staff = (await apiCall(heime.base, tok, 'GET', '/api/v1/staff')).body;
+  const dates = staff.flatMap((s) => s.competences.map((c) => c.expires_on)).filter(Boolean).sort();
+  const first = dates[0];
+  const last = dates[dates.length - 1];
+  const day = (iso, n) => new Date(Date.parse(iso + 'T12:00:00Z') + n * 86400000);
   const page = await loginAs(browser, heime.base, 'admin');
+  // The browser's clock decides what is expired: 10 days before the earliest expiry it is
+  // "expires soon" (amber, with words), a day after it "EXPIRED" (red, with words).
+  await page.clock.setFixedTime(day(first, -10));
+  await page.reload();
   await page.getByRole('heading', { name: 'Administrasjon' }).waitFor();
+  await page.getByRole('heading', { name: 'Ansatte og kompetanse' }).waitFor();
   await page.getByRole('heading', { name: 'Organisasjoner' }).waitFor();
+  const kari = page.locator('table.staff tbody tr', { hasText: 'sykepleier1' }).first();
+  const k = staff.find((s) => s.username === 'sykepleier1');
+  for (const text of [k.name, 'sykepleier, sykehus', k.org, 'Infusjonspumpe', 'opplært', 'utløper']) {
+    assert.ok((await kari.innerText()).includes(text), `staff row has ${text}`);
+  }
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const soon = dates.filter((d) => d <= iso(day(first, 50))).length;
+  const expired = dates.filter((d) => d < iso(day(first, 1))).length;
+  assert.equal(await page.locator('li.comp-soon').count(), soon);
+  assert.equal(await page.locator('li.comp-soon .badge', { hasText: 'utløper snart' }).count(), soon);
+  assert.equal(await page.locator('li.comp-expired').count(), 0);
+  await page.getByText(new RegExp(`${staff.length} ansatte; 0 kompetanser er utløpt og ${soon} utløper innen 60 dager`)).waitFor();
   await checkA11y(page, 'admin');
   await shot(page, 'admin');
+  await page.clock.setFixedTime(day(first, 1));
+  await page.reload();
+  await page.locator('li.comp-expired').first().waitFor();
+  assert.equal(await page.locator('li.comp-expired .badge', { hasText: 'UTLØPT' }).count(), expired);
+  assert.ok(last > first, 'some competences are valid for long');
+  await checkA11y(page, 'admin with expired competences');
+  await shot(page, 'admin-expired');
   await page.context().close();
+  // A super-user sees the staff list too; an operator's menu has no staff page and the API says no.
+  const su = await loginAs(browser, heime.base, staff.find((s) => s.role === 'super_user').username);
+  await su.getByRole('link', { name: 'Ansatte' }).click();
+  await su.getByRole('heading', { name: 'Ansatte og kompetanse' }).waitFor();
+  await su.locator('table.staff tbody tr').first().waitFor();
+  await su.context().close();
+  const op = await loginAs(browser, heime.base, 'operator1');
+  await op.goto('/staff');
+  await op.getByRole('alert').filter({ hasText: 'Du har ikke tilgang til dette' }).waitFor();
+  await op.context().close();
   const nurse = await loginAs(browser, heime.base, 'tromso.sentrum2');
   await nurse.goto('/devices');
   await nurse.getByRole('alert').filter({ hasText: 'Du har ikke tilgang til dette' }).waitFor();

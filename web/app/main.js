@@ -10,15 +10,15 @@ import { PatientList, PatientPage } from './pages/patients.js';
 import { ReferralPage, EpisodePage } from './pages/episode.js';
 import { AlarmBoard } from './pages/alarms.js';
 import { DevicesPage } from './pages/devices.js';
-import { AdminPage } from './pages/admin.js';
+import { AdminPage, StaffPage } from './pages/admin.js';
 import { MyPage } from './pages/mypage.js';
 
 /* What each role sees in the menu; the first entry is its home page. */
 const NAV = {
-  physician: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/devices', 'nav.devices']],
-  hospital_nurse: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/worklist', 'nav.worklist'], ['/devices', 'nav.devices']],
+  physician: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/devices', 'nav.devices'], ['/staff', 'nav.staff']],
+  hospital_nurse: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/worklist', 'nav.worklist'], ['/devices', 'nav.devices'], ['/staff', 'nav.staff']],
   municipal_nurse: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients']],
-  super_user: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients']],
+  super_user: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients'], ['/staff', 'nav.staff']],
   operator: [['/alarms', 'nav.alarms'], ['/patients', 'nav.patients']],
   logistics: [['/devices', 'nav.devices']],
   admin: [['/admin', 'nav.admin'], ['/devices', 'nav.devices']],
@@ -106,6 +106,7 @@ function page(path, me) {
   if ((r = m(/^\/alarms$/))) return html`<${AlarmBoard} me=${me} />`;
   if ((r = m(/^\/devices$/))) return html`<${DevicesPage} me=${me} />`;
   if ((r = m(/^\/admin$/))) return html`<${AdminPage} me=${me} />`;
+  if ((r = m(/^\/staff$/))) return html`<${StaffPage} me=${me} />`;
   if ((r = m(/^\/my$/))) return html`<${MyPage} me=${me} />`;
   return html`<${NotFound} />`;
 }

@@ -3,24 +3,28 @@
 // page with the documentation form or "not done, because ...".
 import { useState } from 'preact/hooks';
 import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../ui.js';
-import { t, tl, fmtTime, todayOslo } from '../i18n.js';
+import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
 import { get, post } from '../api.js';
 import { taskTemplate } from '../data.js';
 import { DocForm } from './docform.js';
 
 const query = () => new URLSearchParams(route.value.split('?')[1] || '');
 
+/* [staff id (0: not on a route), the nurse's name, tasks in route order], the routes by id. */
 function groups(tasks) {
   const by = new Map();
+  const names = new Map();
   for (const task of tasks) {
     const k = task.assigned_staff_id ?? 0;
     if (!by.has(k)) by.set(k, []);
     by.get(k).push(task);
+    if (k && task.assigned_staff) names.set(k, task.assigned_staff);
   }
   for (const list of by.values()) {
     list.sort((a, b) => (a.route_order ?? 1e9) - (b.route_order ?? 1e9) || a.window_start.localeCompare(b.window_start));
   }
-  return [...by.entries()].sort((a, b) => (a[0] === 0) - (b[0] === 0) || a[0] - b[0]);
+  return [...by.entries()].sort((a, b) => (a[0] === 0) - (b[0] === 0) || a[0] - b[0])
+    .map(([id, list]) => [id, names.get(id) || t('worklist.nurse_n', { id }), list]);
 }
 
 function TaskRow({ task, date, org }) {
@@ -31,6 +35,7 @@ function TaskRow({ task, date, org }) {
       ${task.route_order != null && html`<span class="order" aria-label=${t('worklist.stop')}>${task.route_order}</span>`}
       <${Link} href=${`/tasks/${task.id}?date=${date}&org=${org}`}>${t('kind.' + task.kind)}</${Link}>
       <span class=${stateCls}>${t('state.' + task.state)}</span>
+      ${task.done_by_name && task.state !== 'planned' && html`<span class="hint"> ${t('worklist.by', { name: task.done_by_name })}</span>`}
       <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
       <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
     </div>
@@ -59,8 +64,8 @@ export function Worklist({ me }) {
     <${Loading} state=${st} />
     ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
     ${st.data && tasks.length === 0 && html`<p>${t('worklist.empty')}</p>`}
-    ${groups(tasks).map(([staff, list]) => html`<section class="route" aria-label=${staff ? t('worklist.route_of', { id: staff }) : t('worklist.unassigned')}>
-      <h2>${staff ? t('worklist.route_of', { id: staff }) : t('worklist.unassigned')}</h2>
+    ${groups(tasks).map(([staff, name, list]) => html`<section class="route" aria-label=${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}>
+      <h2>${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}${staff ? html` <span class="hint">${t('worklist.visits', { n: list.length })}</span>` : ''}</h2>
       <ol class="tasks">${list.map((task) => html`<${TaskRow} key=${task.id} task=${task} date=${date} org=${org} />`)}</ol>
     </section>`)}
   </main>`;
@@ -103,6 +108,8 @@ export function TaskPage({ me, id }) {
         <dt>${t('task.window')}</dt><dd>${fmtTime(task.window_start)}–${fmtTime(task.window_end)}</dd>
         <dt>${t('task.bring')}</dt><dd>${t('bring.' + task.kind)}</dd>
         <dt>${t('task.state')}</dt><dd><span class=${'state state-' + task.state}>${t('state.' + task.state)}</span></dd>
+        ${task.assigned_staff && html`<dt>${t('task.nurse')}</dt><dd>${task.assigned_staff}${task.route_order != null ? ` (${t('worklist.stop')} ${task.route_order})` : ''}</dd>`}
+        ${task.done_by_name && html`<dt>${t('task.done_by')}</dt><dd>${task.done_by_name}${task.done_at ? `, ${fmtDateTime(task.done_at)}` : ''}</dd>`}
         ${task.reason && html`<dt>${t('task.reason')}</dt><dd>${task.reason}</dd>`}
       </dl>
       <${Ok} text=${done} />
