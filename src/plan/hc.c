@@ -1,10 +1,8 @@
-/* hc.c: the home-care planner: the problem built through the public API of plan.h, and its
- * solver, a large-neighbourhood search: greedy cheapest insertion builds a first plan (in well
- * under a second for a 400-visit day), then rounds of ruin (random, related or string removal)
- * and recreate (cheapest insertion in random order) under simulated annealing improve it until
- * the time limit. Nurses differ (locations, shifts, breaks, competences), so routes are priced
- * by simulating them; two-nurse visits and precedences couple routes and are settled by
- * release times iterated to a fixed point. All buffers are sized before the search starts. */
+/* hc.c: the home-care problem built through the public API of plan.h: nurses, visits,
+ * precedences, competence names mapped to bits, and travel (a supplied matrix, or great-circle
+ * distance times a road factor at a configured speed). Every input is validated here, so the
+ * solver (hc_solve.c) can trust the model. The solver is a large-neighbourhood search: greedy
+ * cheapest insertion first, then ruin and recreate under simulated annealing. */
 #include "plan/hc.h"
 #include "plan/hgs_int.h"
 
