@@ -111,5 +111,10 @@ int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_devices(const hm_call *c, json_t **out, hm_err *err);
 /* Staff with role, organisation, login name and competences (kind, trained_on, expires_on). */
 int hm_care_staff(const hm_call *c, json_t **out, hm_err *err);
+/* Admin: a new staff member with a login {name, role, org_id, phone?, username, password}. */
+int hm_care_staff_create(const hm_call *c, const json_t *in, json_t **out, hm_err *err);
+/* Admin or super-user: records (or renews) a competence {kind, trained_on, expires_on?}. */
+int hm_care_competence_record(const hm_call *c, int64_t staff_id, const json_t *in, json_t **out,
+                              hm_err *err);
 
 #endif

@@ -20,6 +20,12 @@
 int hm_h_orgs(hm_req *r) { ANSWER(r, 200, hm_care_orgs(c, &out_, &r->err)); }
 int hm_h_devices(hm_req *r) { ANSWER(r, 200, hm_care_devices(c, &out_, &r->err)); }
 int hm_h_staff(hm_req *r) { ANSWER(r, 200, hm_care_staff(c, &out_, &r->err)); }
+int hm_h_staff_create(hm_req *r) { ANSWER(r, 201, hm_care_staff_create(c, r->body, &out_, &r->err)); }
+
+int hm_h_competence_record(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_competence_record(c, r->param[0], r->body, &out_, &r->err));
+}
 int hm_h_patients(hm_req *r) { ANSWER(r, 200, hm_care_patients_list(c, &out_, &r->err)); }
 int hm_h_patient(hm_req *r) { ANSWER(r, 200, hm_care_patient_get(c, r->param[0], &out_, &r->err)); }
 

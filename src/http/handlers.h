@@ -12,6 +12,8 @@ int hm_h_approve(hm_req *r);
 int hm_h_complete(hm_req *r);
 int hm_h_devices(hm_req *r);
 int hm_h_staff(hm_req *r);
+int hm_h_staff_create(hm_req *r);
+int hm_h_competence_record(hm_req *r);
 int hm_h_discontinue(hm_req *r);
 int hm_h_drugs(hm_req *r);
 int hm_h_eligibility(hm_req *r);

@@ -24,6 +24,8 @@ static const struct hm_route routes[] = {
     {"GET", "/api/v1/pathways", hm_h_pathways, A},
     {"GET", "/api/v1/devices", hm_h_devices, A},
     {"GET", "/api/v1/staff", hm_h_staff, A},
+    {"POST", "/api/v1/staff", hm_h_staff_create, A | B},
+    {"PUT", "/api/v1/staff/{id}/competences", hm_h_competence_record, A | B},
     {"GET", "/api/v1/patients", hm_h_patients, A},
     {"GET", "/api/v1/patients/{id}", hm_h_patient, A},
     {"GET", "/api/v1/patients/{id}/episodes", hm_h_patient_episodes, A},

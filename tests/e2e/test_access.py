@@ -205,3 +205,33 @@ def test_pumps_tell_logistics_where_they_are_without_patient_data(heime):
     text = json.dumps(pumps)
     for patient in heime.sql("SELECT name, national_id FROM patient"):
         assert patient[0] not in text and patient[1] not in text
+
+
+def test_admin_creates_staff_and_super_users_record_training(heime):
+    zone = heime.org_id("tromso-nord")
+    body = {"name": "Test Nyansatt", "role": "municipal_nurse", "org_id": zone,
+            "username": "tromso.nord.e2e", "password": "long-enough-password"}
+    assert heime.post("/api/v1/staff", user="tromso.nord1", json=body).status_code == 403
+    r = heime.post("/api/v1/staff", user="admin", json=body)
+    assert r.status_code == 201, r.text
+    staff_id = r.json()["id"]
+    assert heime.post("/api/v1/staff", user="admin", json=body).status_code == 409
+    bad = dict(body, username="x.e2e", password="short")
+    r = heime.post("/api/v1/staff", user="admin", json=bad)
+    assert r.status_code == 400 and "12 characters" in r.json()["error"]
+    r = heime.post("/api/v1/staff", user="admin", json=dict(body, username="y.e2e", org_id=999999))
+    assert r.status_code == 404
+    # The new nurse logs in.
+    assert heime.login("tromso.nord.e2e", "long-enough-password")
+
+    comp = {"kind": "infusion_pump", "trained_on": "2026-11-20", "expires_on": "2028-11-20"}
+    url = f"/api/v1/staff/{staff_id}/competences"
+    assert heime.put(url, user="senja1", json=comp).status_code == 403
+    assert heime.put(url, user="tromso.nord2", json=comp).status_code == 403
+    r = heime.put(url, user="admin", json=dict(comp, expires_on="2026-01-01"))
+    assert r.status_code == 400 and "before" in r.json()["error"]
+    r = heime.put(url, user="tromso.nord1", json=comp)
+    assert r.status_code == 200, r.text
+    listed = next(s for s in heime.get("/api/v1/staff", user="admin").json() if s["id"] == staff_id)
+    assert listed["competences"] == [{"kind": "infusion_pump", "trained_on": "2026-11-20",
+                                      "expires_on": "2028-11-20"}]
