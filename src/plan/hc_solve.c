@@ -15,6 +15,12 @@
 #include <string.h>
 
 #define BIG 1e18
+#ifndef HC_RUIN_MAX
+#define HC_RUIN_MAX 26 /* most tasks removed per round, plus 4 */
+#endif
+#ifndef HC_T0
+#define HC_T0 8.0 /* starting temperature, in travel minutes (8 beat 4 and 20) */
+#endif
 #define FIX_ROUNDS 8
 
 typedef struct task {
@@ -413,7 +419,7 @@ static double relatedness(const hcs *h, int a, int b)
 
 static int ruin(hcs *h, hsol *s, int *removed)
 {
-    int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : 26);
+    int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : HC_RUIN_MAX);
     int cnt = 0, op = hm__rng_int(&h->rng, 10);
     if (op < 3) { /* random */
         for (int i = 0; i < q; i++) {
@@ -649,7 +655,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     double t_first = hm__now() - t0, t_best = t_first;
     double t_feas = h.cur.cost < p->set.w_unserved ? t_first : -1;
     sol_copy(&h, &h.best, &h.cur);
-    double T0 = 20, temp = T0;
+    double T0 = HC_T0, temp = T0;
     long it = 0;
     for (;;) {
         double now = hm__now();
