@@ -325,6 +325,56 @@ test('admin: staff with competences and expiry, organisations, emergency review;
   await nurse.context().close();
 });
 
+test('admin: creates a staff member and records a competence; another municipality\'s super-user is refused', async () => {
+  const tok = await apiLogin(heime.base, 'admin');
+  const staff = (await apiCall(heime.base, tok, 'GET', '/api/v1/staff')).body;
+  const org = staff.find((s) => s.username === 'tromso.sentrum2');
+  const page = await loginAs(browser, heime.base, 'admin');
+  await page.getByRole('heading', { name: 'Ny ansatt' }).waitFor();
+  await page.getByLabel('Navn', { exact: true }).fill('Synne Nettleser');
+  await page.getByLabel('Rolle', { exact: true }).selectOption('municipal_nurse');
+  await page.getByLabel('Organisasjon', { exact: true }).selectOption(String(org.org_id));
+  await page.getByLabel('Telefon (valgfritt)').fill('+47 400 00 001');
+  await page.getByLabel('Brukernavn', { exact: true }).fill('sykepleier1');
+  await page.getByLabel('Passord', { exact: true }).fill('et-langt-demo-passord');
+  await page.getByRole('button', { name: 'Opprett ansatt' }).click();
+  // A taken username is said in words, and the form keeps what was typed.
+  await page.getByRole('alert').filter({ hasText: 'Brukernavnet er opptatt' }).waitFor();
+  await page.getByLabel('Brukernavn', { exact: true }).fill('ui.nyansatt1');
+  await page.getByRole('button', { name: 'Opprett ansatt' }).click();
+  await page.getByRole('status').filter({ hasText: 'Synne Nettleser er opprettet med brukernavnet ui.nyansatt1' }).waitFor();
+  const row = page.locator('table.staff tbody tr', { hasText: 'ui.nyansatt1' });
+  await row.waitFor();
+  assert.ok((await row.innerText()).includes(org.org), 'new staff row names the organisation');
+  assert.ok((await row.innerText()).includes('ingen registrert'), 'no competences yet');
+  await page.getByText(new RegExp(`${staff.length + 1} ansatte;`)).waitFor();
+  // Record a competence that expires within 60 days: it is listed with "utløper snart".
+  const iso = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+  await row.getByRole('button', { name: 'Registrer kompetanse for Synne Nettleser' }).click();
+  const form = page.getByRole('form', { name: 'Registrer kompetanse for Synne Nettleser' });
+  await form.getByLabel('Kompetanse', { exact: true }).selectOption('infusion_pump');
+  await form.getByLabel('Opplært dato').fill(iso(-5));
+  await form.getByLabel('Utløper dato (valgfritt)').fill(iso(30));
+  await checkA11y(page, 'admin with the staff forms');
+  await form.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByRole('status').filter({ hasText: 'Infusjonspumpe er registrert for Synne Nettleser' }).waitFor();
+  await row.locator('li.comp-soon', { hasText: 'Infusjonspumpe' }).waitFor();
+  assert.ok((await row.innerText()).includes('utløper snart'), 'the new competence is highlighted');
+  await shot(page, 'admin-new-staff');
+  await page.context().close();
+  // Senja's super-user may read the staff list but not record Tromsø staff's training.
+  const su = await loginAs(browser, heime.base, 'senja1');
+  await su.getByRole('link', { name: 'Ansatte' }).click();
+  const other = su.locator('table.staff tbody tr', { hasText: 'ui.nyansatt1' });
+  await other.getByRole('button', { name: 'Registrer kompetanse for Synne Nettleser' }).click();
+  const f2 = su.getByRole('form', { name: 'Registrer kompetanse for Synne Nettleser' });
+  await f2.getByLabel('Kompetanse', { exact: true }).selectOption('central_line_care');
+  await f2.getByRole('button', { name: 'Lagre' }).click();
+  await f2.getByRole('alert').filter({ hasText: 'Du kan bare registrere kompetanse for ansatte i egen kommune' }).waitFor();
+  assert.equal(await other.locator('li.comp', { hasText: 'Stell av sentralt venekateter' }).count(), 0);
+  await su.context().close();
+});
+
 test('patient: phone page reports vital signs and shows who read the record', async () => {
   const page = await loginAs(browser, heime.base, 'pasient1', PHONE);
   await page.getByRole('heading', { name: 'Min side' }).waitFor();

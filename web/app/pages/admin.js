@@ -3,9 +3,9 @@
 // emergency ("break the glass") access and the organisation tree. StaffPage shows the staff
 // list alone, for the physicians, hospital nurses and super-users who train colleagues.
 import { useState } from 'preact/hooks';
-import { html, useLoad, Loading, ErrorBox, Ok } from '../ui.js';
+import { html, useLoad, Loading, ErrorBox, Ok, errorText } from '../ui.js';
 import { t, fmtDate, fmtDateTime, todayOslo } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, put } from '../api.js';
 import { orgs } from '../data.js';
 
 function OrgTree({ list }) {
@@ -42,25 +42,151 @@ function Competence({ c }) {
   </li>`;
 }
 
-export function StaffList() {
+const ROLES = ['physician', 'hospital_nurse', 'municipal_nurse', 'super_user', 'operator', 'logistics', 'analyst', 'admin'];
+const KINDS = ['infusion_pump', 'aseptic_compounding', 'central_line_care'];
+const MIN_PASSWORD = 12;
+
+/* The API's error in words, with a plainer text for the statuses this form knows (e.g. 409). */
+function FormError({ error, known }) {
+  if (!error) return null;
+  const key = known[error.status];
+  const text = key ? (error.message ? `${t(key)} (${error.message})` : t(key)) : errorText(error);
+  return html`<div class="error" role="alert"><strong>${t('error.title')}</strong> ${text}</div>`;
+}
+
+/* Admins only: a new staff member with a login (POST /api/v1/staff). */
+function NewStaff({ onCreated }) {
+  const o = useLoad(() => orgs(), []);
+  const empty = { name: '', role: 'municipal_nurse', org_id: '', phone: '', username: '', password: '' };
+  const [f, setF] = useState(empty);
+  const [error, setError] = useState(null);
+  const [msg, setMsg] = useState('');
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    setMsg('');
+    if (f.password.length < MIN_PASSWORD) {
+      setError({ status: 'short', message: '' });
+      return;
+    }
+    const body = { name: f.name.trim(), role: f.role, org_id: Number(f.org_id), username: f.username.trim(), password: f.password };
+    if (f.phone.trim()) body.phone = f.phone.trim();
+    setBusy(true);
+    try {
+      const r = await post('/api/v1/staff', body);
+      setMsg(t('newstaff.created', { name: r.name, username: r.username, id: r.id }));
+      setF(empty);
+      onCreated();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section aria-labelledby="ns-h" class="card"><h3 id="ns-h">${t('newstaff.title')}</h3>
+    <${Loading} state=${o} />
+    <form onSubmit=${submit} class="row wrap">
+      <div class="field"><label for="ns-name">${t('staff.name')}</label>
+        <input id="ns-name" value=${f.name} onInput=${set('name')} required maxlength="200" autocomplete="off" /></div>
+      <div class="field"><label for="ns-role">${t('staff.role')}</label>
+        <select id="ns-role" value=${f.role} onChange=${set('role')} required>
+          ${ROLES.map((r) => html`<option value=${r}>${t('role.' + r)}</option>`)}</select></div>
+      <div class="field"><label for="ns-org">${t('staff.org')}</label>
+        <select id="ns-org" value=${f.org_id} onChange=${set('org_id')} required>
+          <option value="">${t('common.choose')}</option>
+          ${(o.data || []).map((x) => html`<option value=${String(x.id)}>${x.name}</option>`)}</select></div>
+      <div class="field"><label for="ns-phone">${t('newstaff.phone')}</label>
+        <input id="ns-phone" type="tel" value=${f.phone} onInput=${set('phone')} maxlength="40" autocomplete="off" /></div>
+      <div class="field"><label for="ns-user">${t('staff.username')}</label>
+        <input id="ns-user" value=${f.username} onInput=${set('username')} required maxlength="64" pattern="[a-z0-9._\-]+"
+          aria-describedby="ns-user-hint" autocomplete="off" autocapitalize="none" spellcheck="false" />
+        <span id="ns-user-hint" class="hint">${t('newstaff.username_hint')}</span></div>
+      <div class="field"><label for="ns-pw">${t('login.password')}</label>
+        <input id="ns-pw" type="password" value=${f.password} onInput=${set('password')} required minlength=${MIN_PASSWORD}
+          aria-describedby="ns-pw-hint" autocomplete="new-password" />
+        <span id="ns-pw-hint" class="hint">${t('newstaff.password_hint', { n: MIN_PASSWORD })}</span></div>
+      <div><button type="submit" disabled=${busy}>${t('newstaff.submit')}</button></div>
+    </form>
+    <${Ok} text=${msg} />
+    <${FormError} error=${error} known=${{ short: 'newstaff.short_password', 409: 'newstaff.taken', 404: 'newstaff.no_org' }} />
+  </section>`;
+}
+
+/* Admins and super-users: record or renew one competence of a staff member (PUT .../competences). */
+function CompetenceForm({ s, onSaved, onClose }) {
+  const p = 'cf-' + s.id;
+  const [f, setF] = useState({ kind: KINDS[0], trained_on: todayOslo(), expires_on: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    const body = { kind: f.kind, trained_on: f.trained_on };
+    if (f.expires_on) body.expires_on = f.expires_on;
+    setBusy(true);
+    try {
+      await put(`/api/v1/staff/${s.id}/competences`, body);
+      onSaved(t('compform.saved', { kind: t('comp.' + f.kind), name: s.name }));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  const onKey = (e) => {
+    if (e.key === 'Escape') onClose();
+  };
+  return html`<form onSubmit=${submit} onKeyDown=${onKey} class="compform" aria-label=${t('compform.title_for', { name: s.name })}>
+    <div class="field"><label for=${p + '-kind'}>${t('compform.kind')}</label>
+      <select id=${p + '-kind'} value=${f.kind} onChange=${set('kind')} required>
+        ${KINDS.map((k) => html`<option value=${k}>${t('comp.' + k)}</option>`)}</select></div>
+    <div class="field"><label for=${p + '-trained'}>${t('compform.trained_on')}</label>
+      <input id=${p + '-trained'} type="date" value=${f.trained_on} onInput=${set('trained_on')} required /></div>
+    <div class="field"><label for=${p + '-expires'}>${t('compform.expires_on')}</label>
+      <input id=${p + '-expires'} type="date" value=${f.expires_on} onInput=${set('expires_on')} min=${f.trained_on} /></div>
+    <div class="row"><button type="submit" disabled=${busy}>${t('common.save')}</button>
+      <button type="button" class="secondary" onClick=${onClose}>${t('compform.cancel')}</button></div>
+    <${FormError} error=${error} known=${{ 403: 'compform.forbidden', 404: 'compform.no_staff', 400: 'compform.bad_dates' }} />
+  </form>`;
+}
+
+export function StaffList({ me }) {
   const st = useLoad(() => get('/api/v1/staff'), []);
+  const [open, setOpen] = useState(0);
+  const [msg, setMsg] = useState('');
+  const role = me?.role;
+  const canCreate = role === 'admin';
+  const canRecord = role === 'admin' || role === 'super_user';
   const list = st.data || [];
   const comps = list.flatMap((s) => s.competences || []);
   const expired = comps.filter((c) => expiryState(c.expires_on) === 'expired').length;
   const soon = comps.filter((c) => expiryState(c.expires_on) === 'soon').length;
-  return html`<${Loading} state=${st} />
+  const saved = (text) => {
+    setOpen(0);
+    setMsg(text);
+    st.reload();
+  };
+  return html`${canCreate && html`<${NewStaff} onCreated=${() => st.reload()} />`}
+    <${Loading} state=${st} />
+    <${Ok} text=${msg} />
     ${st.data && html`<p role="status">${t('staff.summary', { n: list.length, expired, soon, days: SOON_DAYS })}</p>
       <div class="scroll"><table class="staff"><thead><tr><th scope="col">${t('staff.name')}</th><th scope="col">${t('staff.role')}</th>
         <th scope="col">${t('staff.org')}</th><th scope="col">${t('staff.username')}</th><th scope="col">${t('staff.competences')}</th></tr></thead>
       <tbody>${list.map((s) => html`<tr key=${s.id} class=${s.active === false ? 'inactive' : ''}>
         <td>${s.name}${s.active === false ? html` <span class="hint">(${t('staff.inactive')})</span>` : ''}</td>
         <td>${t('role.' + s.role)}</td><td>${s.org}</td><td><code>${s.username || '–'}</code></td>
-        <td>${(s.competences || []).length ? html`<ul class="comps">${s.competences.map((c) => html`<${Competence} c=${c} />`)}</ul>` : html`<span class="hint">${t('staff.none')}</span>`}</td>
+        <td>${(s.competences || []).length ? html`<ul class="comps">${s.competences.map((c) => html`<${Competence} c=${c} />`)}</ul>` : html`<span class="hint">${t('staff.none')}</span>`}
+          ${canRecord && html`<div><button type="button" class="secondary" aria-expanded=${open === s.id ? 'true' : 'false'}
+            aria-label=${t('compform.title_for', { name: s.name })}
+            onClick=${() => { setMsg(''); setOpen(open === s.id ? 0 : s.id); }}>${t('compform.open')}</button></div>`}
+          ${open === s.id && html`<${CompetenceForm} s=${s} onSaved=${saved} onClose=${() => setOpen(0)} />`}</td>
       </tr>`)}</tbody></table></div>`}`;
 }
 
-export function StaffPage() {
-  return html`<main id="main"><h1>${t('staff.title')}</h1><${StaffList} /></main>`;
+export function StaffPage({ me }) {
+  return html`<main id="main"><h1>${t('staff.title')}</h1><${StaffList} me=${me} /></main>`;
 }
 
 export function AdminPage({ me }) {
@@ -83,7 +209,7 @@ export function AdminPage({ me }) {
   };
   return html`<main id="main">
     <h1>${isAdmin ? t('admin.title') : t('nav.orgs')}</h1>
-    ${isAdmin && html`<section aria-labelledby="sf-h"><h2 id="sf-h">${t('staff.title')}</h2><${StaffList} /></section>
+    ${isAdmin && html`<section aria-labelledby="sf-h"><h2 id="sf-h">${t('staff.title')}</h2><${StaffList} me=${me} /></section>
     <section aria-labelledby="st-h"><h2 id="st-h">${t('admin.staff')}</h2>
       <p class="hint">${t('admin.revoke_hint')}</p>
       <form onSubmit=${revoke} class="row">
