@@ -26,6 +26,14 @@ int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int6
 /* The patient of an episode; HM_ENOTFOUND "episode N does not exist". */
 int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err);
 
+/* A growable list of ids (patients touched, episodes to extend): push one, doubling the
+ * storage as needed. HM_ENOMEM (list unchanged) when it cannot grow. */
+typedef struct hm__ids {
+    int64_t *v;
+    size_t n, cap;
+} hm__ids;
+int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err);
+
 /* One result row as JSON. */
 typedef json_t *(*hm_row_fn)(hm_cursor *cur);
 

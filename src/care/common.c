@@ -3,6 +3,7 @@
 #include "care/care_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pathway/pathway.h"
@@ -164,5 +165,19 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
         return rc;
     }
     *out = arr;
+    return HM_OK;
+}
+
+int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err)
+{
+    if (ids->n == ids->cap) {
+        size_t cap = ids->cap ? ids->cap * 2 : 32;
+        int64_t *grown = realloc(ids->v, cap * sizeof *grown);
+        if (!grown)
+            return hm_err_set(err, HM_ENOMEM, "out of memory");
+        ids->v = grown;
+        ids->cap = cap;
+    }
+    ids->v[ids->n++] = id;
     return HM_OK;
 }

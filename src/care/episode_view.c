@@ -6,6 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Adds one period at home [from, to): its length, and the Oslo midnights it spans. */
+static void add_period(int64_t from, int64_t to, int64_t *total, int *nights)
+{
+    hm_date a, b;
+    int m;
+    hm_utc_to_local(from, &a, &m);
+    hm_utc_to_local(to, &b, &m);
+    *nights += hm_date_diff_days(a, b);
+    *total += to - from;
+}
+
 /* Sums the periods at home from the timeline: a period starts at "active" or "returned_home"
  * and ends at "readmitted", "completed", "discontinued" or now. bed_days counts the Oslo
  * midnights spent at home, the way hospitals count liggedøgn. */
@@ -27,23 +38,12 @@ static void home_time(json_t *events, int64_t now_ms, double *days, int *bed_day
         } else if (start >= 0 && (strcmp(kind, "readmitted") == 0 ||
                                   strcmp(kind, "completed") == 0 ||
                                   strcmp(kind, "discontinued") == 0)) {
-            hm_date a, b;
-            int m;
-            hm_utc_to_local(start, &a, &m);
-            hm_utc_to_local(at, &b, &m);
-            nights += hm_date_diff_days(a, b);
-            total += at - start;
+            add_period(start, at, &total, &nights);
             start = -1;
         }
     }
-    if (start >= 0 && now_ms > start) {
-        hm_date a, b;
-        int m;
-        hm_utc_to_local(start, &a, &m);
-        hm_utc_to_local(now_ms, &b, &m);
-        nights += hm_date_diff_days(a, b);
-        total += now_ms - start;
-    }
+    if (start >= 0 && now_ms > start)
+        add_period(start, now_ms, &total, &nights);
     *days = round((double)total / 86400000.0 * 10.0) / 10.0;
     *bed_days = nights;
 }

@@ -44,33 +44,22 @@ int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
                                  HM_I(a->staff_id), HM_I(c->now_ms)),
                          &cur, err);
     json_t *arr = json_array();
-    size_t n = 0, cap = 64;
-    int64_t *ids = malloc(cap * sizeof *ids);
-    while (rc == HM_OK && ids) {
+    hm__ids ids = {0};
+    while (rc == HM_OK) {
         int step = hm_cursor_next(&cur, err);
         if (step != HM_ROW) {
             rc = step == HM_DONE ? HM_OK : step;
             break;
         }
-        if (n == cap) {
-            int64_t *grown = realloc(ids, 2 * cap * sizeof *ids);
-            if (!grown) {
-                rc = hm_err_set(err, HM_ENOMEM, "cannot list patients: out of memory");
-                break;
-            }
-            ids = grown;
-            cap *= 2;
-        }
-        ids[n++] = hm_cursor_int(&cur, 0);
-        json_array_append_new(arr, hm__care_patient_json(&cur));
+        rc = hm__ids_push(&ids, hm_cursor_int(&cur, 0), err);
+        if (rc == HM_OK)
+            json_array_append_new(arr, hm__care_patient_json(&cur));
     }
     hm_cursor_close(&cur);
     hm_store_read_end(c->care->store, db);
-    if (!ids && rc == HM_OK)
-        rc = hm_err_set(err, HM_ENOMEM, "cannot list patients: out of memory");
     if (rc == HM_OK)
-        rc = hm__care_audit_read(c, "patients", ids, n, 0, err);
-    free(ids);
+        rc = hm__care_audit_read(c, "patients", ids.v, ids.n, 0, err);
+    free(ids.v);
     if (rc) {
         json_decref(arr);
         return rc;

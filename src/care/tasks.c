@@ -225,8 +225,7 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     int rc = hm_store_read_begin(care->store, &db, err);
     if (rc)
         return rc;
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
+    hm__ids ids = {0};
     hm_cursor cur;
     rc = hm_db_query(db,
                      "SELECT id FROM episode WHERE state = 'active' AND (generated_to IS NULL OR"
@@ -238,28 +237,19 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
             rc = step == HM_DONE ? HM_OK : step;
             break;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            int64_t *g = realloc(ids, cap * sizeof *ids);
-            if (!g) {
-                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
-                break;
-            }
-            ids = g;
-        }
-        ids[n++] = hm_cursor_int(&cur, 0);
+        rc = hm__ids_push(&ids, hm_cursor_int(&cur, 0), err);
     }
     hm_cursor_close(&cur);
     hm_store_read_end(care->store, db);
     hm_actor system = {.role = "system"};
     hm_call c = {care, &system, now_ms, "task-horizon"};
-    for (size_t i = 0; i < n && rc == HM_OK; i++) {
-        struct extend_job j = {&c, ids[i]};
+    for (size_t i = 0; i < ids.n && rc == HM_OK; i++) {
+        struct extend_job j = {&c, ids.v[i]};
         rc = hm_writer_submit(care->writer, extend_job, &j, err);
     }
-    free(ids);
+    free(ids.v);
     if (extended)
-        *extended = (int)n;
+        *extended = (int)ids.n;
     return rc;
 }
 
@@ -353,13 +343,12 @@ static void task_write(hm_jw *w, hm_cursor *cur)
 
 /* Runs a task query, collecting JSON rows and the distinct patients for the audit row. */
 static int collect(hm_db *db, const char *sql, const hm_val *p, int np, hm_jw *arr,
-                   int64_t **patients, size_t *npat, hm_err *err)
+                   hm__ids *patients, hm_err *err)
 {
     hm_cursor cur;
     int rc = hm_db_query(db, sql, p, np, &cur, err);
     if (rc)
         return rc;
-    size_t cap = 0;
     for (;;) {
         rc = hm_cursor_next(&cur, err);
         if (rc != HM_ROW)
@@ -367,20 +356,13 @@ static int collect(hm_db *db, const char *sql, const hm_val *p, int np, hm_jw *a
         task_write(arr, &cur);
         int64_t pid = hm_cursor_int(&cur, 2);
         int seen = 0;
-        for (size_t i = 0; i < *npat && !seen; i++)
-            seen = (*patients)[i] == pid;
-        if (seen)
-            continue;
-        if (*npat == cap) {
-            cap = cap ? cap * 2 : 32;
-            int64_t *g = realloc(*patients, cap * sizeof **patients);
-            if (!g) {
-                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+        for (size_t i = 0; i < patients->n && !seen; i++)
+            seen = patients->v[i] == pid;
+        if (!seen) {
+            rc = hm__ids_push(patients, pid, err);
+            if (rc)
                 break;
-            }
-            *patients = g;
         }
-        (*patients)[(*npat)++] = pid;
     }
     hm_cursor_close(&cur);
     return rc == HM_DONE ? HM_OK : rc;
@@ -410,31 +392,32 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
     rc = hm_store_read_begin(c->care->store, &db, err);
     if (rc)
         return rc;
-    int64_t *patients = NULL;
-    size_t npat = 0;
+    hm__ids patients = {0};
     char *text = NULL;
     size_t tlen = 0;
     rc = hm_policy_org_access(db, c->actor, org_id, err);
     int64_t version = !rc && cache_date ? worklist_version(db) : -1;
     int hit = version >= 0 && hm__worklist_cache_get(org_id, cache_date, version, &text, &tlen,
-                                                     &patients, &npat);
+                                                     &patients.v, &patients.n);
+    patients.cap = patients.n;
     if (!rc && !hit) {
         hm_jw arr;
         hm_jw_init(&arr, 0);
         hm_jw_arr_begin(&arr);
-        rc = collect(db, sql, p, np, &arr, &patients, &npat, err);
+        rc = collect(db, sql, p, np, &arr, &patients, err);
         hm_jw_arr_end(&arr);
         if (rc)
             hm_jw_free(&arr);
         else
             rc = hm_jw_finish(&arr, &text, &tlen, err);
         if (!rc && version >= 0)
-            hm__worklist_cache_put(org_id, cache_date, version, text, tlen, patients, npat);
+            hm__worklist_cache_put(org_id, cache_date, version, text, tlen, patients.v,
+                                   patients.n);
     }
     hm_store_read_end(c->care->store, db);
     if (!rc)
-        rc = hm__care_audit_read(c, object, patients, npat, 0, err);
-    free(patients);
+        rc = hm__care_audit_read(c, object, patients.v, patients.n, 0, err);
+    free(patients.v);
     if (rc) {
         free(text);
         return rc;
@@ -494,8 +477,8 @@ int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size
     int rc = hm_store_read_begin(c->care->store, &db, err);
     if (rc)
         return rc;
-    int64_t patient = 0, *patients = NULL;
-    size_t npat = 0;
+    int64_t patient = 0;
+    hm__ids patients = {0};
     int emergency = 0;
     hm_jw arr;
     hm_jw_init(&arr, 0);
@@ -506,10 +489,10 @@ int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size
     if (!rc)
         rc = collect(db, "SELECT " TASK_COLS TASK_JOIN " WHERE t.episode_id = ?"
                          " ORDER BY t.window_start_ms, t.id",
-                     HM_ARGS(HM_I(episode_id)), &arr, &patients, &npat, err);
+                     HM_ARGS(HM_I(episode_id)), &arr, &patients, err);
     hm_store_read_end(c->care->store, db);
     hm_jw_arr_end(&arr);
-    free(patients);
+    free(patients.v);
     char object[48];
     snprintf(object, sizeof object, "episode/%lld/tasks", (long long)episode_id);
     if (!rc)
