@@ -100,17 +100,10 @@ static int parse_catalogue(const json_t *root, hm_drug_catalogue *c, hm_err *err
 
 int hm_drug_catalogue_load_file(const char *path, hm_drug_catalogue **out, hm_err *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = hm__read_file(path, HM__FILE_MAX, &text, &len, err);
+    json_t *root = NULL;
+    int rc = hm__read_json_file(path, &root, err);
     if (rc != HM_OK)
         return rc;
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(text);
-    if (!root)
-        return hm_err_set(err, HM_EINVAL, "%s: invalid JSON at line %d: %s", path, jerr.line,
-                          jerr.text);
     hm_drug_catalogue *c = calloc(1, sizeof *c);
     if (!c) {
         json_decref(root);

@@ -651,17 +651,10 @@ int hm_pathway_load_json(const json_t *root, hm_pathway **out, hm_err *err)
 
 int hm_pathway_load_file(const char *path, hm_pathway **out, hm_err *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = hm__read_file(path, HM__FILE_MAX, &text, &len, err);
+    json_t *root = NULL;
+    int rc = hm__read_json_file(path, &root, err);
     if (rc != HM_OK)
         return rc;
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(text);
-    if (!root)
-        return hm_err_set(err, HM_EINVAL, "%s: invalid JSON at line %d: %s", path, jerr.line,
-                          jerr.text);
     rc = hm_pathway_load_json(root, out, err);
     json_decref(root);
     if (rc != HM_OK)

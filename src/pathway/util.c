@@ -38,6 +38,23 @@ int hm__read_file(const char *path, size_t max, char **out, size_t *len, hm_err 
     return HM_OK;
 }
 
+int hm__read_json_file(const char *path, json_t **root, hm_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = hm__read_file(path, HM__FILE_MAX, &text, &len, err);
+    if (rc != HM_OK)
+        return rc;
+    json_error_t jerr;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
+    if (!j)
+        return hm_err_set(err, HM_EINVAL, "%s: invalid JSON at line %d: %s", path, jerr.line,
+                          jerr.text);
+    *root = j;
+    return HM_OK;
+}
+
 int hm__weekday_parse(const char *s)
 {
     for (int i = 0; s && i < 7; i++)
