@@ -78,13 +78,7 @@ int hm_policy_role_allows(const hm_actor *a, enum hm_action act, hm_err *err)
  * organisation, of an episode that is open or ended within HM_POLICY_RECENT_DAYS; or be a
  * response centre that serves that municipality. */
 static const char care_relation_sql[] =
-    "SELECT count(*) FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"
-    " WHERE e.patient_id = ?"
-    " AND (e.state NOT IN ('completed','discontinued') OR e.ended_ms > ?)"
-    " AND (EXISTS (SELECT 1 FROM org_ancestor a WHERE a.org_id = ?"
-    "        AND a.ancestor_id IN (e.hospital_org_id, coalesce(e.backup_org_id, 0), hc.root_id))"
-    "   OR EXISTS (SELECT 1 FROM org_serves s JOIN org_ancestor a ON a.ancestor_id = s.centre_id"
-    "        WHERE a.org_id = ? AND s.municipality_id = hc.root_id))";
+    "SELECT count(*) FROM (" HM_POLICY_CARE_EPISODES ") r WHERE r.patient_id = ?";
 
 int hm_policy_patient_access(hm_db *db, const hm_actor *a, int64_t patient_id, int64_t now_ms,
                              int *via_emergency, hm_err *err)
@@ -101,7 +95,7 @@ int hm_policy_patient_access(hm_db *db, const hm_actor *a, int64_t patient_id, i
     int64_t n = 0;
     int64_t recent = now_ms - (int64_t)HM_POLICY_RECENT_DAYS * 86400000;
     rc = hm_db_query_int(db, care_relation_sql,
-                         HM_ARGS(HM_I(patient_id), HM_I(recent), HM_I(a->org_id), HM_I(a->org_id)),
+                         HM_ARGS(HM_I(recent), HM_I(a->org_id), HM_I(a->org_id), HM_I(patient_id)),
                          &n, err);
     if (rc)
         return rc;

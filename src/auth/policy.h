@@ -44,6 +44,18 @@ enum hm_action {
 
 const char *hm_action_name(enum hm_action a);
 
+/* The care relation as SQL, the one definition both the single-patient check and the patient
+ * list use: the episodes (alias e, joined with its home-care organisation as hc) that give a
+ * staff member access. Its three parameters, in order: the end of "recent" (episodes ended
+ * after it still count, UTC ms), the staff member's organisation, the same organisation again. */
+#define HM_POLICY_CARE_EPISODES                                                                    \
+    "SELECT e.patient_id FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"                \
+    " WHERE (e.state NOT IN ('completed','discontinued') OR e.ended_ms > ?)"                      \
+    " AND (EXISTS (SELECT 1 FROM org_ancestor a WHERE a.org_id = ?"                               \
+    "        AND a.ancestor_id IN (e.hospital_org_id, coalesce(e.backup_org_id, 0), hc.root_id))" \
+    "   OR EXISTS (SELECT 1 FROM org_serves s JOIN org_ancestor a ON a.ancestor_id = s.centre_id" \
+    "        WHERE a.org_id = ? AND s.municipality_id = hc.root_id))"
+
 /* HM_OK when the role may do the action at all, else HM_EFORBIDDEN with a message. */
 int hm_policy_role_allows(const hm_actor *a, enum hm_action act, hm_err *err);
 

@@ -10,16 +10,10 @@
 #include "base/natid.h"
 #include "pathway/pathway.h"
 
-/* The patients a staff member may see: the care relation of policy.c as a set, plus live
- * emergency accesses. Kept beside policy.c's single-patient query in meaning. */
+/* The patients a staff member may see: the care relation of auth/policy.h as a set, plus live
+ * emergency accesses. */
 static const char visible_sql[] =
-    "SELECT " HM__PATIENT_COLS HM__PATIENT_JOIN
-    " WHERE p.id IN (SELECT e.patient_id FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"
-    "  WHERE (e.state NOT IN ('completed','discontinued') OR e.ended_ms > ?)"
-    "  AND (EXISTS (SELECT 1 FROM org_ancestor a WHERE a.org_id = ?"
-    "         AND a.ancestor_id IN (e.hospital_org_id, coalesce(e.backup_org_id, 0), hc.root_id))"
-    "    OR EXISTS (SELECT 1 FROM org_serves s JOIN org_ancestor a ON a.ancestor_id = s.centre_id"
-    "         WHERE a.org_id = ? AND s.municipality_id = hc.root_id)))"
+    "SELECT " HM__PATIENT_COLS HM__PATIENT_JOIN " WHERE p.id IN (" HM_POLICY_CARE_EPISODES ")"
     " OR p.id IN (SELECT patient_id FROM emergency_access WHERE staff_id = ? AND expires_ms > ?)"
     " ORDER BY p.name, p.id";
 
