@@ -174,4 +174,45 @@ int hm_pathway_generate(const hm_pathway *p, const hm_regimen *r, const hm_episo
 int hm_pathway_validate_documentation(const hm_pathway *p, const char *kind, const json_t *doc,
                                       hm_err *err);
 
+/* ---- the patient's questionnaire ---------------------------------------------------------- */
+
+/* A template's optional "questions" section (docs/internals/pathway.md): questions the patient
+ * answers at home, each with its answer type, whether it is required, its cadence over the
+ * treatment days (day 1 = the regimen's start date) and optional alarm rules per answer. */
+
+size_t hm_pathway_question_count(const hm_pathway *p);
+/* 1 when the template has a question with this id, else 0. */
+int hm_pathway_question_exists(const hm_pathway *p, const char *id);
+/* 1 when the question is due on date for a treatment from start to end (inclusive), else 0
+ * (also for an unknown id and a date outside [start, end]). */
+int hm_pathway_question_due(const hm_pathway *p, const char *id, hm_date start, hm_date end,
+                            hm_date date);
+/* The questions due on date, in template order, as the API shows them: an array of
+ * {"id", "text": {"nb", "en"}, "type", "required", and per type "min", "max", "labels",
+ * "unit", "options", "max_length"} (cadence and alarm rules left out). New reference in *out. */
+int hm_pathway_questions_due(const hm_pathway *p, hm_date start, hm_date end, hm_date date,
+                             json_t **out, hm_err *err);
+
+/* What the template's alarm rules say of one answer. */
+typedef struct hm_answer_alarm {
+    const char *priority; /* "high", "medium", "low", or NULL: no alarm */
+    char text[240];       /* e.g. "chills or shivering: yes (alarm rule: yes)" */
+} hm_answer_alarm;
+
+/* Checks one answer's value against its question: yes_no a boolean, scale an integer from min
+ * to max, number a number from min to max, choice one option id, text a non-empty string of
+ * at most max_length bytes. HM_ENOTFOUND for an unknown question, HM_EINVAL naming the
+ * question ("answer to 'pain' must be an integer from 0 to 10"). On success *alarm holds the
+ * highest-priority alarm rule the answer meets (priority NULL when none). */
+int hm_pathway_check_answer(const hm_pathway *p, const char *id, const json_t *value,
+                            hm_answer_alarm *alarm, hm_err *err);
+
+/* Checks a whole set of answers for date, {"<question id>": value, ...}, all or nothing:
+ * a non-object or empty set, an unknown question, a question not due on date, a bad value
+ * (hm_pathway_check_answer) and a required question due on date that is neither in answers
+ * nor in answered (an array of question ids answered earlier that day, or NULL) are HM_EINVAL
+ * naming the question. */
+int hm_pathway_check_answers(const hm_pathway *p, hm_date start, hm_date end, hm_date date,
+                             const json_t *answers, const json_t *answered, hm_err *err);
+
 #endif

@@ -17,6 +17,8 @@
 #define HM__MAX_DOC_FIELDS 64
 #define HM__MAX_ENUM_VALUES 64
 #define HM__MAX_CYCLE_DAYS 56
+#define HM__MAX_QUESTIONS 32
+#define HM__MAX_QUESTION_ALARMS 8
 #define HM__FILE_MAX (1024 * 1024)
 
 enum hm__cadence_type {
@@ -83,6 +85,49 @@ struct hm__task_rule {
     int hospital_always; /* from division_of_labour.hospital_kinds */
 };
 
+/* The patient's questionnaire (questions.c). */
+enum hm__question_type {
+    HM__Q_YES_NO = 1,
+    HM__Q_SCALE,  /* an integer from min to max, with labels at the ends */
+    HM__Q_NUMBER, /* a real with a unit and a plausibility range */
+    HM__Q_CHOICE, /* one option id */
+    HM__Q_TEXT    /* free text up to max_length bytes */
+};
+
+enum hm__question_cadence {
+    HM__QC_DAILY = 1,    /* every day of the treatment */
+    HM__QC_EVERY_N_DAYS, /* treatment day 1 + offset_days + k*n */
+    HM__QC_WEEKDAYS,     /* on these weekdays */
+    HM__QC_DAYS          /* on these treatment days (1 = the start date) */
+};
+
+/* One alarm rule of a question: exactly one condition. */
+struct hm__question_alarm {
+    int cond;     /* 'e' equals (yes_no), '>' at_or_above, '<' at_or_below, 'i' any_of (choice) */
+    int yes;      /* equals */
+    double limit; /* at_or_above, at_or_below */
+    const json_t *any_of; /* array of option ids */
+    const char *priority; /* "high", "medium", "low" */
+};
+
+struct hm__question {
+    const char *id;
+    const char *text_nb, *text_en;
+    int type; /* enum hm__question_type */
+    int required;
+    double min, max;      /* scale (integers), number */
+    const char *unit;     /* number; NULL when none */
+    size_t max_length;    /* text */
+    const json_t *options; /* choice: array of {"id", "nb", "en"} */
+    int cadence;           /* enum hm__question_cadence */
+    int every_n, offset_days;
+    int weekdays;     /* bit (iso_weekday - 1) */
+    uint64_t days[6]; /* HM__QC_DAYS: bit d set = treatment day d (1..366) */
+    struct hm__question_alarm alarms[HM__MAX_QUESTION_ALARMS];
+    size_t n_alarms;
+    const json_t *json; /* the question as written in the template */
+};
+
 struct hm_pathway {
     json_t *root; /* private deep copy; owns every string below */
     const char *id;
@@ -93,7 +138,12 @@ struct hm_pathway {
     size_t n_eligibility;
     struct hm__task_rule *rules;
     size_t n_rules;
+    struct hm__question *questions;
+    size_t n_questions;
 };
+
+/* Parses the optional "questions" section (questions.c). */
+int hm__parse_questions(const json_t *root, hm_pathway *p, hm_err *err);
 
 /* The rule of a task kind, or NULL. */
 const struct hm__task_rule *hm__pathway_rule(const hm_pathway *p, const char *kind);
@@ -138,6 +188,14 @@ int hm__jp_obj(const json_t *obj, const char *path, const char *key, int require
                const json_t **out, hm_err *err);
 int hm__jp_arr(const json_t *obj, const char *path, const char *key, int required, size_t max_items,
                const json_t **out, hm_err *err);
+/* An identifier (a-z 0-9 _ -, at most max bytes); an i18n object {"nb", "en"} (both required,
+ * each at most max bytes); a list of weekday names as a bitmask (bit iso_weekday - 1). */
+int hm__jp_ident(const json_t *obj, const char *path, const char *key, int required, size_t max,
+                 const char **out, hm_err *err);
+int hm__jp_i18n(const json_t *obj, const char *path, const char *key, int required, size_t max,
+                const char **nb, const char **en, hm_err *err);
+int hm__jp_weekdays(const json_t *obj, const char *path, const char *key, int required, int *mask,
+                    hm_err *err);
 /* Joins path and key ("tasks[2]" + "cadence" -> "tasks[2].cadence") into out. */
 void hm__jp_join(char *out, size_t size, const char *path, const char *key);
 /* Prefixes err's message with "prefix: " (used to name the file). */

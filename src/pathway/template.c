@@ -95,6 +95,25 @@ static int get_clock(const json_t *obj, const char *path, const char *key, int r
     return HM_OK;
 }
 
+/* The same readers for the other files of the module (questions.c). */
+int hm__jp_ident(const json_t *obj, const char *path, const char *key, int required, size_t max,
+                 const char **out, hm_err *err)
+{
+    return get_ident(obj, path, key, required, max, out, err);
+}
+
+int hm__jp_i18n(const json_t *obj, const char *path, const char *key, int required, size_t max,
+                const char **nb, const char **en, hm_err *err)
+{
+    return get_i18n(obj, path, key, required, max, nb, en, err);
+}
+
+int hm__jp_weekdays(const json_t *obj, const char *path, const char *key, int required, int *mask,
+                    hm_err *err)
+{
+    return get_weekdays(obj, path, key, required, mask, err);
+}
+
 /* ---- cadence ------------------------------------------------------------------------------ */
 
 struct name_code {
@@ -599,7 +618,7 @@ static int parse_pathway(const json_t *root, hm_pathway *p, hm_err *err)
     static const char *const keys[] = {"format_version", "id",          "name",
                                        "description",    "max_episode_days", "eligibility",
                                        "division_of_labour", "tasks",   "escalation",
-                                       "alarm_rules",    NULL};
+                                       "alarm_rules",    "questions",        NULL};
     const char *dnb = NULL, *den = NULL;
     int version = 0;
     if (!json_is_object(root))
@@ -625,6 +644,8 @@ static int parse_pathway(const json_t *root, hm_pathway *p, hm_err *err)
         rc = parse_tasks(root, p, err);
     if (rc == HM_OK)
         rc = parse_division(root, p, err);
+    if (rc == HM_OK)
+        rc = hm__parse_questions(root, p, err);
     return rc;
 }
 
@@ -670,6 +691,7 @@ void hm_pathway_free(hm_pathway *p)
         free(p->rules[i].fields);
     free(p->rules);
     free(p->eligibility);
+    free(p->questions);
     json_decref(p->root);
     free(p);
 }
