@@ -137,6 +137,41 @@ int hm_news2_score(const hm_news2_input *in, hm_news2_result *out, hm_err *err)
     return HM_OK;
 }
 
+static int number(const json_t *o, const char *k, double *out)
+{
+    const json_t *v = json_object_get(o, k);
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return 1;
+}
+
+static const char *const acvpu_names[] = {"alert", "confusion", "voice", "pain", "unresponsive"};
+
+int hm_news2_from_json(const json_t *v, int spo2_scale, hm_news2_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const json_t *ox = json_object_get(v, "on_oxygen");
+    const char *c = json_string_value(json_object_get(v, "consciousness"));
+    if (!json_is_boolean(ox) || !c || !number(v, "resp_rate", &in->resp_rate) ||
+        !number(v, "spo2", &in->spo2) || !number(v, "systolic_bp", &in->systolic_bp) ||
+        !number(v, "pulse", &in->pulse) || !number(v, "temperature", &in->temperature)) {
+        memset(in, 0, sizeof *in);
+        return 0;
+    }
+    in->spo2_scale = spo2_scale;
+    in->on_oxygen = json_is_true(ox);
+    if (strcmp(c, "new_confusion") == 0)
+        c = "confusion";
+    for (size_t i = 0; i < sizeof acvpu_names / sizeof acvpu_names[0]; i++)
+        if (strcmp(c, acvpu_names[i]) == 0) {
+            in->consciousness = (enum hm_news2_consciousness)i;
+            return 1;
+        }
+    memset(in, 0, sizeof *in);
+    return 0;
+}
+
 static const char *const response_names[] = {"routine", "low", "low_medium", "medium", "high"};
 
 const char *hm_news2_response_name(enum hm_news2_response r)

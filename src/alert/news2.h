@@ -14,6 +14,8 @@
 #ifndef HM_ALERT_NEWS2_H
 #define HM_ALERT_NEWS2_H
 
+#include <jansson.h>
+
 #include "base/error.h"
 
 enum hm_news2_consciousness {
@@ -65,6 +67,13 @@ typedef struct hm_news2_result {
 /* Scores one set of observations. HM_OK and *out filled; HM_EINVAL (out untouched) with a
  * message naming the parameter when a value is out of the ranges above or in or out is NULL. */
 int hm_news2_score(const hm_news2_input *in, hm_news2_result *out, hm_err *err);
+
+/* Reads one vital-signs set as the API stores it (resp_rate, spo2, on_oxygen as a boolean,
+ * systolic_bp, pulse, temperature as numbers; consciousness "alert", "confusion" (or
+ * "new_confusion"), "voice", "pain", "unresponsive") with the episode's SpO2 scale. Returns 1
+ * and fills *in when every parameter is there; 0 (in zeroed) for an incomplete set or an unknown
+ * consciousness value, which is not scored. Ranges are checked by hm_news2_score. */
+int hm_news2_from_json(const json_t *values, int spo2_scale, hm_news2_input *in);
 
 /* "routine", "low", "low_medium", "medium", "high"; "unknown" for other values. */
 const char *hm_news2_response_name(enum hm_news2_response r);

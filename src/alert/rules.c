@@ -232,44 +232,22 @@ static int num(const json_t *o, const char *k, double *out)
     return 1;
 }
 
-static const char *const acvpu[] = {"alert", "confusion", "voice", "pain", "unresponsive"};
-
-/* A complete set has every NEWS2 parameter; anything less is not scored. */
-static int news2_input(const json_t *v, hm_news2_input *in)
-{
-    memset(in, 0, sizeof *in);
-    in->spo2_scale = 1;
-    double scale = 1;
-    if (num(v, "spo2_scale", &scale))
-        in->spo2_scale = (int)scale;
-    const json_t *ox = json_object_get(v, "on_oxygen");
-    const char *c = json_string_value(json_object_get(v, "consciousness"));
-    if (!json_is_boolean(ox) || !c || !num(v, "resp_rate", &in->resp_rate) ||
-        !num(v, "spo2", &in->spo2) || !num(v, "systolic_bp", &in->systolic_bp) ||
-        !num(v, "pulse", &in->pulse) || !num(v, "temperature", &in->temperature))
-        return 0;
-    in->on_oxygen = json_is_true(ox);
-    for (size_t i = 0; i < sizeof acvpu / sizeof acvpu[0]; i++)
-        if (strcmp(c, acvpu[i]) == 0 || (i == 1 && strcmp(c, "new_confusion") == 0)) {
-            in->consciousness = (enum hm_news2_consciousness)i;
-            return 1;
-        }
-    return 0;
-}
-
 static int vitals_one(hm_db *db, hm_alarms *a, int64_t patient, const char *pathway,
-                      const char *body, int64_t now, struct hm__pending *p, hm_err *err)
+                      int spo2_scale, const char *body, int64_t now, struct hm__pending *p,
+                      hm_err *err)
 {
     const hm_alarm_rules *rules = hm__alarm_rules(a, pathway);
     json_t *v = json_loads(body, 0, NULL);
     if (!v)
         return HM_OK; /* not ours to judge: the care layer validated it */
+    /* The SpO2 scale is the episode's (prescribed by its physician), never one sent with the
+     * values; an incomplete set is not scored. */
     hm_news2_input in;
     hm_news2_result res;
     hm_err nerr;
     int rc = HM_OK;
     char key[80], text[200];
-    if (news2_input(v, &in) && hm_news2_score(&in, &res, &nerr) == HM_OK &&
+    if (hm_news2_from_json(v, spo2_scale, &in) && hm_news2_score(&in, &res, &nerr) == HM_OK &&
         rules->news2_prio[res.response] >= 0) {
         snprintf(key, sizeof key, "rule:%lld|NEWS2", (long long)patient);
         snprintf(text, sizeof text, "NEWS2 %d (%s response)%s", res.total,
@@ -303,7 +281,8 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
     hm_cursor c;
     if (!rc)
         rc = hm_db_query(db,
-                         "SELECT o.id, o.patient_id, o.kind, o.body, e.pathway FROM observation o"
+                         "SELECT o.id, o.patient_id, o.kind, o.body, e.pathway,"
+                         " coalesce(e.spo2_scale, 1) FROM observation o"
                          " LEFT JOIN episode e ON e.id = o.episode_id WHERE o.id > ?"
                          " ORDER BY o.id LIMIT 100",
                          HM_ARGS(HM_I(last)), &c, err);
@@ -313,6 +292,7 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
         int64_t id, patient;
         char *body;
         char pathway[64];
+        int spo2_scale;
     } rows[100];
     size_t n = 0;
     while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
@@ -324,13 +304,15 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
                            : NULL;
         const char *pw = hm_cursor_text(&c, 4);
         snprintf(rows[n].pathway, sizeof rows[n].pathway, "%s", pw ? pw : "");
+        rows[n].spo2_scale = (int)hm_cursor_int(&c, 5);
         n++;
     }
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;
     for (size_t i = 0; i < n; i++) {
         if (!rc && rows[i].body)
-            rc = vitals_one(db, a, rows[i].patient, rows[i].pathway, rows[i].body, now, p, err);
+            rc = vitals_one(db, a, rows[i].patient, rows[i].pathway, rows[i].spo2_scale,
+                            rows[i].body, now, p, err);
         free(rows[i].body);
     }
     if (!rc && n)

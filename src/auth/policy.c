@@ -50,6 +50,7 @@ static const struct {
     [HM_ACT_ORG_READ] = {"read organisations", R_CLINICAL | R_OPER | R_LOGI | R_ANALYST | R_ADMIN},
     [HM_ACT_DEVICE_READ] = {"read devices", R_PHYS | R_HNURSE | R_LOGI | R_ADMIN},
     [HM_ACT_STAFF_READ] = {"read staff", R_PHYS | R_HNURSE | R_SUPER | R_ADMIN},
+    [HM_ACT_NEWS2_SCALE_SET] = {"prescribe the NEWS2 SpO2 scale", R_PHYS},
 };
 
 static int role_bit(const char *role)

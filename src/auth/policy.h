@@ -39,6 +39,7 @@ enum hm_action {
     HM_ACT_ORG_READ,
     HM_ACT_DEVICE_READ,
     HM_ACT_STAFF_READ,
+    HM_ACT_NEWS2_SCALE_SET,
     HM_ACT__COUNT
 };
 

@@ -53,6 +53,9 @@ int hm_care_eligibility_answer(const hm_call *c, int64_t episode_id, const json_
 int hm_care_episode_approve(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
 int hm_care_regimen_set(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
                         hm_err *err);
+/* Physician: the SpO2 scale NEWS2 uses for this episode {spo2_scale: 1|2, note?}. */
+int hm_care_news2_scale_set(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                            hm_err *err);
 int hm_care_pump_assign(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
                         hm_err *err);
 int hm_care_training_record(const hm_call *c, int64_t episode_id, const json_t *in,

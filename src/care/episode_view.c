@@ -113,7 +113,7 @@ static int episode_json(hm_db *db, int64_t id, int64_t now_ms, json_t **out, int
                          "SELECT e.id, e.patient_id, e.pathway, e.state, e.hospital_org_id,"
                          " e.home_care_org_id, e.backup_org_id, e.eligibility, e.physician_id,"
                          " ph.name, e.referred_ms, e.approved_ms, e.trained_ms, e.activated_ms,"
-                         " e.ended_ms, e.outcome, e.outcome_note, hc.name, p.name"
+                         " e.ended_ms, e.outcome, e.outcome_note, hc.name, p.name, e.spo2_scale"
                          " FROM episode e JOIN org hc ON hc.id = e.home_care_org_id"
                          " JOIN patient p ON p.id = e.patient_id"
                          " LEFT JOIN staff ph ON ph.id = e.physician_id WHERE e.id = ?",
@@ -142,6 +142,7 @@ static int episode_json(hm_db *db, int64_t id, int64_t now_ms, json_t **out, int
         hm__jtime(&cur, 11), "trained_at", hm__jtime(&cur, 12), "activated_at",
         hm__jtime(&cur, 13), "ended_at", hm__jtime(&cur, 14), "outcome", hm__jstr(&cur, 15),
         "outcome_note", hm__jstr(&cur, 16));
+    json_object_set_new(e, "spo2_scale", json_integer(hm_cursor_int(&cur, 19)));
     hm_cursor_close(&cur);
     json_t *events = episode_events(db, id, err);
     double days;

@@ -225,6 +225,39 @@ static int regimen_fn(hm_db *db, struct transition *t, hm_err *err)
     return HM_OK;
 }
 
+/* ---- NEWS2 SpO2 scale ---- */
+
+/* The physician's prescription of the SpO2 scale NEWS2 uses for this episode: 1 (the default)
+ * or 2 (target 88-92 %, hypercapnic respiratory failure). The alert rules score every later
+ * vital-signs set with it, and the browser shows the same score while values are typed. */
+static int spo2_scale_fn(hm_db *db, struct transition *t, hm_err *err)
+{
+    if (!in_states(t->state, ",referred,approved,trained,active,readmitted,"))
+        return wrong_state(t, "change the NEWS2 scale of", err);
+    static const char *const allowed[] = {"spo2_scale", "note", NULL};
+    int64_t scale = 0;
+    const char *note = NULL;
+    int rc = hm_json_only(t->in, allowed, err);
+    if (!rc)
+        rc = hm_json_int(t->in, "spo2_scale", 1, 1, 2, &scale, err);
+    if (!rc)
+        rc = hm_json_str(t->in, "note", 0, 1000, &note, err);
+    if (!rc)
+        rc = hm_db_exec(db, "UPDATE episode SET spo2_scale = ? WHERE id = ?",
+                        HM_ARGS(HM_I(scale), HM_I(t->episode_id)), err);
+    if (rc)
+        return rc;
+    char text[1100];
+    snprintf(text, sizeof text, "SpO2 scale %lld%s%s", (long long)scale, note ? ": " : "",
+             note ? note : "");
+    return hm_db_exec(db,
+                      "INSERT INTO episode_event (episode_id, kind, at_ms, staff_id, note)"
+                      " VALUES (?, 'spo2_scale', ?, ?, ?)",
+                      HM_ARGS(HM_I(t->episode_id), HM_I(t->c->now_ms),
+                              HM_I(t->c->actor->staff_id), HM_S(text)),
+                      err);
+}
+
 /* ---- pump ---- */
 
 static int pump_fn(hm_db *db, struct transition *t, hm_err *err)
@@ -471,6 +504,12 @@ int hm_care_episode_approve(const hm_call *c, int64_t id, json_t **out, hm_err *
 int hm_care_regimen_set(const hm_call *c, int64_t id, const json_t *in, json_t **out, hm_err *err)
 {
     return run(c, id, in, regimen_fn, HM_ACT_REGIMEN_SET, "regimen", NULL, out, err);
+}
+
+int hm_care_news2_scale_set(const hm_call *c, int64_t id, const json_t *in, json_t **out,
+                            hm_err *err)
+{
+    return run(c, id, in, spo2_scale_fn, HM_ACT_NEWS2_SCALE_SET, "news2-scale", NULL, out, err);
 }
 
 int hm_care_pump_assign(const hm_call *c, int64_t id, const json_t *in, json_t **out, hm_err *err)

@@ -99,15 +99,16 @@ int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_e
 
 static json_t *episode_row(hm_cursor *cur)
 {
-    return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)hm_cursor_int(cur, 0),
+    return json_pack("{s:I, s:s, s:s, s:o, s:o, s:I}", "id", (json_int_t)hm_cursor_int(cur, 0),
                      "pathway", hm__text(cur, 1), "state", hm__text(cur, 2), "referred_at",
-                     hm__jtime(cur, 3), "ended_at", hm__jtime(cur, 4));
+                     hm__jtime(cur, 3), "ended_at", hm__jtime(cur, 4), "spo2_scale",
+                     (json_int_t)hm_cursor_int(cur, 5));
 }
 
 int hm_care_patient_episodes(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
 {
     return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1,
-                                 "SELECT id, pathway, state, referred_ms, ended_ms FROM episode"
+                                 "SELECT id, pathway, state, referred_ms, ended_ms, spo2_scale FROM episode"
                                  " WHERE patient_id = ? ORDER BY referred_ms DESC",
                                  episode_row, "episodes", out, err);
 }

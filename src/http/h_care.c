@@ -81,6 +81,11 @@ int hm_h_regimen(hm_req *r)
     ANSWER(r, 200, hm_care_regimen_set(c, r->param[0], r->body, &out_, &r->err));
 }
 
+int hm_h_news2_scale(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_news2_scale_set(c, r->param[0], r->body, &out_, &r->err));
+}
+
 int hm_h_pump_assign(hm_req *r)
 {
     ANSWER(r, 200, hm_care_pump_assign(c, r->param[0], r->body, &out_, &r->err));

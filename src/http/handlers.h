@@ -38,6 +38,7 @@ int hm_h_pump_assign(hm_req *r);
 int hm_h_readmit(hm_req *r);
 int hm_h_referral_create(hm_req *r);
 int hm_h_regimen(hm_req *r);
+int hm_h_news2_scale(hm_req *r);
 int hm_h_return_home(hm_req *r);
 int hm_h_shortage_create(hm_req *r);
 int hm_h_task_done(hm_req *r);

@@ -313,9 +313,16 @@ static const char schema_v3[] =
     " stopped_ms INTEGER,"
     " alarm_id INTEGER) WITHOUT ROWID;";
 
+/* NEWS2 SpO2 scale per episode (issue 6): scale 2 (target 88-92 %, hypercapnic respiratory
+ * failure) only when a physician prescribes it; the alert rules and the browser both read it. */
+static const char schema_v4[] =
+    "ALTER TABLE episode ADD COLUMN spo2_scale INTEGER NOT NULL DEFAULT 1"
+    " CHECK (spo2_scale IN (1, 2));";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
     {3, schema_v3},
+    {4, schema_v4},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

@@ -138,6 +138,12 @@ test('physician: referral, eligibility, approval, regimen, pump, training, activ
   await page.getByRole('heading', { name: /godkjent/ }).waitFor();
   await page.getByRole('button', { name: 'Lagre regime' }).click();
   await page.getByText('Regimet er lagret.').waitFor();
+  // NEWS2 SpO2 scale 2, prescribed by the physician, is shown on the episode and its timeline.
+  await page.getByLabel('NEWS2 SpO2-skala').selectOption('2');
+  await page.getByRole('button', { name: 'Lagre skala' }).click();
+  await page.getByText('SpO2-skalaen er lagret.').waitFor();
+  await page.locator('dl.facts dd', { hasText: 'SpO2-skala 2' }).waitFor();
+  await page.locator('ol.timeline li', { hasText: 'SpO2-skala satt' }).waitFor();
   const tok = await apiLogin(heime.base, 'lege1');
   const devices = (await apiCall(heime.base, tok, 'GET', '/api/v1/devices')).body;
   const pump = devices.find((d) => d.status === 'available');

@@ -25,19 +25,3 @@ test('every literal key used by the code exists', () => {
   }
   assert.deepEqual(missing, []);
 });
-
-test('NEWS2 bands', async () => {
-  const { news2 } = await import(join(app, 'news2.js'));
-  const normal = { resp_rate: 16, spo2: 97, on_oxygen: false, systolic_bp: 120, pulse: 70, consciousness: 'alert', temperature: 37 };
-  assert.equal(news2(normal).total, 0);
-  assert.equal(news2({ ...normal, resp_rate: 8 }).total, 3);
-  assert.equal(news2({ ...normal, resp_rate: 21 }).total, 2);
-  assert.equal(news2({ ...normal, spo2: 93 }).total, 2);
-  assert.equal(news2({ ...normal, systolic_bp: 220 }).total, 3);
-  assert.equal(news2({ ...normal, pulse: 131 }).total, 3);
-  assert.equal(news2({ ...normal, temperature: 35.05 }).total, 1);
-  assert.equal(news2({ ...normal, temperature: 39.1 }).total, 2);
-  assert.equal(news2({ ...normal, consciousness: 'voice' }).risk, 'low_medium');
-  assert.equal(news2({ ...normal, on_oxygen: true, spo2: 91, pulse: 111 }).risk, 'high');
-  assert.equal(news2({ temperature: 37 }).complete, false);
-});

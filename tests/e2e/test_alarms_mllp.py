@@ -444,3 +444,38 @@ def test_alarm_routes_refuse_bad_bodies(heime, path, body):
     r = heime.post(path, user="lege1", data=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and list(r.json()) == ["error"], r.text
     assert counts(heime) == before
+
+
+def test_news2_uses_the_episodes_prescribed_spo2_scale(heime):
+    """97 % on oxygen scores 2 on scale 1 (no alarm) and 2 + 3 = 5 on scale 2 (medium: a high
+    alarm); the scale is the episode's, set by its physician, never one sent with the values."""
+    ep = next(e for e in heime.get("/api/v1/patients/3/episodes", user="lege1").json()
+              if e["state"] not in ("completed", "discontinued"))
+    assert ep["spo2_scale"] == 1
+    url = f"/api/v1/episodes/{ep['id']}/news2-scale"
+    assert heime.put(url, user="sykepleier1", json={"spo2_scale": 2}).status_code == 403
+    for bad in ({"spo2_scale": 3}, {"spo2_scale": "2"}, {}, {"spo2_scale": 2, "x": 1}):
+        assert heime.put(url, user="lege1", json=bad).status_code == 400, bad
+    for a in rule_alarms(heime, 3, "NEWS2"):
+        heime.post(f"/api/v1/alarms/{a['id']}/resolve", user="operator1")
+    vitals = {"temperature": 37.0, "pulse": 70, "systolic_bp": 125, "diastolic_bp": 80,
+              "resp_rate": 16, "spo2": 97, "on_oxygen": True, "consciousness": "alert"}
+    r = heime.post("/api/v1/patients/3/observations", user="pasient3",
+                   json={"kind": "vital_signs", "values": vitals})
+    assert r.status_code == 201, r.text
+    time.sleep(1.0)
+    assert not rule_alarms(heime, 3, "NEWS2")
+    r = heime.put(url, user="lege1", json={"spo2_scale": 2, "note": "hyperkapni"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["spo2_scale"] == 2
+    assert any(e["kind"] == "spo2_scale" and "hyperkapni" in (e["note"] or "")
+               for e in body["timeline"])
+    r = heime.post("/api/v1/patients/3/observations", user="pasient3",
+                   json={"kind": "vital_signs", "values": vitals})
+    assert r.status_code == 201, r.text
+    news = wait_for(lambda: rule_alarms(heime, 3, "NEWS2"))
+    assert news and news[0]["priority"] == "high" and "NEWS2 5" in news[0]["text"], news
+    for a in news:
+        heime.post(f"/api/v1/alarms/{a['id']}/resolve", user="operator1")
+    assert heime.put(url, user="lege1", json={"spo2_scale": 1}).json()["spo2_scale"] == 1

@@ -383,12 +383,69 @@ static void response_names(void **state)
     assert_int_equal(hm_news2_response_from_name("High", &r, &err), HM_EINVAL);
 }
 
+/* The vectors the browser's news2.js is tested with too (tests/data/news2/vectors.json): the
+ * values as the API stores them, read by the same hm_news2_from_json the alert rules use. */
+static void shared_vectors(void **state)
+{
+    (void)state;
+    json_error_t jerr;
+    json_t *doc = json_load_file(HM_NEWS2_VECTORS, 0, &jerr);
+    if (!doc)
+        fail_msg("cannot read %s: %s", HM_NEWS2_VECTORS, jerr.text);
+    json_t *vecs = json_object_get(doc, "vectors");
+    assert_true(json_array_size(vecs) > 100);
+    size_t i;
+    json_t *v;
+    json_array_foreach(vecs, i, v)
+    {
+        const char *name = json_string_value(json_object_get(v, "name"));
+        int scale = (int)json_integer_value(json_object_get(v, "spo2_scale"));
+        hm_news2_input in;
+        hm_news2_result res;
+        int complete = hm_news2_from_json(json_object_get(v, "values"), scale, &in);
+        int rc = complete ? hm_news2_score(&in, &res, NULL) : HM_EINVAL;
+        if (json_object_get(v, "error")) {
+            if (rc == HM_OK)
+                fail_msg("%s: scored %d, expected no score", name, res.total);
+            continue;
+        }
+        if (rc != HM_OK)
+            fail_msg("%s: no score (complete %d, rc %d)", name, complete, rc);
+        int total = (int)json_integer_value(json_object_get(v, "total"));
+        const char *resp = json_string_value(json_object_get(v, "response"));
+        if (res.total != total || strcmp(hm_news2_response_name(res.response), resp) != 0)
+            fail_msg("%s: %d %s, expected %d %s", name, res.total,
+                     hm_news2_response_name(res.response), total, resp);
+    }
+    json_decref(doc);
+}
+
+/* An incomplete set, or one with an unknown consciousness value, is not scored. */
+static void from_json_incomplete(void **state)
+{
+    (void)state;
+    hm_news2_input in;
+    json_t *v = json_pack("{s:i, s:i, s:b, s:i, s:i, s:s, s:f}", "resp_rate", 16, "spo2", 97,
+                          "on_oxygen", 0, "systolic_bp", 120, "pulse", 70, "consciousness",
+                          "new_confusion", "temperature", 37.0);
+    assert_int_equal(hm_news2_from_json(v, 2, &in), 1);
+    assert_int_equal(in.consciousness, HM_ACVPU_NEW_CONFUSION);
+    assert_int_equal(in.spo2_scale, 2);
+    json_object_set_new(v, "on_oxygen", json_integer(0)); /* must be a boolean */
+    assert_int_equal(hm_news2_from_json(v, 1, &in), 0);
+    json_object_set_new(v, "on_oxygen", json_false());
+    json_object_del(v, "pulse");
+    assert_int_equal(hm_news2_from_json(v, 1, &in), 0);
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_band_edge), cmocka_unit_test(consciousness_and_oxygen),
         cmocka_unit_test(spo2_scale_2),    cmocka_unit_test(response_mapping),
         cmocka_unit_test(invalid_inputs),  cmocka_unit_test(response_names),
+        cmocka_unit_test(shared_vectors),  cmocka_unit_test(from_json_incomplete),
     };
     return cmocka_run_group_tests_name("alert/news2", tests, NULL, NULL);
 }

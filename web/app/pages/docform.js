@@ -94,19 +94,21 @@ function Field({ name, f, value, set }) {
   </div>`;
 }
 
-export function News2Box({ values }) {
-  const r = news2(values);
+export function News2Box({ values, spo2Scale = 1 }) {
+  const r = news2(values, spo2Scale);
   const cls = `news2 risk-${r.risk}`;
   return html`<div class=${cls} role="status" aria-live="polite" data-testid="news2">
     <strong>NEWS2: <span class="score">${r.total}</span></strong>
     ${' '}${t('news2.risk.' + r.risk)}
     ${!r.complete ? html` <em>(${t('news2.incomplete')})</em>` : ''}
     ${r.single3 ? html` · ${t('news2.single3')}` : ''}
+    ${spo2Scale === 2 ? html` · ${t('news2.scale2')}` : ''}
   </div>`;
 }
 
-/* fields: the template's documentation.fields; onSubmit(values) returns a promise. */
-export function DocForm({ fields, kind, onSubmit, submitLabel }) {
+/* fields: the template's documentation.fields; onSubmit(values) returns a promise; spo2Scale:
+ * the episode's NEWS2 SpO2 scale (vital signs). */
+export function DocForm({ fields, kind, onSubmit, submitLabel, spo2Scale = 1 }) {
   const [raw, setRaw] = useState({});
   const [problems, setProblems] = useState([]);
   const set = (name) => (v) => setRaw((r) => ({ ...r, [name]: v }));
@@ -119,7 +121,7 @@ export function DocForm({ fields, kind, onSubmit, submitLabel }) {
   const numeric = collect(fields, raw).values;
   return html`<form onSubmit=${submit} class="docform" novalidate>
     ${Object.entries(fields).map(([name, f]) => html`<${Field} key=${name} name=${name} f=${f} value=${raw[name]} set=${set(name)} />`)}
-    ${kind === 'vital_signs' && html`<${News2Box} values=${numeric} />`}
+    ${kind === 'vital_signs' && html`<${News2Box} values=${numeric} spo2Scale=${spo2Scale} />`}
     ${problems.length > 0 && html`<div class="error" role="alert"><strong>${t('form.problems')}</strong>
       <ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>`}
     <button type="submit">${submitLabel || t('common.save')}</button>

@@ -130,6 +130,18 @@ function RegimenForm({ ep, act }) {
   </form>`;
 }
 
+/* The physician prescribes the SpO2 scale NEWS2 uses for this episode (scale 2 for
+ * hypercapnic respiratory failure); the server's alert rules and every NEWS2 shown use it. */
+function News2ScaleForm({ ep, act }) {
+  const [scale, setScale] = useState(String(ep.spo2_scale || 1));
+  return html`<form class="row" onSubmit=${(e) => { e.preventDefault(); act('put', 'news2-scale', { spo2_scale: Number(scale) }, t('episode.news2_scale_saved')); }}>
+    <div class="field"><label for="ep-scale">${t('episode.news2_scale')}</label>
+      <select id="ep-scale" value=${scale} onChange=${(e) => setScale(e.target.value)}>
+        <option value="1">${t('news2.scale1')}</option><option value="2">${t('news2.scale2')}</option></select></div>
+    <div><button type="submit" class="secondary">${t('episode.news2_scale_save')}</button></div>
+  </form>`;
+}
+
 function PumpForm({ act }) {
   const [serial, setSerial] = useState('');
   const dev = useLoad(() => get('/api/v1/devices'), []);
@@ -187,6 +199,7 @@ export function EpisodePage({ me, id }) {
       <dt>${t('episode.home_care')}</dt><dd>${ep.home_care_org || '–'}</dd>
       <dt>${t('episode.regimen')}</dt><dd>${ep.regimen ? `${ep.regimen.drug} ${ep.regimen.dose} ${ep.regimen.dose_unit}, ${ep.regimen.start_date}–${ep.regimen.end_date} (v${ep.regimen.version})` : '–'}</dd>
       <dt>${t('episode.pump')}</dt><dd>${ep.pump ? `${ep.pump.serial} (${ep.pump.model})` : '–'}</dd>
+      <dt>${t('episode.news2_scale')}</dt><dd>${t(ep.spo2_scale === 2 ? 'news2.scale2' : 'news2.scale1')}</dd>
       <dt>${t('episode.days_at_home')}</dt><dd>${ep.days_at_home ?? 0} (${t('episode.bed_days', { n: ep.bed_days_at_home ?? 0 })})</dd>
       ${ep.outcome && html`<dt>${t('episode.outcome')}</dt><dd>${t('outcome.' + ep.outcome)} ${ep.outcome_note || ''}</dd>`}
     </dl>
@@ -205,6 +218,8 @@ export function EpisodePage({ me, id }) {
     </section>
 
     ${!ended && s !== 'completed' && isPhys && html`<section aria-labelledby="rg-h"><h2 id="rg-h">${t('episode.regimen')}</h2><${RegimenForm} ep=${ep} act=${act} /></section>`}
+    ${!ended && isPhys && html`<section aria-labelledby="scale-h"><h2 id="scale-h">NEWS2</h2>
+      <p class="hint">${t('episode.news2_scale_hint')}</p><${News2ScaleForm} ep=${ep} act=${act} /></section>`}
     ${!ended && !ep.pump && html`<section aria-labelledby="pump-h"><h2 id="pump-h">${t('episode.pump')}</h2><${PumpForm} act=${act} /></section>`}
 
     <section aria-labelledby="steps-h"><h2 id="steps-h">${t('episode.steps')}</h2>

@@ -13,6 +13,9 @@ export function MyPage({ me }) {
   const [error, setError] = useState(null);
   const [formKey, setFormKey] = useState(0);
   const tpl = useLoad(() => taskTemplate('vital_signs'), []);
+  /* The open episode's NEWS2 SpO2 scale, prescribed by the physician. */
+  const eps = useLoad(() => get(`/api/v1/patients/${pid}/episodes`), [pid]);
+  const spo2Scale = (eps.data || []).find((e) => !['completed', 'discontinued'].includes(e.state))?.spo2_scale || 1;
   const log = useLoad(() => get(`/api/v1/patients/${pid}/access-log`), [pid, msg]);
   const report = async (values) => {
     setError(null);
@@ -32,7 +35,7 @@ export function MyPage({ me }) {
       <p>${t('my.report_intro')}</p>
       <${Ok} text=${msg} /><${ErrorBox} error=${error} />
       <${Loading} state=${tpl} />
-      ${tpl.data && html`<${DocForm} key=${formKey} fields=${tpl.data.documentation.fields} kind="vital_signs" onSubmit=${report} submitLabel=${t('my.send')} />`}
+      ${tpl.data && html`<${DocForm} key=${formKey} fields=${tpl.data.documentation.fields} kind="vital_signs" spo2Scale=${spo2Scale} onSubmit=${report} submitLabel=${t('my.send')} />`}
     </section>
     <section aria-labelledby="log-h"><h2 id="log-h">${t('my.access_log')}</h2>
       <${Loading} state=${log} />

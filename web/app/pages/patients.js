@@ -22,15 +22,16 @@ export function PatientList() {
   </main>`;
 }
 
-export function LastVitals({ obs }) {
+export function LastVitals({ obs, spo2Scale = 1 }) {
   const v = (obs || []).find((o) => o.kind === 'vital_signs');
   if (!v) return html`<p>${t('patient.no_vitals')}</p>`;
-  const r = news2(v.values);
+  const r = news2(v.values, spo2Scale);
   return html`<div>
     <p>${fmtDateTime(v.observed_at)} (${t('source.' + v.source)})</p>
     <ul class="vitals">${Object.entries(v.values).map(([k, x]) => html`<li><span>${t('vital.' + k)}</span> <strong>${x === true ? t('common.yes') : x === false ? t('common.no') : t('value.' + x) === 'value.' + x ? String(x) : t('value.' + x)}</strong></li>`)}</ul>
     <p class=${'news2 risk-' + r.risk}><strong>NEWS2 ${r.total}</strong> ${t('news2.risk.' + r.risk)}
-      ${!r.complete ? html` <em>(${t('news2.incomplete')})</em>` : ''}</p>
+      ${!r.complete ? html` <em>(${t('news2.incomplete')})</em>` : ''}
+      ${spo2Scale === 2 ? html` · ${t('news2.scale2')}` : ''}</p>
   </div>`;
 }
 
@@ -68,7 +69,7 @@ export function PatientSummary({ id, compact }) {
         <dt>${t('episode.pump')}</dt><dd>${episode.pump ? `${episode.pump.serial} (${episode.pump.model})` : '–'}</dd>`}
     </dl>
     <${H}>${t('patient.last_vitals')}</${H}>
-    <${LastVitals} obs=${obs} />
+    <${LastVitals} obs=${obs} spo2Scale=${episode?.spo2_scale || 1} />
     <${H}>${t('patient.recent_tasks')}</${H}>
     ${recent.length === 0 ? html`<p>–</p>` : html`<ul class="plain">${recent.map((x) => html`<li>
       ${fmtDateTime(x.window_start)}–${fmtTime(x.window_end)} ${t('kind.' + x.kind)}: <span class=${'state state-' + x.state}>${t('state.' + x.state)}</span>${x.reason ? ` (${x.reason})` : ''}</li>`)}</ul>`}

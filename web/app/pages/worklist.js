@@ -82,7 +82,10 @@ export function TaskPage({ me, id }) {
     const list = await get(`/api/v1/orgs/${org}/tasks?date=${date}`);
     const task = list.find((x) => x.id === id);
     if (!task) return { task: null };
-    return { task, tpl: await taskTemplate(task.kind) };
+    /* Vital signs are scored on the episode's SpO2 scale, as the server does. */
+    const eps = task.kind === 'vital_signs' ? await get(`/api/v1/patients/${task.patient_id}/episodes`) : [];
+    const spo2Scale = eps.find((e) => e.id === task.episode_id)?.spo2_scale || 1;
+    return { task, tpl: await taskTemplate(task.kind), spo2Scale };
   }, [id, org, date]);
   const back = `/worklist?date=${date}&org=${org}`;
   const finish = async (path, body, msg) => {
@@ -117,7 +120,7 @@ export function TaskPage({ me, id }) {
       ${task.state === 'planned' && html`
         <section aria-labelledby="doc-h"><h2 id="doc-h">${t('task.document')}</h2>
           <p class="hint">${tl(st.data.tpl?.label)}</p>
-          <${DocForm} fields=${fields} kind=${task.kind} submitLabel=${t('task.mark_done')}
+          <${DocForm} fields=${fields} kind=${task.kind} spo2Scale=${st.data.spo2Scale} submitLabel=${t('task.mark_done')}
             onSubmit=${(values) => finish(`/api/v1/tasks/${id}/done`, { documentation: values }, t('task.saved_done'))} />
         </section>
         <section aria-labelledby="nd-h"><h2 id="nd-h">${t('task.not_done')}</h2>
