@@ -3,6 +3,7 @@
 # PATIENTS active patients (default 10000), on this machine's loopback.
 #   1. GET a zone's task list for today (audited: each answer waits for its audit row's commit)
 #   2. POST a vital-signs observation (durable before the 201)
+# DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
 # Prints wrk's figures and a summary line per case. Not a pass/fail test: figures only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,16 @@ port=$((20000 + RANDOM % 20000))
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-echo "== loading the demo region with $PATIENTS extra active patients"
-start=$(date +%s.%N)
-"$BIN" demo --db "sqlite:$tmp/bench.db" --patients "$PATIENTS" --load-only 2>"$tmp/load.log" \
-  || { cat "$tmp/load.log"; exit 1; }
-echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; database $(du -h "$tmp/bench.db" | cut -f1)"
+if [ -n "${DB_TEMPLATE:-}" ]; then # a database loaded earlier by this script's step, reused
+  cp "$DB_TEMPLATE" "$tmp/bench.db"
+  echo "== using a copy of $DB_TEMPLATE"
+else
+  echo "== loading the demo region with $PATIENTS extra active patients"
+  start=$(date +%s.%N)
+  "$BIN" demo --db "sqlite:$tmp/bench.db" --patients "$PATIENTS" --load-only 2>"$tmp/load.log" \
+    || { cat "$tmp/load.log"; exit 1; }
+  echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; database $(du -h "$tmp/bench.db" | cut -f1)"
+fi
 
 "$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pid=$!

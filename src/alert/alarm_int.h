@@ -38,6 +38,7 @@ struct hm_alarms {
     struct hm__hub_ev ring[HM__HUB_SIZE];
     pthread_t worker;
     int worker_on;
+    int64_t self_report_next_ms; /* when the tick next looks for overdue self-reports */
 };
 
 /* Live events gathered inside a write job, published only once it committed. */
@@ -98,6 +99,21 @@ int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t
 const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway);
 /* The rule passes, as one write job each (rules.c); events go to *p. */
 int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p, hm_err *err);
+/* Self-report rules ("a report at least every N hours"): the search over every active episode
+ * is a read (hm__self_report_candidates, on a reader connection, every
+ * HM__SELF_REPORT_EVERY_MS), and only its candidates are judged again and raised in a write
+ * job: a search over 10,000 episodes inside the writer held up every commit for ~70 ms. */
+#define HM__OVERDUE_MAX 400
+#define HM__SELF_REPORT_EVERY_MS 30000
+struct hm__overdue {
+    size_t n;
+    size_t rule[HM__OVERDUE_MAX];
+    int64_t patient[HM__OVERDUE_MAX];
+};
+int hm__self_report_candidates(hm_db *db, hm_alarms *a, int64_t now, struct hm__overdue *out,
+                               hm_err *err);
+int hm__self_report_job(hm_db *db, hm_alarms *a, const struct hm__overdue *o, int64_t now,
+                        struct hm__pending *p, hm_err *err);
 /* A PCD-10 event: keeps pump_state and ends a "pump stopped" alarm when it runs again. */
 int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t now_ms,
                          const struct hm__ctx *ctx, struct hm__pending *p, hm_err *err);

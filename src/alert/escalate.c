@@ -105,6 +105,7 @@ struct tick_job {
     int64_t now_ms;
     int fired;
     struct hm__pending pend;
+    struct hm__overdue overdue;
 };
 
 static int outbox(hm_alarms *a, hm_db *db, int64_t id, int64_t now, hm_err *err)
@@ -264,6 +265,32 @@ static int rules_job(hm_db *db, void *arg, hm_err *err)
     return hm__rules_job(db, t->a, t->now_ms, &t->pend, err);
 }
 
+static int self_report_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct tick_job *t = arg;
+    return hm__self_report_job(db, t->a, &t->overdue, t->now_ms, &t->pend, err);
+}
+
+/* Overdue self-reports, looked for on a reader connection at most every
+ * HM__SELF_REPORT_EVERY_MS (their rules count in hours); only candidates reach the writer. */
+static int self_reports(hm_alarms *a, struct tick_job *t, hm_err *err)
+{
+    if (t->now_ms < a->self_report_next_ms)
+        return HM_OK;
+    a->self_report_next_ms = t->now_ms + HM__SELF_REPORT_EVERY_MS;
+    hm_db *db;
+    int rc = hm_store_read_begin(a->st, &db, err);
+    if (rc)
+        return rc;
+    rc = hm__self_report_candidates(db, a, t->now_ms, &t->overdue, err);
+    hm_store_read_end(a->st, db);
+    if (rc || !t->overdue.n)
+        return rc;
+    rc = hm_writer_submit(a->w, self_report_job, t, err);
+    hm__pending_publish(a, &t->pend, rc == HM_OK);
+    return rc;
+}
+
 int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err)
 {
     struct tick_job *t = calloc(1, sizeof *t);
@@ -282,6 +309,8 @@ int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err)
         rc = hm_writer_submit(a->w, rules_job, t, err);
         hm__pending_publish(a, &t->pend, rc == HM_OK);
     }
+    if (rc == HM_OK)
+        rc = self_reports(a, t, err);
     free(t);
     return rc;
 }

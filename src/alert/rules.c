@@ -483,9 +483,11 @@ static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
 }
 
 /* Patients of a pathway with a self-report rule whose last report (or, before the first, the
- * episode's activation) is older than the rule allows, and who have no alarm for it since. */
-static int self_report_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
-                            struct hm__pending *p, hm_err *err)
+ * episode's activation) is older than the rule allows, and who have no alarm for it since:
+ * over all active episodes of the pathway (patient 0) or for one patient. */
+static int self_report_overdue(hm_db *db, const hm_alarm_rules *r, int64_t patient, int64_t now,
+                               int64_t *patients, int64_t *last, size_t cap, size_t *n,
+                               hm_err *err)
 {
     hm_cursor c;
     int rc = hm_db_query(
@@ -493,40 +495,62 @@ static int self_report_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, in
         "SELECT patient_id, last FROM (SELECT e.patient_id, coalesce((SELECT max(o.observed_ms)"
         " FROM observation o WHERE o.patient_id = e.patient_id AND o.kind = ? AND"
         " o.source = 'patient'), e.activated_ms) AS last FROM episode e WHERE e.state = 'active'"
-        " AND e.pathway = ?) WHERE last < ? AND NOT EXISTS (SELECT 1 FROM alarm WHERE"
-        " alert_key = 'rule:' || patient_id || '|SELF_REPORT_MISSED' AND raised_ms > last)"
-        " LIMIT 100",
-        HM_ARGS(HM_S(r->self_report_kind), HM_S(r->pathway), HM_I(now - r->self_report_every_ms)),
+        " AND e.pathway = ? AND (? = 0 OR e.patient_id = ?)) WHERE last < ? AND NOT EXISTS"
+        " (SELECT 1 FROM alarm WHERE alert_key = 'rule:' || patient_id || '|SELF_REPORT_MISSED'"
+        " AND raised_ms > last) LIMIT 100",
+        HM_ARGS(HM_S(r->self_report_kind), HM_S(r->pathway), HM_I(patient), HM_I(patient),
+                HM_I(now - r->self_report_every_ms)),
         &c, err);
     if (rc)
         return rc;
-    int64_t patients[100], last[100];
-    size_t n = 0;
-    while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
-        patients[n] = hm_cursor_int(&c, 0);
-        last[n++] = hm_cursor_int(&c, 1);
+    *n = 0;
+    while (*n < cap && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
+        patients[*n] = hm_cursor_int(&c, 0);
+        last[(*n)++] = hm_cursor_int(&c, 1);
     }
     hm_cursor_close(&c);
-    rc = rc < 0 ? rc : HM_OK;
-    for (size_t i = 0; !rc && i < n; i++) {
-        char key[64], text[160], when[40];
-        snprintf(key, sizeof key, "rule:%lld|SELF_REPORT_MISSED", (long long)patients[i]);
-        hm_time_format_utc(last[i], when);
-        snprintf(text, sizeof text, "no %s from the patient since %s", r->self_report_kind, when);
-        rc = patient_raise(db, a, patients[i], key, "SELF_REPORT_MISSED", text, r->self_report_prio,
-                           now, p, err);
+    return rc < 0 ? rc : HM_OK;
+}
+
+int hm__self_report_candidates(hm_db *db, hm_alarms *a, int64_t now, struct hm__overdue *out,
+                               hm_err *err)
+{
+    out->n = 0;
+    int rc = HM_OK;
+    for (size_t i = 0; !rc && i < a->nrules && out->n < HM__OVERDUE_MAX; i++) {
+        const hm_alarm_rules *r = &a->rules[i];
+        if (r->self_report_every_ms <= 0 || r->self_report_prio < 0 || !r->pathway[0])
+            continue;
+        int64_t patients[100], last[100];
+        size_t n = 0, room = HM__OVERDUE_MAX - out->n;
+        rc = self_report_overdue(db, r, 0, now, patients, last, room < 100 ? room : 100, &n, err);
+        for (size_t k = 0; !rc && k < n; k++) {
+            out->rule[out->n] = i;
+            out->patient[out->n++] = patients[k];
+        }
     }
     return rc;
 }
 
-static int self_reports_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p,
-                             hm_err *err)
+int hm__self_report_job(hm_db *db, hm_alarms *a, const struct hm__overdue *o, int64_t now,
+                        struct hm__pending *p, hm_err *err)
 {
     int rc = HM_OK;
-    for (size_t i = 0; !rc && i < a->nrules; i++)
-        if (a->rules[i].self_report_every_ms > 0 && a->rules[i].self_report_prio >= 0 &&
-            a->rules[i].pathway[0])
-            rc = self_report_rule(db, a, &a->rules[i], now, p, err);
+    for (size_t i = 0; !rc && i < o->n; i++) {
+        const hm_alarm_rules *r = &a->rules[o->rule[i]];
+        int64_t patient, last;
+        size_t n = 0;
+        /* Judged again here: a report or an alarm may have come since the reader looked. */
+        rc = self_report_overdue(db, r, o->patient[i], now, &patient, &last, 1, &n, err);
+        if (rc || !n)
+            continue;
+        char key[64], text[160], when[40];
+        snprintf(key, sizeof key, "rule:%lld|SELF_REPORT_MISSED", (long long)patient);
+        hm_time_format_utc(last, when);
+        snprintf(text, sizeof text, "no %s from the patient since %s", r->self_report_kind, when);
+        rc = patient_raise(db, a, patient, key, "SELF_REPORT_MISSED", text, r->self_report_prio,
+                           now, p, err);
+    }
     return rc;
 }
 
@@ -537,7 +561,5 @@ int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p
         rc = tasks_pass(db, a, now_ms, p, err);
     if (!rc)
         rc = pumps_pass(db, a, now_ms, p, err);
-    if (!rc)
-        rc = self_reports_pass(db, a, now_ms, p, err);
     return rc;
 }

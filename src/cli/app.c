@@ -192,7 +192,7 @@ static void on_signal(int sig)
 int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
     char host[256];
-    int port;
+    int port = 0;
     int rc = hm_parse_hostport(o->http, host, sizeof host, &port, err);
     if (rc)
         return rc;

@@ -1,7 +1,9 @@
 /* writer.c: group commit. Jobs queue under a mutex; the writer thread takes everything queued,
  * runs it in one transaction (a savepoint per job) and commits once. While that commit's fsync
  * runs, new jobs queue up for the next batch, so batch size grows with load by itself: no timer,
- * no added latency when idle. Callers sleep on one condition variable until their job is done. */
+ * no added latency when idle. Each caller sleeps on its own condition variable until its job is
+ * done: waking every waiter per batch (one shared variable) made dozens of threads runnable for
+ * nothing and put scheduler delay into the latency tail. */
 #include "store/writer.h"
 
 #include <pthread.h>
@@ -18,6 +20,7 @@ struct job {
     hm_err *err;
     int rc;
     int done;
+    pthread_cond_t wake; /* signalled once, when done is set */
     struct job *next;
 };
 
@@ -27,7 +30,6 @@ struct hm_writer {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t work;
-    pthread_cond_t done;
     struct job *head, *tail;
     int queued;
     int queue_limit;
@@ -92,13 +94,15 @@ static void *writer_main(void *arg)
         run_batch(w, batch, count);
 
         pthread_mutex_lock(&w->lock);
-        for (struct job *j = batch; j; j = j->next)
+        for (struct job *j = batch, *next; j; j = next) {
+            next = j->next; /* the caller may return (and its job vanish) once done is set */
             j->done = 1;
+            pthread_cond_signal(&j->wake);
+        }
         w->stats.batches++;
         w->stats.jobs += (unsigned long long)count;
         if ((unsigned long long)count > w->stats.max_batch)
             w->stats.max_batch = (unsigned long long)count;
-        pthread_cond_broadcast(&w->done);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
@@ -126,12 +130,10 @@ int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err)
     }
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         hm_store_write_conn_put(st, w->db);
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
         free(w);
         return hm_err_set(err, HM_EIO, "cannot start writer thread");
     }
@@ -151,16 +153,17 @@ void hm_writer_stop(hm_writer *w)
     hm_store_write_conn_put(w->store, w->db);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
     free(w);
 }
 
 int hm_writer_submit(hm_writer *w, hm_write_fn fn, void *arg, hm_err *err)
 {
     struct job j = {.fn = fn, .arg = arg, .err = err};
+    pthread_cond_init(&j.wake, NULL);
     pthread_mutex_lock(&w->lock);
     if (w->stopping || w->queued >= w->queue_limit) {
         pthread_mutex_unlock(&w->lock);
+        pthread_cond_destroy(&j.wake);
         return hm_err_set(err, HM_EBUSY, "cannot store now: the writer is %s",
                           w->stopping ? "stopping" : "overloaded");
     }
@@ -172,8 +175,9 @@ int hm_writer_submit(hm_writer *w, hm_write_fn fn, void *arg, hm_err *err)
     w->queued++;
     pthread_cond_signal(&w->work);
     while (!j.done)
-        pthread_cond_wait(&w->done, &w->lock);
+        pthread_cond_wait(&j.wake, &w->lock);
     pthread_mutex_unlock(&w->lock);
+    pthread_cond_destroy(&j.wake);
     return j.rc;
 }
 
