@@ -9,7 +9,9 @@
  * - tasks still planned a grace time after their window ended (a missed bag change is high
  *   priority: task priority 1 -> high, 2 -> medium, else low); tasks of the pathway's
  *   self-report kinds are "missed self-report";
- * - pumps that reported MDC_EVT_PUMP_DELIV_STOP and not started again within the limit. */
+ * - pumps that reported MDC_EVT_PUMP_DELIV_STOP and not started again within the limit;
+ * - questionnaire answers that met one of the question's alarm rules in the template (the care
+ *   module stores the priority and text with the answer; this pass raises the alarm). */
 #include "alert/alarm_int.h"
 
 #include <math.h>
@@ -322,6 +324,60 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
     return rc;
 }
 
+/* ---- questionnaire answers ---- */
+
+/* Answers whose alarm rule fired (alarm_priority set when stored): one alarm per patient and
+ * question, so a repeated alarming answer updates the open alarm (and may raise its priority). */
+static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
+{
+    int64_t last = 0, start = 0;
+    int rc = hm_db_query_int(db, "SELECT coalesce(max(id), 0) FROM answer", NULL, 0, &start, err);
+    if (!rc)
+        rc = cursor_get(db, "answer", start, &last, err);
+    hm_cursor c;
+    if (!rc)
+        rc = hm_db_query(db,
+                         "SELECT id, patient_id, question_id, alarm_priority, alarm_text FROM"
+                         " answer WHERE id > ? ORDER BY id LIMIT 100",
+                         HM_ARGS(HM_I(last)), &c, err);
+    if (rc)
+        return rc;
+    struct row {
+        int64_t id, patient;
+        int prio; /* -1: the answer raised nothing */
+        char question[32];
+        char text[240];
+    } rows[100];
+    size_t n = 0;
+    while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
+        enum hm_alarm_prio prio;
+        const char *pr = hm_cursor_text(&c, 3);
+        rows[n].id = hm_cursor_int(&c, 0);
+        rows[n].patient = hm_cursor_int(&c, 1);
+        rows[n].prio = pr && hm__alarm_prio_parse(pr, &prio) == HM_OK ? (int)prio : -1;
+        snprintf(rows[n].question, sizeof rows[n].question, "%s",
+                 hm_cursor_text(&c, 2) ? hm_cursor_text(&c, 2) : "");
+        snprintf(rows[n].text, sizeof rows[n].text, "%s",
+                 hm_cursor_text(&c, 4) ? hm_cursor_text(&c, 4) : "");
+        n++;
+    }
+    hm_cursor_close(&c);
+    rc = rc < 0 ? rc : HM_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (rows[i].prio < 0)
+            continue;
+        char key[80];
+        snprintf(key, sizeof key, "rule:%lld|Q:%s", (long long)rows[i].patient, rows[i].question);
+        rc = patient_raise(db, a, rows[i].patient, key, "QUESTIONNAIRE", rows[i].text,
+                           rows[i].prio, now, p, err);
+    }
+    if (!rc && n)
+        rc = cursor_set(db, "answer", rows[n - 1].id, err);
+    if (!rc && !n && last == start)
+        rc = cursor_set(db, "answer", last, err);
+    return rc;
+}
+
 /* ---- missed tasks and self-reports ---- */
 
 static int is_self_report(const hm_alarm_rules *r, const char *kind)
@@ -561,5 +617,7 @@ int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p
         rc = tasks_pass(db, a, now_ms, p, err);
     if (!rc)
         rc = pumps_pass(db, a, now_ms, p, err);
+    if (!rc)
+        rc = answers_pass(db, a, now_ms, p, err);
     return rc;
 }

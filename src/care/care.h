@@ -92,6 +92,16 @@ int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_
                                json_t **out, hm_err *err);
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
 
+/* The patient's questionnaire (answers.c). Questions due on date ("YYYY-MM-DD", NULL = today in
+ * Europe/Oslo) with the day's newest answer of each; a set of answers {"date"?, "answers":
+ * {"<question id>": value}} checked against the template, all or nothing; an episode's answers,
+ * newest first. */
+int hm_care_questions_due(const hm_call *c, int64_t patient_id, const char *date, json_t **out,
+                          hm_err *err);
+int hm_care_answers_submit(const hm_call *c, int64_t patient_id, const json_t *in, json_t **out,
+                           hm_err *err);
+int hm_care_episode_answers(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+
 /* Access */
 int hm_care_emergency_access(const hm_call *c, int64_t patient_id, const json_t *in,
                              json_t **out, hm_err *err);

@@ -45,6 +45,11 @@ int hm_h_task_done(hm_req *r);
 int hm_h_task_not_done(hm_req *r);
 int hm_h_training(hm_req *r);
 
+/* The patient's questionnaire (h_answers.c). */
+int hm_h_questions(hm_req *r);
+int hm_h_answers_create(hm_req *r);
+int hm_h_episode_answers(hm_req *r);
+
 /* Alarms (h_alarms.c); the alarm service is bound once before serving. */
 struct hm_alarms;
 void hm_h_alarms_bind(struct hm_alarms *a);

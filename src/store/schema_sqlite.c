@@ -324,6 +324,24 @@ static const char schema_v4[] =
  * 60-90 ms inside the writer, four times a second). Partial: done tasks never qualify. */
 static const char schema_v5[] =
     "CREATE INDEX task_planned_window_end ON task(window_end_ms) WHERE state = 'planned';";
+/* The patient's questionnaire (issue 6): one row per answer, never updated (a new answer to the
+ * same question on the same day supersedes the older one when shown). alarm_priority and
+ * alarm_text are what the pathway's alarm rules said of the answer; the alert module's rule
+ * pass raises the alarm from them (cursor "answer"). */
+static const char schema_v6[] =
+    "CREATE TABLE answer ("
+    " id INTEGER PRIMARY KEY,"
+    " episode_id INTEGER NOT NULL REFERENCES episode(id),"
+    " patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    " question_id TEXT NOT NULL,"
+    " local_date TEXT NOT NULL,"
+    " value TEXT NOT NULL,"
+    " answered_by INTEGER NOT NULL REFERENCES account(id),"
+    " answered_role TEXT NOT NULL,"
+    " answered_ms INTEGER NOT NULL,"
+    " alarm_priority TEXT CHECK (alarm_priority IN ('high','medium','low')),"
+    " alarm_text TEXT);"
+    "CREATE INDEX answer_episode ON answer(episode_id, local_date);";
 
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
@@ -331,5 +349,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {3, schema_v3},
     {4, schema_v4},
     {5, schema_v5},
+    {6, schema_v6},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];
