@@ -1,7 +1,8 @@
 /* hc_solve.c: the home-care solver and the result it hands back. A first plan comes from greedy
  * cheapest insertion in urgency order (well under a second for a 400-visit day); rounds of ruin
- * (random, related or string removal) and recreate (cheapest insertion in random order) under
- * simulated annealing improve it until the time limit. A task is one nurse's part of a visit
+ * (random removal, or strings from neighbouring routes) and recreate (cheapest insertion in
+ * random order, priced incrementally from cached route states) under simulated annealing
+ * improve it until the time limit. A task is one nurse's part of a visit
  * (two-nurse visits have two partner tasks). A route is priced by simulating it: travel,
  * waiting, the unpaid break, lateness up to the allowed maximum (none for fixed times),
  * overtime up to the allowed maximum; beyond those limits, or without the competence, a
@@ -21,6 +22,13 @@
 #ifndef HC_T0
 #define HC_T0 8.0 /* starting temperature, in travel minutes (8 beat 4 and 20) */
 #endif
+#ifndef HC_RUIN_AVG
+#define HC_RUIN_AVG 10 /* average tasks a string ruin removes */
+#endif
+#ifndef HC_STRING_MAX
+#define HC_STRING_MAX 10 /* longest string removed from one route */
+#endif
+#define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
 typedef struct task {
@@ -42,6 +50,12 @@ typedef struct reval {
     int ok;
 } reval;
 
+/* The state of a route simulation before a stop: enough to continue it from there. */
+typedef struct sim {
+    double t, travel, late, fail, brk;
+    int loc, taken, misses, nfail;
+} sim;
+
 typedef struct hcs {
     const hm_plan_problem *p;
     const hm_plan_settings *s;
@@ -50,11 +64,14 @@ typedef struct hcs {
     double *tt;
     int *ls, *le; /* nurse start / end location */
     double *release, *arr, *st;
-    double *arr2, *st2; /* scratch schedule for pricing insertions */
     double *brk, *rend;
     unsigned char *bad; /* per task: its window failed in the last full evaluation */
+    sim *cache;            /* per nurse, nt + 1 states: the route of the solution being changed */
+    unsigned char *cvalid; /* per nurse: its cache matches that route and the release times */
     double residual; /* sync and precedence violations left after the fixed point */
-    int *buf, *pool;
+    int *pool;
+    int *near, nnear;       /* per task its nnear most related tasks, closest first */
+    unsigned char *ruined; /* per nurse: a string was taken from it in this ruin */
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -78,78 +95,112 @@ static int window_start(const task *k, double ready, double *start, double *late
     return 0;
 }
 
-static void eval_route(const hcs *h, int nurse, const int *seq, int len, double *arr, double *st,
-                       reval *out)
+static void sim_init(const hcs *h, int nurse, sim *x)
+{
+    const hc_nurse *n = &h->p->nurses[nurse];
+    *x = (sim){.t = n->ss, .brk = -1, .loc = h->ls[nurse], .taken = n->bm <= 0};
+}
+
+/* Advances x over task k (break first when due); the stop's arrival and start go to *a, *s.
+ * Returns 0 when k cannot start in any of its windows from there. */
+static int sim_stop(const hcs *h, int nurse, sim *x, int k, double *arr_out, double *st_out)
+{
+    const hc_nurse *n = &h->p->nurses[nurse];
+    const task *tk = &h->t[k];
+    double tr = h->tt[x->loc * h->nl + tk->loc], rel = h->release[k];
+    if (!x->taken && x->t + tr >= n->bf) {
+        /* break now, or after this visit if that avoids lateness and stays in the window */
+        double b = x->t > n->bf ? x->t : n->bf, s1, l1, s2, l2;
+        int now_ok = window_start(tk, fmax(b + n->bm + tr, rel), &s1, &l1);
+        int later_ok = window_start(tk, fmax(x->t + tr, rel), &s2, &l2) && s2 + tk->dur <= n->bt;
+        if (!(later_ok && (!now_ok || l2 < l1))) {
+            if (b > n->bt)
+                x->late += b - n->bt;
+            x->brk = b;
+            x->t = b + n->bm;
+            x->taken = 1;
+        }
+    }
+    double a = x->t + tr, ready = a > rel ? a : rel, s, late;
+    int fits = window_start(tk, ready, &s, &late);
+    if (!fits) {
+        /* impossible here: priced high but graded, so the search can move away from it */
+        x->nfail++;
+        x->fail += 1 + (ready - (tk->nw ? tk->wt[tk->nw - 1] : ready));
+        s = ready;
+        late = 0;
+    }
+    *arr_out = a;
+    *st_out = s;
+    x->late += late;
+    x->travel += tr;
+    x->misses += tk->pref >= 0 && tk->pref != nurse;
+    x->t = s + tk->dur;
+    x->loc = tk->loc;
+    return fits;
+}
+
+/* The break if not yet taken, the way back, overtime and the route's cost. */
+static void sim_finish(const hcs *h, int nurse, const sim *x, int empty, reval *out)
 {
     const hc_nurse *n = &h->p->nurses[nurse];
     memset(out, 0, sizeof *out);
     out->ok = 1;
     out->brk = -1;
-    if (len == 0) {
+    if (empty) {
         out->end = n->ss;
         return;
     }
-    double t = n->ss;
-    int loc = h->ls[nurse], taken = n->bm <= 0, misses = 0;
+    out->brk = x->brk;
+    double t = x->t, late = x->late;
+    if (!x->taken) {
+        double b = t > n->bf ? t : n->bf;
+        out->brk = b;
+        if (b > n->bt)
+            late += b - n->bt;
+        t = b + n->bm;
+    }
+    double tr = h->tt[x->loc * h->nl + h->le[nurse]], fail = x->fail;
+    out->ok = x->nfail == 0;
+    out->travel = x->travel + tr;
+    out->late = late;
+    out->end = t + tr;
+    double over = out->end > n->se ? out->end - n->se : 0;
+    if (over > h->s->max_overtime + 1e-9) {
+        out->ok = 0;
+        fail += 1 + over - h->s->max_overtime;
+    }
+    double work = out->end - n->ss - n->bm;
+    if (n->mw > 0 && work > n->mw)
+        over += work - n->mw;
+    out->over = over;
+    out->fail = fail;
+    out->cost = out->travel + h->s->w_late * (out->late + out->over) +
+                h->s->w_continuity * x->misses + h->s->w_unserved * fail;
+}
+
+/* Simulates a whole route; arr/st (may be NULL) receive each stop's arrival and start, cache
+ * (may be NULL) the state before each stop and after the last. */
+static void eval_route(const hcs *h, int nurse, const int *seq, int len, double *arr, double *st,
+                       sim *cache, reval *out)
+{
+    sim x;
+    sim_init(h, nurse, &x);
     for (int i = 0; i < len; i++) {
-        const task *k = &h->t[seq[i]];
-        double tr = h->tt[loc * h->nl + k->loc];
-        if (!taken && t + tr >= n->bf) {
-            /* break now, or after this visit if that avoids lateness and stays in the window */
-            double b = t > n->bf ? t : n->bf, s1, l1, s2, l2;
-            int now_ok = window_start(k, fmax(b + n->bm + tr, h->release[seq[i]]), &s1, &l1);
-            int later_ok = window_start(k, fmax(t + tr, h->release[seq[i]]), &s2, &l2) &&
-                           s2 + k->dur <= n->bt;
-            if (!(later_ok && (!now_ok || l2 < l1))) {
-                out->brk = b;
-                if (b > n->bt)
-                    out->late += b - n->bt;
-                t = b + n->bm;
-                taken = 1;
-            }
-        }
-        double a = t + tr, ready = a > h->release[seq[i]] ? a : h->release[seq[i]], s, late;
-        int fits = window_start(k, ready, &s, &late);
-        if (!fits) {
-            /* impossible here: priced high but graded, so the search can move away from it */
-            out->ok = 0;
-            out->fail += 1 + (ready - (k->nw ? k->wt[k->nw - 1] : ready));
-            s = ready;
-            late = 0;
-        }
+        if (cache)
+            cache[i] = x;
+        double a, s;
+        int fits = sim_stop(h, nurse, &x, seq[i], &a, &s);
         if (arr) {
             arr[seq[i]] = a;
             st[seq[i]] = s;
             if (arr == h->arr)
                 h->bad[seq[i]] = !fits;
         }
-        out->late += late;
-        out->travel += tr;
-        misses += k->pref >= 0 && k->pref != nurse;
-        t = s + k->dur;
-        loc = k->loc;
     }
-    if (!taken) {
-        double b = t > n->bf ? t : n->bf;
-        out->brk = b;
-        if (b > n->bt)
-            out->late += b - n->bt;
-        t = b + n->bm;
-    }
-    double tr = h->tt[loc * h->nl + h->le[nurse]];
-    out->travel += tr;
-    out->end = t + tr;
-    double over = out->end > n->se ? out->end - n->se : 0;
-    if (over > h->s->max_overtime + 1e-9) {
-        out->ok = 0;
-        out->fail += 1 + over - h->s->max_overtime;
-    }
-    double work = out->end - n->ss - n->bm;
-    if (n->mw > 0 && work > n->mw)
-        over += work - n->mw;
-    out->over = over;
-    out->cost = out->travel + h->s->w_late * (out->late + out->over) +
-                h->s->w_continuity * misses + h->s->w_unserved * out->fail;
+    if (cache)
+        cache[len] = x;
+    sim_finish(h, nurse, &x, len == 0, out);
 }
 
 /* ---- solution bookkeeping ---- */
@@ -157,6 +208,11 @@ static void eval_route(const hcs *h, int nurse, const int *seq, int len, double 
 static int *row(const hcs *h, const hsol *s, int nurse)
 {
     return s->route + (size_t)nurse * (size_t)h->nt;
+}
+
+static sim *route_cache(const hcs *h, int nurse)
+{
+    return h->cache + (size_t)nurse * (size_t)(h->nt + 1);
 }
 
 static int sol_alloc(const hcs *h, hsol *s)
@@ -200,7 +256,7 @@ static double full_eval(hcs *h, hsol *s)
     reval ev;
     for (int round = 0; round < FIX_ROUNDS; round++) {
         for (int n = 0; n < h->nn; n++) {
-            eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, &ev);
+            eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, route_cache(h, n), &ev);
             s->rcost[n] = ev.cost;
             h->brk[n] = ev.brk;
             h->rend[n] = ev.end;
@@ -228,6 +284,8 @@ static double full_eval(hcs *h, hsol *s)
                 changed = 1;
             }
         }
+        /* caches hold the schedule of the last round, stale if release times moved again */
+        memset(h->cvalid, !changed, (size_t)h->nn);
         if (!changed)
             break;
     }
@@ -301,6 +359,42 @@ static double deadline_of(const hcs *h, const hsol *s, int k)
     return d;
 }
 
+/* The route of nurse n with task k inserted before position pos, priced from the cached state
+ * before pos: the simulation stops as soon as it is back in step with the cached schedule
+ * (same time and break state after an original stop), since the rest is then unchanged.
+ * Returns 0 when the route becomes impossible (or k starts after deadline). */
+static int price_insertion(const hcs *h, const hsol *s, int n, int k, int pos, double deadline,
+                           reval *out)
+{
+    const sim *c = route_cache(h, n);
+    const int *r = row(h, s, n);
+    int len = s->len[n];
+    sim x = c[pos];
+    double a, st;
+    if (!sim_stop(h, n, &x, k, &a, &st) || st > deadline + 1e-9)
+        return 0;
+    for (int j = pos; j < len; j++) {
+        if (!sim_stop(h, n, &x, r[j], &a, &st))
+            return 0;
+        const sim *o = &c[j + 1];
+        if (x.taken == o->taken && fabs(x.t - o->t) < 1e-9) {
+            /* in step again: the old suffix follows unchanged */
+            const sim *e = &c[len];
+            sim y = *e;
+            y.travel += x.travel - o->travel;
+            y.late += x.late - o->late;
+            y.fail += x.fail - o->fail;
+            y.misses += x.misses - o->misses;
+            y.nfail += x.nfail - o->nfail;
+            y.brk = x.taken ? x.brk : e->brk;
+            sim_finish(h, n, &y, 0, out);
+            return out->ok;
+        }
+    }
+    sim_finish(h, n, &x, 0, out);
+    return out->ok;
+}
+
 /* Cheapest position of task k over all nurses; returns its cost increase (BIG if none). */
 static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
 {
@@ -313,6 +407,10 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
             continue;
         int len = s->len[n];
         const int *r = row(h, s, n);
+        if (!h->cvalid[n]) {
+            eval_route(h, n, r, len, NULL, NULL, route_cache(h, n), &ev);
+            h->cvalid[n] = 1;
+        }
         int kl = h->t[k].loc;
         double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
         for (int pos = 0; pos <= len; pos++) {
@@ -322,11 +420,7 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
             double detour = h->tt[a * h->nl + kl] + h->tt[kl * h->nl + b] - h->tt[a * h->nl + b];
             if (len > 0 && detour + cont >= best)
                 continue;
-            memcpy(h->buf, r, sizeof(int) * (size_t)pos);
-            h->buf[pos] = k;
-            memcpy(h->buf + pos + 1, r + pos, sizeof(int) * (size_t)(len - pos));
-            eval_route(h, n, h->buf, len + 1, h->arr2, h->st2, &ev);
-            if (!ev.ok || h->st2[k] > deadline + 1e-9)
+            if (!price_insertion(h, s, n, k, pos, deadline, &ev))
                 continue;
             double d = ev.cost - s->rcost[n];
             if (d < best) {
@@ -347,7 +441,8 @@ static void insert_at(hcs *h, hsol *s, int k, int n, int pos)
     s->len[n]++;
     s->where[k] = n;
     reval ev;
-    eval_route(h, n, r, s->len[n], h->arr, h->st, &ev);
+    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
+    h->cvalid[n] = 1;
     s->rcost[n] = ev.cost;
 }
 
@@ -364,7 +459,8 @@ static void remove_task(hcs *h, hsol *s, int k)
     s->len[n]--;
     s->where[k] = -1;
     reval ev;
-    eval_route(h, n, r, s->len[n], h->arr, h->st, &ev);
+    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
+    h->cvalid[n] = 1;
     s->rcost[n] = ev.cost;
 }
 
@@ -417,11 +513,34 @@ static double relatedness(const hcs *h, int a, int b)
     return d + 0.2 * fabs(wa - wb);
 }
 
+/* Removes a string of about want tasks of nurse n's route that contains task c. */
+static int remove_string(hcs *h, hsol *s, int c, int want, int *removed, int cnt)
+{
+    int n = s->where[c], len = s->len[n];
+    const int *r = row(h, s, n);
+    int at = 0;
+    while (r[at] != c)
+        at++;
+    int l = want < len ? want : len;
+    int lo = at - hm__rng_int(&h->rng, l); /* a random string of length l holding c */
+    lo = lo < 0 ? 0 : lo > len - l ? len - l : lo;
+    for (int i = 0; i < l; i++) {
+        int k = row(h, s, n)[lo];
+        remove_task(h, s, k);
+        removed[cnt++] = k;
+    }
+    return cnt;
+}
+
+/* Ruin: random tasks (15 %), or strings from the routes nearest a random seed task (slack
+ * induction by string removals, Christiaens & Vanden Berghe 2020): strings of 1 to lmax
+ * consecutive visits in up to ks routes, walking the seed's neighbours by relatedness, so
+ * that nearby routes loosen together and recreate can exchange visits between them. */
 static int ruin(hcs *h, hsol *s, int *removed)
 {
-    int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : HC_RUIN_MAX);
-    int cnt = 0, op = hm__rng_int(&h->rng, 10);
-    if (op < 3) { /* random */
+    int cnt = 0;
+    if (hm__rng_int(&h->rng, 100) < 15) {
+        int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : HC_RUIN_MAX);
         for (int i = 0; i < q; i++) {
             int k = hm__rng_int(&h->rng, h->nt);
             if (s->where[k] >= 0) {
@@ -429,39 +548,30 @@ static int ruin(hcs *h, hsol *s, int *removed)
                 removed[cnt++] = k;
             }
         }
-    } else if (op < 8) { /* related to a seed task */
+    } else {
+        int served = 0;
+        for (int n = 0; n < h->nn; n++)
+            served += s->len[n];
+        int used = 0;
+        for (int n = 0; n < h->nn; n++)
+            used += s->len[n] > 0;
+        double avg = used ? (double)served / used : 1;
+        double lmax = avg < HC_STRING_MAX ? avg : HC_STRING_MAX;
+        double ksmax = 4.0 * HC_RUIN_AVG / (1 + lmax) - 1;
+        int ks = 1 + hm__rng_int(&h->rng, (int)ksmax > 0 ? (int)ksmax : 1);
         int seed = hm__rng_int(&h->rng, h->nt);
-        for (int i = 0; i < q; i++) {
-            int best = -1;
-            double bd = BIG;
-            for (int j = 0; j < 30; j++) { /* sampled nearest: keeps the step cheap */
-                int k = hm__rng_int(&h->rng, h->nt);
-                if (s->where[k] < 0)
-                    continue;
-                double d = relatedness(h, seed, k);
-                if (d < bd) {
-                    bd = d;
-                    best = k;
-                }
-            }
-            if (best >= 0) {
-                remove_task(h, s, best);
-                removed[cnt++] = best;
-            }
-        }
-    } else { /* a string of consecutive visits from one or two routes */
-        for (int r = 0; r < 2; r++) {
-            int n = hm__rng_int(&h->rng, h->nn);
-            int len = s->len[n];
-            if (len == 0)
+        memset(h->ruined, 0, (size_t)h->nn);
+        const int *nb = h->near + (size_t)seed * (size_t)h->nnear;
+        for (int i = -1; i < h->nnear && ks > 0; i++) {
+            int c = i < 0 ? seed : nb[i];
+            int n = s->where[c];
+            if (n < 0 || h->ruined[n])
                 continue;
-            int l = 1 + hm__rng_int(&h->rng, len < q ? len : q);
-            int from = hm__rng_int(&h->rng, len - l + 1);
-            for (int i = 0; i < l; i++) {
-                int k = row(h, s, n)[from];
-                remove_task(h, s, k);
-                removed[cnt++] = k;
-            }
+            h->ruined[n] = 1;
+            ks--;
+            double lt = lmax < s->len[n] ? lmax : s->len[n];
+            int l = 1 + hm__rng_int(&h->rng, (int)lt > 0 ? (int)lt : 1);
+            cnt = remove_string(h, s, c, l, removed, cnt);
         }
     }
     /* partners follow */
@@ -500,6 +610,36 @@ static int reinsert_list(hcs *h, const hsol *s, int *list, int cnt)
 
 /* ---- setup and the search ---- */
 
+/* Each task's nnear most related others (partners excluded), by insertion into a sorted list. */
+static int neighbours(hcs *h, hm_err *err)
+{
+    double *d = malloc(sizeof(double) * (size_t)(h->nnear + 1));
+    if (!d)
+        return hm_err_set(err, HM_ENOMEM, "cannot allocate the neighbour lists");
+    for (int a = 0; a < h->nt; a++) {
+        int *nb = h->near + (size_t)a * (size_t)h->nnear, cnt = 0;
+        for (int b = 0; b < h->nt; b++) {
+            if (b == a || b == h->t[a].partner)
+                continue;
+            double r = relatedness(h, a, b);
+            if (cnt == h->nnear && r >= d[cnt - 1])
+                continue;
+            int i = cnt < h->nnear ? cnt++ : cnt - 1;
+            while (i > 0 && d[i - 1] > r) {
+                d[i] = d[i - 1];
+                nb[i] = nb[i - 1];
+                i--;
+            }
+            d[i] = r;
+            nb[i] = b;
+        }
+        for (int i = cnt; i < h->nnear; i++)
+            nb[i] = a; /* fewer tasks than slots: pad with itself (skipped as already taken) */
+    }
+    free(d);
+    return HM_OK;
+}
+
 static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
 {
     h->p = p;
@@ -518,14 +658,17 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->st = calloc((size_t)h->nt, sizeof(double));
     h->brk = calloc((size_t)h->nn, sizeof(double));
     h->rend = calloc((size_t)h->nn, sizeof(double));
-    h->buf = calloc((size_t)h->nt + 1, sizeof(int));
     h->pool = calloc((size_t)2 * h->nt + 1, sizeof(int));
     h->bad = calloc((size_t)h->nt, 1);
-    h->arr2 = calloc((size_t)h->nt, sizeof(double));
-    h->st2 = calloc((size_t)h->nt, sizeof(double));
+    h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
+    h->cvalid = calloc((size_t)h->nn, 1);
+    h->ruined = calloc((size_t)h->nn, 1);
+    h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
+    h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
-        !h->rend || !h->buf || !h->pool || !h->bad || !h->arr2 || !h->st2 || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->near || !locs ||
+        sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -581,7 +724,7 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
             k->partner = extra++;
         }
     }
-    return HM_OK;
+    return neighbours(h, err);
 }
 
 static void free_hcs(hcs *h)
@@ -595,11 +738,12 @@ static void free_hcs(hcs *h)
     free(h->st);
     free(h->brk);
     free(h->rend);
-    free(h->buf);
     free(h->pool);
     free(h->bad);
-    free(h->arr2);
-    free(h->st2);
+    free(h->cache);
+    free(h->cvalid);
+    free(h->ruined);
+    free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
     sol_free(&h->best);
@@ -662,8 +806,13 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         if (now >= deadline || (o && o->max_iterations > 0 && it >= o->max_iterations))
             break;
         it++;
-        temp = T0 * (1 - (now - t0) / (deadline - t0)) + 0.01;
+        /* progress: the larger of the time and (when limited) iteration fractions */
+        double prog = (now - t0) / (deadline - t0);
+        if (o && o->max_iterations > 0 && (double)it / (double)o->max_iterations > prog)
+            prog = (double)it / (double)o->max_iterations;
+        temp = T0 * (1 - prog) + 0.01;
         sol_copy(&h, &h.cand, &h.cur);
+        memset(h.cvalid, 0, (size_t)h.nn);
         int cnt = ruin(&h, &h.cand, h.pool);
         cnt = reinsert_list(&h, &h.cand, h.pool, cnt);
         /* release times of the current schedule guide the partner placement */
@@ -725,7 +874,7 @@ static enum hm_plan_reason explain(hcs *h, const hsol *s, int v)
             reachable++;
         reval ev;
         h->release[v] = 0;
-        eval_route(h, n, &v, 1, NULL, NULL, &ev);
+        eval_route(h, n, &v, 1, NULL, NULL, NULL, &ev);
         alone += ev.ok;
     }
     if (competent < 1 + p->visits[v].two)
@@ -799,7 +948,7 @@ static void clean(hcs *h, hsol *s)
         }
         reval ev;
         for (int n = 0; n < h->nn && !changed; n++) {
-            eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, &ev);
+            eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, NULL, &ev);
             if (!ev.ok && s->len[n] > 0) /* past the overtime limit: drop the last visit */
                 changed = strip_one(h, s, row(h, s, n)[s->len[n] - 1]);
         }

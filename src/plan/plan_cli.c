@@ -17,12 +17,13 @@ typedef struct plan_args {
     const char *instance;
     double time_limit;
     unsigned long long seed;
+    long iterations;
     enum hm__dist_conv conv;
     enum hm__objective objective;
 } plan_args;
 
 static const char usage[] =
-    "usage: heime plan --instance FILE [--time-limit SECONDS] [--seed N]\n"
+    "usage: heime plan --instance FILE [--time-limit SECONDS] [--seed N] [--iterations N]\n"
     "                  [--distance exact|dimacs] [--objective distance|vehicles]\n"
     "\n"
     "Solves a routing and scheduling instance and prints the plan as one JSON object:\n"
@@ -31,6 +32,8 @@ static const char usage[] =
     "  --instance FILE     Solomon text, VRPLIB (.vrp) or heime JSON (docs/plan-format.md)\n"
     "  --time-limit S      wall-clock seconds, default 10\n"
     "  --seed N            random seed, default 1; the same seed gives the same run\n"
+    "  --iterations N      also stop after N search iterations (0, the default: no limit);\n"
+    "                      a run that stops on iterations is the same on any machine\n"
     "  --distance CONV     exact (default): unrounded Euclidean; dimacs: each arc\n"
     "                      truncated to one decimal, floor(10*d)/10; travel time = distance\n"
     "  --objective OBJ     distance (default): shortest total distance with at most the\n"
@@ -78,6 +81,7 @@ static int parse_args(int argc, char **argv, plan_args *a)
     a->instance = NULL;
     a->time_limit = 10;
     a->seed = 1;
+    a->iterations = 0;
     a->conv = HM__DIST_EXACT;
     a->objective = HM__OBJ_DISTANCE;
     for (int i = 1; i < argc; i++) {
@@ -100,6 +104,11 @@ static int parse_args(int argc, char **argv, plan_args *a)
         } else if (strcmp(o, "--seed") == 0) {
             if (parse_seed(v, &a->seed) < 0)
                 return usage_error("--seed must be a non-negative integer, not '%s'", v);
+        } else if (strcmp(o, "--iterations") == 0) {
+            unsigned long long n;
+            if (parse_seed(v, &n) < 0 || n > 1000000000ULL)
+                return usage_error("--iterations must be an integer from 0 to 10^9, not '%s'", v);
+            a->iterations = (long)n;
         } else if (strcmp(o, "--distance") == 0) {
             if (strcmp(v, "exact") == 0)
                 a->conv = HM__DIST_EXACT;
@@ -175,7 +184,8 @@ static int solve_vrp(const plan_args *a, const char *text, size_t len, enum form
         fprintf(stderr, "heime plan: cannot read %s: %s\n", a->instance, err.msg);
         return 1;
     }
-    hm__hgs_opts o = {.time_limit = a->time_limit, .seed = a->seed, .objective = a->objective};
+    hm__hgs_opts o = {.time_limit = a->time_limit, .seed = a->seed, .objective = a->objective,
+                      .max_iterations = a->iterations};
     hm__vrp_sol sol;
     hm__hgs_stats st;
     rc = hm__hgs_solve(&p, &o, &sol, &st, &err);
@@ -224,7 +234,8 @@ int hm_plan_main(int argc, char **argv)
     }
     enum format fmt = detect(text);
     if (fmt == FMT_JSON) {
-        hm_plan_opts o = {.time_limit = a.time_limit, .seed = a.seed};
+        hm_plan_opts o = {.time_limit = a.time_limit, .seed = a.seed,
+                          .max_iterations = a.iterations};
         json_t *out = NULL;
         rc = hm__hc_solve_json_text(text, len, &o, &out, &err);
         free(text);
