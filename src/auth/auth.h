@@ -11,6 +11,7 @@
 
 #define HM_TOKEN_LEN 43 /* 32 random bytes, base64url without padding */
 #define HM_SESSION_TTL_MS (12LL * 3600 * 1000)
+#define HM_PASSWORD_MIN 12 /* characters of a password an admin or its owner sets */
 
 /* The authenticated caller of a request. staff_id and org_id are 0 for patient accounts;
  * patient_id is 0 for staff. */

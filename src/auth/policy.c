@@ -51,6 +51,10 @@ static const struct {
     [HM_ACT_DEVICE_READ] = {"read devices", R_PHYS | R_HNURSE | R_LOGI | R_ADMIN},
     [HM_ACT_STAFF_READ] = {"read staff", R_PHYS | R_HNURSE | R_SUPER | R_ADMIN},
     [HM_ACT_NEWS2_SCALE_SET] = {"prescribe the NEWS2 SpO2 scale", R_PHYS},
+    /* A super-user administers the staff of their own municipality (care/staff_admin.c). */
+    [HM_ACT_STAFF_ADMIN] = {"administer staff", R_SUPER | R_ADMIN},
+    [HM_ACT_ROSTER_READ] = {"read a roster", R_CLINICAL | R_ADMIN},
+    [HM_ACT_ROSTER_SET] = {"set a roster", R_SUPER | R_ADMIN},
 };
 
 static int role_bit(const char *role)

@@ -43,11 +43,12 @@ int hm_auth_check_password(hm_db *db, const char *username, const char *password
     if (rc)
         return rc;
     rc = hm_cursor_next(&c, err);
-    int ok = 0;
+    int ok = 0, disabled = 0;
     int64_t id = 0;
     if (rc == HM_ROW) {
         id = hm_cursor_int(&c, 0);
-        ok = hm_password_verify(hm_cursor_text(&c, 1), password) && !hm_cursor_int(&c, 2);
+        ok = hm_password_verify(hm_cursor_text(&c, 1), password);
+        disabled = (int)hm_cursor_int(&c, 2);
     } else {
         /* Spend the same time on unknown users, so timing does not tell which names exist. */
         char dummy[128];
@@ -58,6 +59,9 @@ int hm_auth_check_password(hm_db *db, const char *username, const char *password
         return rc;
     if (!ok)
         return hm_err_set(err, HM_EUNAUTH, "wrong username or password");
+    /* Said only to whoever knows the password: a deactivated staff member learns why. */
+    if (disabled)
+        return hm_err_set(err, HM_EUNAUTH, "account disabled: ask an administrator");
     *account_id = id;
     return HM_OK;
 }

@@ -181,7 +181,7 @@ static int attach_competences(hm_db *db, json_t *staff, hm_err *err)
 {
     hm_cursor cur;
     int rc = hm_db_query(db,
-                         "SELECT staff_id, kind, trained_on, expires_on FROM competence"
+                         "SELECT staff_id, kind, trained_on, expires_on, id FROM competence"
                          " ORDER BY staff_id, kind",
                          HM_NOARGS, &cur, err);
     size_t i = 0, n = json_array_size(staff);
@@ -197,7 +197,9 @@ static int attach_competences(hm_db *db, json_t *staff, hm_err *err)
         json_t *member = json_array_get(staff, i);
         if (i < n && json_integer_value(json_object_get(member, "id")) == sid)
             json_array_append_new(json_object_get(member, "competences"),
-                                  json_pack("{s:s, s:s, s:o}", "kind", hm__text(&cur, 1),
+                                  json_pack("{s:I, s:s, s:s, s:o}", "id",
+                                            (json_int_t)hm_cursor_int(&cur, 4), "kind",
+                                            hm__text(&cur, 1),
                                             "trained_on", hm__text(&cur, 2), "expires_on",
                                             hm__jstr(&cur, 3)));
     }

@@ -119,6 +119,33 @@ int hm_care_org_insert(hm_db *db, const char *code, int64_t parent, const char *
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
                      unsigned long long seed, json_t **out, hm_err *err);
 
+/* Rosters (roster.c): a zone's shifts per Oslo local date. */
+#define HM_ROSTER_MAX_DAYS 62     /* days one request reads or sets */
+#define HM_ROSTER_MAX_SHIFTS 5000 /* shifts one request sets */
+typedef struct hm_shift {
+    int64_t staff_id;
+    hm_date date;
+    int start, end;             /* minutes of the local day; start < end <= 1440 */
+    int break_from, break_to;   /* window in which the unpaid break starts; -1: none */
+    int break_min;              /* length of the break; 0: none */
+    int has_start_loc, has_end_loc; /* 0: the zone's office */
+    double start_lat, start_lon, end_lat, end_lon;
+} hm_shift;
+/* Checks a roster request {from, to, shifts: [{staff_id, date, start, end, break_from?,
+ * break_to?, break_minutes?, start_location?, end_location?}]} without the database: real dates
+ * inside from..to, clock times, the end after the start, the break inside the shift, no two
+ * shifts of one nurse overlapping. *shifts (free() it) comes sorted by nurse, date and start. */
+int hm_care_roster_parse(const json_t *in, hm_date *from, hm_date *to, hm_shift **shifts,
+                         size_t *n, hm_err *err);
+/* The zone's shifts from..to (NULL: today; to NULL: from). Clinical staff of the zone's
+ * municipality (or hospital) and admins. */
+int hm_care_roster_get(const hm_call *c, int64_t org_id, const char *from, const char *to,
+                       json_t **out, hm_err *err);
+/* Replaces the zone's shifts from..to with the request's (super-users of the municipality and
+ * admins); each nurse must be an active nurse of the zone. *out: the roster as read back. */
+int hm_care_roster_set(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
+                       hm_err *err);
+
 /* Reference data */
 int hm_care_orgs(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_devices(const hm_call *c, json_t **out, hm_err *err);
@@ -128,6 +155,24 @@ int hm_care_staff(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_staff_create(const hm_call *c, const json_t *in, json_t **out, hm_err *err);
 /* Admin or super-user: records (or renews) a competence {kind, trained_on, expires_on?}. */
 int hm_care_competence_record(const hm_call *c, int64_t staff_id, const json_t *in, json_t **out,
+                              hm_err *err);
+/* Staff administration (admins; super-users for municipal nurses and super-users of their own
+ * municipality). Update: {name?, phone? (null clears), role?, org_id?}; *out is the staff member
+ * as the staff list shows them. */
+int hm_care_staff_update(const hm_call *c, int64_t staff_id, const json_t *in, json_t **out,
+                         hm_err *err);
+/* active 0: disables the login, revokes its sessions and unassigns the planned visits ahead
+ * (*out adds sessions_revoked and tasks_unassigned); active 1: enables it again. */
+int hm_care_staff_set_active(const hm_call *c, int64_t staff_id, int active, json_t **out,
+                             hm_err *err);
+/* {password}: a temporary password (the owner is asked to change it); revokes the sessions. */
+int hm_care_staff_password_reset(const hm_call *c, int64_t staff_id, const json_t *in,
+                                 json_t **out, hm_err *err);
+/* Ends a competence: {last_day?} (default yesterday, so it stops counting today); in may be
+ * NULL. Remove: deletes a wrongly recorded one. Admins and super-users (own municipality). */
+int hm_care_competence_end(const hm_call *c, int64_t staff_id, int64_t competence_id,
+                           const json_t *in, json_t **out, hm_err *err);
+int hm_care_competence_remove(const hm_call *c, int64_t staff_id, int64_t competence_id,
                               hm_err *err);
 
 #endif

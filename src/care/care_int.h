@@ -34,6 +34,14 @@ typedef struct hm__ids {
 } hm__ids;
 int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err);
 
+/* Staff administration (staff_admin.c). May the actor administer a staff member whose role is
+ * target_role (and give them new_role, when not NULL)? Admins: anyone; super-users: municipal
+ * nurses and super-users only (their organisation is checked separately). */
+int hm__staff_may_manage(const hm_actor *a, const char *target_role, const char *new_role,
+                         hm_err *err);
+/* 1 when role is one of the staff roles. */
+int hm__staff_role_known(const char *role);
+
 /* One result row as JSON. */
 typedef json_t *(*hm_row_fn)(hm_cursor *cur);
 
@@ -55,6 +63,9 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
 #define HM__PATIENT_JOIN                                                                           \
     " FROM patient p JOIN org m ON m.id = p.municipality_id LEFT JOIN org z ON z.id = p.zone_id"
 json_t *hm__care_patient_json(hm_cursor *cur);
+
+/* "HH:MM" of minutes of the day (0..1440; "24:00" is the end of the day). */
+void hm__clock_text(int minutes, char out[6]);
 
 /* Text of a column or "" (never NULL). */
 const char *hm__text(hm_cursor *cur, int col);

@@ -83,6 +83,12 @@ int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id,
     return rc;
 }
 
+void hm__clock_text(int minutes, char out[6])
+{
+    unsigned m = minutes < 0 ? 0u : minutes > 1440 ? 1440u : (unsigned)minutes;
+    snprintf(out, 6, "%02u:%02u", (m / 60) % 100, m % 60);
+}
+
 const char *hm__text(hm_cursor *cur, int col)
 {
     const char *s = hm_cursor_text(cur, col);

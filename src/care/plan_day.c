@@ -5,8 +5,12 @@
  * order, which the worklist API returns in that order. Visits done, not done, or whose window
  * has started keep their nurse: re-planning during the day only moves what is still ahead.
  *
- * Shifts are not modelled yet (no roster): every nurse of the zone works the default day of
- * HM_PLAN_SHIFT_* below, starting and ending at the zone's office. */
+ * The nurses on duty come from the zone's roster for the date (roster.c): one planner nurse per
+ * shift, with its times, break and start and end places (the zone's office by default). A visit
+ * whose window no shift covers is reported "no nurse on duty" without asking the solver. Only a
+ * zone with no roster at all for the date falls back to every nurse of the zone working the
+ * default day of HM_PLAN_SHIFT_* below, and the report says so. Shift times are Oslo clock
+ * times, turned into minutes since local midnight through UTC, so DST days come out right. */
 #include "care/care_int.h"
 
 #include <stdio.h>
@@ -23,8 +27,11 @@
 #define MAX_COMPS 8
 
 struct nurse {
-    int64_t staff_id;
-    char id[24], name[128];
+    int64_t staff_id, shift_id; /* shift_id 0: the default day */
+    char id[32], name[128];
+    double start, end, break_from, break_to, break_min; /* planner minutes */
+    hm_plan_loc start_loc, end_loc;
+    int start_clock, end_clock; /* local minutes of the day, for the report */
     char comps[MAX_COMPS][32];
     const char *comp_ptrs[MAX_COMPS];
     int ncomp;
@@ -37,6 +44,7 @@ struct visit {
     double lat, lon, from, to, duration;
     int priority, seq;
     int location_office;
+    int off_duty; /* no shift covers its window */
 };
 
 struct day {
@@ -49,6 +57,7 @@ struct day {
     int nn;
     struct visit *visits;
     int nv;
+    int rostered; /* the zone has a roster for the date */
 };
 
 static double minutes_of(const struct day *d, int64_t utc_ms)
@@ -77,49 +86,138 @@ static int load_org(hm_db *db, struct day *d, hm_err *err)
     return rc;
 }
 
-static int load_nurses(hm_db *db, struct day *d, hm_err *err)
+/* Minutes since local midnight (the planner's clock) of an Oslo clock time on the day. */
+static double clock_minutes(const struct day *d, int local_min)
 {
-    hm_cursor cur;
-    int rc = hm_db_query(db,
-                         "SELECT s.id, s.name, c.kind FROM staff s JOIN org_ancestor a ON"
-                         " a.org_id = s.org_id LEFT JOIN competence c ON c.staff_id = s.id AND"
-                         " c.trained_on <= ? AND (c.expires_on IS NULL OR c.expires_on >= ?)"
-                         " WHERE a.ancestor_id = ? AND s.active = 1 AND s.role IN"
-                         " ('municipal_nurse','super_user','hospital_nurse') ORDER BY s.id",
-                         HM_ARGS(HM_S(d->date_s), HM_S(d->date_s), HM_I(d->org_id)), &cur, err);
+    return minutes_of(d, hm_local_to_utc_ms(d->date, local_min));
+}
+
+static struct nurse *add_nurse(struct day *d, hm_err *err)
+{
+    struct nurse *g = realloc(d->nurses, (size_t)(d->nn + 1) * sizeof *g);
+    if (!g) {
+        hm_err_set(err, HM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    d->nurses = g;
+    struct nurse *n = &d->nurses[d->nn++];
+    memset(n, 0, sizeof *n);
+    return n;
+}
+
+/* A nurse's (or shift's) fields from a row: staff id, shift id (or NULL), name, start, end,
+ * break from, break to, break minutes, start lat, lon, end lat, lon (minutes of the local day
+ * and coordinates, NULL for the default). A nurse's second shift of the day gets its own id;
+ * the first keeps "staff-N", the id that yesterday's-nurse preferences name. */
+static void nurse_from_row(struct day *d, struct nurse *n, hm_cursor *cur, int nth)
+{
+    hm_plan_loc office = {d->office_lat, d->office_lon, -1};
+    n->staff_id = hm_cursor_int(cur, 0);
+    n->shift_id = hm_cursor_is_null(cur, 1) ? 0 : hm_cursor_int(cur, 1);
+    if (nth == 0)
+        snprintf(n->id, sizeof n->id, "staff-%lld", (long long)n->staff_id);
+    else
+        snprintf(n->id, sizeof n->id, "staff-%lld/%d", (long long)n->staff_id, nth + 1);
+    snprintf(n->name, sizeof n->name, "%s", hm__text(cur, 2));
+    int dflt = !n->shift_id;
+    n->start_clock = dflt ? HM_PLAN_SHIFT_START : (int)hm_cursor_int(cur, 3);
+    n->end_clock = dflt ? HM_PLAN_SHIFT_END : (int)hm_cursor_int(cur, 4);
+    n->start = clock_minutes(d, n->start_clock);
+    n->end = clock_minutes(d, n->end_clock);
+    int has_break = dflt || !hm_cursor_is_null(cur, 5);
+    n->break_from = has_break ? clock_minutes(d, dflt ? HM_PLAN_BREAK_FROM
+                                                      : (int)hm_cursor_int(cur, 5))
+                              : n->start;
+    n->break_to = has_break ? clock_minutes(d, dflt ? HM_PLAN_BREAK_TO : (int)hm_cursor_int(cur, 6))
+                            : n->start;
+    n->break_min = dflt ? HM_PLAN_BREAK_MIN : has_break ? (double)hm_cursor_int(cur, 7) : 0;
+    n->start_loc = office;
+    n->end_loc = office;
+    if (!dflt && !hm_cursor_is_null(cur, 8))
+        n->start_loc = (hm_plan_loc){hm_cursor_double(cur, 8), hm_cursor_double(cur, 9), -1};
+    if (!dflt && !hm_cursor_is_null(cur, 10))
+        n->end_loc = (hm_plan_loc){hm_cursor_double(cur, 10), hm_cursor_double(cur, 11), -1};
+}
+
+/* The nurses on duty: the roster's shifts of active nurses, or (no roster for the date) every
+ * active nurse of the zone on the default day. Competences valid on the date follow. */
+static const char rostered_sql[] =
+    "SELECT s.id, sh.id, s.name, sh.start_min, sh.end_min, sh.break_from_min, sh.break_to_min,"
+    " sh.break_min, sh.start_lat, sh.start_lon, sh.end_lat, sh.end_lon"
+    " FROM shift sh JOIN staff s ON s.id = sh.staff_id"
+    " WHERE sh.org_id = ? AND sh.local_date = ? AND s.active = 1 ORDER BY s.id, sh.start_min";
+static const char default_sql[] =
+    "SELECT s.id, NULL, s.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " FROM staff s JOIN org_ancestor a ON a.org_id = s.org_id"
+    " WHERE a.ancestor_id = ? AND s.active = 1 AND s.role IN"
+    " ('municipal_nurse','super_user','hospital_nurse') ORDER BY s.id";
+
+static int load_shifts(hm_db *db, struct day *d, hm_err *err)
+{
+    int64_t shifts = 0;
+    int rc = hm_db_query_int(db, "SELECT count(*) FROM shift WHERE org_id = ? AND local_date = ?",
+                             HM_ARGS(HM_I(d->org_id), HM_S(d->date_s)), &shifts, err);
     if (rc)
         return rc;
+    d->rostered = shifts > 0;
+    hm_cursor cur;
+    if (d->rostered)
+        rc = hm_db_query(db, rostered_sql, HM_ARGS(HM_I(d->org_id), HM_S(d->date_s)), &cur, err);
+    else
+        rc = hm_db_query(db, default_sql, HM_ARGS(HM_I(d->org_id)), &cur, err);
+    if (rc)
+        return rc;
+    int nth = 0;
     for (;;) {
         rc = hm_cursor_next(&cur, err);
         if (rc != HM_ROW)
             break;
+        if (d->nn >= HM_PLAN_MAX_NURSES)
+            continue;
         int64_t sid = hm_cursor_int(&cur, 0);
-        struct nurse *n = d->nn ? &d->nurses[d->nn - 1] : NULL;
-        if (!n || n->staff_id != sid) {
-            if (d->nn >= HM_PLAN_MAX_NURSES)
-                continue;
-            struct nurse *g = realloc(d->nurses, (size_t)(d->nn + 1) * sizeof *g);
-            if (!g) {
-                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
-                break;
-            }
-            d->nurses = g;
-            n = &d->nurses[d->nn++];
-            memset(n, 0, sizeof *n);
-            n->staff_id = sid;
-            snprintf(n->id, sizeof n->id, "staff-%lld", (long long)sid);
-            snprintf(n->name, sizeof n->name, "%s", hm__text(&cur, 1));
+        nth = d->nn && d->nurses[d->nn - 1].staff_id == sid ? nth + 1 : 0;
+        struct nurse *n = add_nurse(d, err);
+        if (!n) {
+            rc = HM_ENOMEM;
+            break;
         }
-        if (!hm_cursor_is_null(&cur, 2) && n->ncomp < MAX_COMPS) {
-            snprintf(n->comps[n->ncomp], sizeof n->comps[0], "%s", hm__text(&cur, 2));
-            n->ncomp++;
-        }
+        nurse_from_row(d, n, &cur, nth);
     }
     hm_cursor_close(&cur);
-    for (int i = 0; i < d->nn; i++)
-        for (int k = 0; k < d->nurses[i].ncomp; k++)
-            d->nurses[i].comp_ptrs[k] = d->nurses[i].comps[k];
     return rc == HM_DONE ? HM_OK : rc;
+}
+
+static int load_competences(hm_db *db, struct day *d, hm_err *err)
+{
+    int rc = HM_OK;
+    for (int i = 0; i < d->nn && !rc; i++) {
+        struct nurse *n = &d->nurses[i];
+        hm_cursor cur;
+        rc = hm_db_query(db,
+                         "SELECT kind FROM competence WHERE staff_id = ? AND trained_on <= ? AND"
+                         " (expires_on IS NULL OR expires_on >= ?) ORDER BY kind",
+                         HM_ARGS(HM_I(n->staff_id), HM_S(d->date_s), HM_S(d->date_s)), &cur,
+                         err);
+        while (!rc) {
+            int step = hm_cursor_next(&cur, err);
+            if (step != HM_ROW) {
+                rc = step == HM_DONE ? HM_OK : step;
+                break;
+            }
+            if (n->ncomp < MAX_COMPS)
+                snprintf(n->comps[n->ncomp++], sizeof n->comps[0], "%s", hm__text(&cur, 0));
+        }
+        hm_cursor_close(&cur);
+        for (int k = 0; k < n->ncomp; k++)
+            n->comp_ptrs[k] = n->comps[k];
+    }
+    return rc;
+}
+
+static int load_nurses(hm_db *db, struct day *d, hm_err *err)
+{
+    int rc = load_shifts(db, d, err);
+    return rc ? rc : load_competences(db, d, err);
 }
 
 static int load_visits(hm_db *db, struct day *d, hm_err *err)
@@ -176,6 +274,19 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
     return rc == HM_DONE ? HM_OK : rc;
 }
 
+/* A visit no shift can serve (its service cannot start and end inside any shift) is not the
+ * solver's problem: it is reported at once, with the hours nobody is on duty. */
+static void mark_off_duty(struct day *d)
+{
+    for (int i = 0; i < d->nv; i++) {
+        struct visit *v = &d->visits[i];
+        int covered = 0;
+        for (int k = 0; k < d->nn && !covered; k++)
+            covered = v->from <= d->nurses[k].end - v->duration && v->to >= d->nurses[k].start;
+        v->off_duty = !covered;
+    }
+}
+
 static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
 {
     hm_plan_settings s;
@@ -184,16 +295,17 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
     int rc = hm_plan_problem_create(&s, &p, err);
     if (rc)
         return rc;
-    hm_plan_loc office = {d->office_lat, d->office_lon, -1};
     for (int i = 0; i < d->nn && !rc; i++) {
         struct nurse *n = &d->nurses[i];
-        hm_plan_nurse pn = {n->id, office, office, HM_PLAN_SHIFT_START, HM_PLAN_SHIFT_END,
-                            HM_PLAN_BREAK_FROM, HM_PLAN_BREAK_TO, HM_PLAN_BREAK_MIN, 0,
-                            n->comp_ptrs, n->ncomp};
+        hm_plan_nurse pn = {n->id,         n->start_loc, n->end_loc,   n->start,     n->end,
+                            n->break_from, n->break_to,  n->break_min, 0,            n->comp_ptrs,
+                            n->ncomp};
         rc = hm_plan_add_nurse(p, &pn, err);
     }
     for (int i = 0; i < d->nv && !rc; i++) {
         struct visit *v = &d->visits[i];
+        if (v->off_duty)
+            continue;
         /* A nurse can only have had "yesterday's" visit if she is on duty today. */
         const char *pref = NULL;
         for (int k = 0; k < d->nn && v->pref_id[0] && !pref; k++)
@@ -219,10 +331,10 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
     }
     /* The bag is compounded before the day's first bag change of the same episode. */
     for (int i = 0; i < d->nv && !rc; i++) {
-        if (strcmp(d->visits[i].kind, "bag_compounding") != 0)
+        if (strcmp(d->visits[i].kind, "bag_compounding") != 0 || d->visits[i].off_duty)
             continue;
         for (int k = 0; k < d->nv && !rc; k++)
-            if (d->visits[k].episode_id == d->visits[i].episode_id &&
+            if (!d->visits[k].off_duty && d->visits[k].episode_id == d->visits[i].episode_id &&
                 strcmp(d->visits[k].kind, "bag_change") == 0 && d->visits[k].seq == 1)
                 rc = hm_plan_add_precedence(p, d->visits[i].id, d->visits[k].id, 0, err);
     }
@@ -248,6 +360,31 @@ static int find_visit(const struct day *d, const char *id)
     return -1;
 }
 
+static int nurse_index(const struct day *d, const char *id)
+{
+    for (int x = 0; x < d->nn; x++)
+        if (strcmp(d->nurses[x].id, id) == 0)
+            return x;
+    return -1;
+}
+
+/* A nurse with two shifts in a day has two routes: the later shift's visits continue the
+ * earlier one's route order, so the worklist keeps one order per nurse. */
+static int route_base(const struct day *d, const hm_plan_result *r, int x)
+{
+    int base = 0;
+    for (int k = 0; k < hm_plan_result_nurse_count(r); k++) {
+        int o = nurse_index(d, hm_plan_result_nurse_id(r, k));
+        int n = 0;
+        if (o >= 0 && o != x && d->nurses[o].staff_id == d->nurses[x].staff_id &&
+            d->nurses[o].start < d->nurses[x].start) {
+            hm_plan_result_route(r, k, &n, NULL, NULL);
+            base += n;
+        }
+    }
+    return base;
+}
+
 static int store_job(hm_db *db, void *arg, hm_err *err)
 {
     struct store_job *j = arg;
@@ -261,18 +398,19 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     for (int k = 0; k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
         const hm_plan_stop *stops = hm_plan_result_route(j->r, k, &n, NULL, NULL);
-        const char *nid = hm_plan_result_nurse_id(j->r, k);
-        int64_t staff = 0;
-        for (int x = 0; x < d->nn; x++)
-            if (strcmp(d->nurses[x].id, nid) == 0)
-                staff = d->nurses[x].staff_id;
+        int x = nurse_index(d, hm_plan_result_nurse_id(j->r, k));
+        if (x < 0)
+            continue;
+        int64_t staff = d->nurses[x].staff_id;
+        int base = route_base(d, j->r, x);
         for (int s = 0; s < n && !rc; s++) {
             int v = find_visit(d, stops[s].visit_id);
             if (v >= 0)
                 rc = hm_db_exec(db,
                                 "UPDATE task SET assigned_staff_id = ?, route_order = ? WHERE"
                                 " id = ? AND state = 'planned'",
-                                HM_ARGS(HM_I(staff), HM_I(s + 1), HM_I(d->visits[v].task_id)),
+                                HM_ARGS(HM_I(staff), HM_I(base + s + 1),
+                                        HM_I(d->visits[v].task_id)),
                                 err);
         }
     }
@@ -281,6 +419,53 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     char object[64];
     snprintf(object, sizeof object, "org/%lld/plan?date=%s", (long long)d->org_id, d->date_s);
     return hm__care_audit(db, j->c, "plan", object, NULL, 0, 0, NULL, err);
+}
+
+/* "HH:MM" Oslo clock time of planner minutes on the day. */
+static void clock_of(const struct day *d, double minutes, char out[6])
+{
+    hm_date day;
+    int m = 0;
+    hm_utc_to_local(hm_local_to_utc_ms(d->date, 0) + (int64_t)(minutes * 60000.0 + 0.5), &day, &m);
+    if (hm_date_cmp(day, d->date) > 0)
+        m = 1440;
+    hm__clock_text(m, out);
+}
+
+static json_t *shift_json(const struct nurse *nu)
+{
+    if (!nu)
+        return json_null();
+    char from[6], to[6];
+    hm__clock_text(nu->start_clock, from);
+    hm__clock_text(nu->end_clock, to);
+    return json_pack("{s:o, s:s, s:s}", "shift_id",
+                     nu->shift_id ? json_integer(nu->shift_id) : json_null(), "start", from, "end",
+                     to);
+}
+
+static void add_off_duty(const struct day *d, json_t *unserved)
+{
+    for (int i = 0; i < d->nv; i++) {
+        const struct visit *v = &d->visits[i];
+        if (!v->off_duty)
+            continue;
+        char from[6], to[6], why[80];
+        clock_of(d, v->from, from);
+        clock_of(d, v->to + v->duration, to);
+        snprintf(why, sizeof why, "no nurse on duty between %s and %s", from, to);
+        json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s}", "task_id",
+                                                  (json_int_t)v->task_id, "kind", v->kind,
+                                                  "patient", v->patient, "why", why));
+    }
+}
+
+static int distinct_nurses(const struct day *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nn; i++)
+        n += i == 0 || d->nurses[i].staff_id != d->nurses[i - 1].staff_id;
+    return n;
 }
 
 static json_t *report_json(const struct day *d, const hm_plan_result *r)
@@ -306,11 +491,13 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                                   json_pack("{s:I, s:s, s:s, s:s, s:i}", "task_id",
                                             (json_int_t)d->visits[v].task_id, "kind",
                                             d->visits[v].kind, "patient", d->visits[v].patient,
-                                            "start", at, "route_order", s + 1));
+                                            "start", at, "route_order",
+                                            (nu ? route_base(d, r, (int)(nu - d->nurses)) : 0) + s + 1));
         }
-        json_array_append_new(nurses, json_pack("{s:I, s:s, s:o}", "staff_id",
+        json_array_append_new(nurses, json_pack("{s:I, s:s, s:o, s:o}", "staff_id",
                                                 (json_int_t)(nu ? nu->staff_id : 0), "name",
-                                                nu ? nu->name : nid, "visits", visits));
+                                                nu ? nu->name : nid, "shift", shift_json(nu),
+                                                "visits", visits));
     }
     json_t *unserved = json_array();
     int nu = 0;
@@ -323,13 +510,23 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                                                   "patient", v >= 0 ? d->visits[v].patient : "?",
                                                   "why", u[i].why ? u[i].why : "?"));
     }
+    add_off_duty(d, unserved);
     hm_plan_summary s;
     hm_plan_result_summary(r, &s);
-    return json_pack("{s:s, s:I, s:s, s:i, s:i, s:o, s:o, s:{s:b, s:f, s:f, s:f, s:f}}", "date",
-                     d->date_s, "org_id", (json_int_t)d->org_id, "org", d->org_name, "nurses_on_duty",
-                     d->nn, "visits", d->nv, "routes", nurses, "unserved", unserved, "summary",
-                     "feasible", s.feasible, "travel_minutes", s.travel, "lateness_minutes",
-                     s.lateness, "overtime_minutes", s.overtime, "seconds", s.elapsed);
+    char shifts[160];
+    if (d->rostered)
+        snprintf(shifts, sizeof shifts, "from the roster of %s", d->date_s);
+    else
+        snprintf(shifts, sizeof shifts,
+                 "no roster for %s: every nurse of the zone works the default day %02d:%02d-%02d:%02d",
+                 d->date_s, HM_PLAN_SHIFT_START / 60, HM_PLAN_SHIFT_START % 60,
+                 HM_PLAN_SHIFT_END / 60, HM_PLAN_SHIFT_END % 60);
+    return json_pack("{s:s, s:I, s:s, s:i, s:b, s:s, s:i, s:o, s:o, s:{s:b, s:f, s:f, s:f, s:f}}",
+                     "date", d->date_s, "org_id", (json_int_t)d->org_id, "org", d->org_name,
+                     "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts", shifts, "visits",
+                     d->nv, "routes", nurses, "unserved", unserved, "summary", "feasible",
+                     s.feasible, "travel_minutes", s.travel, "lateness_minutes", s.lateness,
+                     "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
 
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
@@ -358,8 +555,10 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     hm_plan_result *r = NULL;
     if (!rc && d.nn == 0)
         rc = hm_err_set(err, HM_ECONFLICT, "no nurse is on duty in %s", d.org_name);
-    if (!rc)
+    if (!rc) {
+        mark_off_duty(&d);
         rc = build_problem(&d, &p, err);
+    }
     if (!rc) {
         hm_plan_opts o = {time_limit, seed, 0};
         rc = hm_plan_solve(p, &o, &r, err);

@@ -83,8 +83,9 @@ int hm_care_staff_create(const hm_call *c, const json_t *in, json_t **out, hm_er
         return hm_err_set(err, HM_EINVAL,
                           "field 'role' must be one of physician, hospital_nurse, municipal_nurse,"
                           " super_user, operator, logistics, analyst, admin");
-    if (strlen(password) < 12)
-        return hm_err_set(err, HM_EINVAL, "field 'password' must have at least 12 characters");
+    if (strlen(password) < HM_PASSWORD_MIN)
+        return hm_err_set(err, HM_EINVAL, "field 'password' must have at least %d characters",
+                          HM_PASSWORD_MIN);
     for (const char *p = n.username; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
               *p == '_'))
@@ -102,7 +103,7 @@ int hm_care_staff_create(const hm_call *c, const json_t *in, json_t **out, hm_er
 
 struct competence {
     const hm_call *c;
-    int64_t staff_id;
+    int64_t staff_id, id;
     const char *kind, *trained_on, *expires_on;
 };
 
@@ -131,6 +132,9 @@ static int competence_job(hm_db *db, void *arg, hm_err *err)
                     HM_ARGS(HM_I(k->staff_id), HM_S(k->kind), HM_S(k->trained_on),
                             HM_S(k->expires_on)),
                     err);
+    if (!rc)
+        rc = hm_db_query_int(db, "SELECT id FROM competence WHERE staff_id = ? AND kind = ?",
+                             HM_ARGS(HM_I(k->staff_id), HM_S(k->kind)), &k->id, err);
     if (rc)
         return rc;
     char object[64];
@@ -171,7 +175,8 @@ int hm_care_competence_record(const hm_call *c, int64_t staff_id, const json_t *
     rc = hm__care_write(c, competence_job, &k, err);
     if (rc)
         return rc;
-    *out = json_pack("{s:I, s:s, s:s, s:o}", "staff_id", (json_int_t)staff_id, "kind", k.kind,
+    *out = json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)k.id, "staff_id",
+                     (json_int_t)staff_id, "kind", k.kind,
                      "trained_on", k.trained_on, "expires_on",
                      k.expires_on ? json_string(k.expires_on) : json_null());
     return HM_OK;

@@ -54,6 +54,10 @@ int hm_h_login(hm_req *r)
     if (rc)
         return rc;
     rc = hm_auth_check_password(db, user, pass, &j.account_id, &r->err);
+    int64_t temporary = 0;
+    if (!rc)
+        rc = hm_db_query_int(db, "SELECT password_temporary FROM account WHERE id = ?",
+                             HM_ARGS(HM_I(j.account_id)), &temporary, &r->err);
     hm_store_read_end(r->care->store, db);
     if (rc)
         return rc;
@@ -62,8 +66,64 @@ int hm_h_login(hm_req *r)
         return rc;
     char exp[32];
     hm_time_format_utc(j.expires_ms, exp);
-    return hm_req_reply(r, 200, json_pack("{s:s, s:s, s:s}", "token", j.token, "token_type",
-                                          "Bearer", "expires_at", exp));
+    return hm_req_reply(r, 200, json_pack("{s:s, s:s, s:s, s:b}", "token", j.token, "token_type",
+                                          "Bearer", "expires_at", exp,
+                                          "password_change_required", (int)temporary));
+}
+
+struct password_job {
+    hm_req *r;
+    char hash[128];
+};
+
+static int password_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct password_job *j = arg;
+    int rc = hm_db_exec(db, "UPDATE account SET pw_hash = ?, password_temporary = 0 WHERE id = ?",
+                        HM_ARGS(HM_S(j->hash), HM_I(j->r->actor.account_id)), err);
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "account/%lld/password", (long long)j->r->actor.account_id);
+    hm_audit_rec rec = {.at_ms = j->r->now_ms, .actor = &j->r->actor, .action = "update",
+                        .object = object, .request_id = j->r->request_id};
+    return hm_audit_append(db, &rec, err);
+}
+
+/* The caller changes their own password (and so ends a temporary one an admin set). */
+int hm_h_password_change(hm_req *r)
+{
+    static const char *const allowed[] = {"current_password", "new_password", NULL};
+    const char *cur, *pass;
+    int rc = hm_json_only(r->body, allowed, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "current_password", 1, 256, &cur, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "new_password", 1, 256, &pass, &r->err);
+    if (rc)
+        return rc;
+    if (strlen(pass) < HM_PASSWORD_MIN)
+        return hm_err_set(&r->err, HM_EINVAL,
+                          "field 'new_password' must have at least %d characters",
+                          HM_PASSWORD_MIN);
+    if (strcmp(cur, pass) == 0)
+        return hm_err_set(&r->err, HM_EINVAL, "the new password must differ from the current one");
+    hm_db *db;
+    rc = hm_store_read_begin(r->care->store, &db, &r->err);
+    if (rc)
+        return rc;
+    int64_t id = 0;
+    rc = hm_auth_check_password(db, r->actor.username, cur, &id, &r->err);
+    hm_store_read_end(r->care->store, db);
+    if (rc == HM_EUNAUTH)
+        return hm_err_set(&r->err, HM_EFORBIDDEN, "field 'current_password' is wrong");
+    if (rc)
+        return rc;
+    struct password_job j = {.r = r};
+    rc = hm_password_hash(pass, j.hash, &r->err);
+    if (!rc)
+        rc = hm_writer_submit(r->care->writer, password_job, &j, &r->err);
+    return rc ? rc : hm_req_reply(r, 204, NULL);
 }
 
 struct revoke_job {

@@ -26,6 +26,52 @@ int hm_h_competence_record(hm_req *r)
 {
     ANSWER(r, 200, hm_care_competence_record(c, r->param[0], r->body, &out_, &r->err));
 }
+int hm_h_staff_update(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_staff_update(c, r->param[0], r->body, &out_, &r->err));
+}
+
+int hm_h_staff_deactivate(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_staff_set_active(c, r->param[0], 0, &out_, &r->err));
+}
+
+int hm_h_staff_reactivate(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_staff_set_active(c, r->param[0], 1, &out_, &r->err));
+}
+
+int hm_h_staff_password(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_staff_password_reset(c, r->param[0], r->body, &out_, &r->err));
+}
+
+/* The body is optional ({"last_day"}); one that is there must be an object. */
+int hm_h_competence_end(hm_req *r)
+{
+    if (r->body && !json_is_object(r->body))
+        return hm_err_set(&r->err, HM_EINVAL, "the request body must be a JSON object");
+    ANSWER(r, 200, hm_care_competence_end(c, r->param[0], r->param[1], r->body, &out_, &r->err));
+}
+
+int hm_h_competence_remove(hm_req *r)
+{
+    hm_call call = CALL(r);
+    int rc = hm_care_competence_remove(&call, r->param[0], r->param[1], &r->err);
+    return rc ? rc : hm_req_reply(r, 204, NULL);
+}
+
+int hm_h_roster(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_roster_get(c, r->param[0], hm_req_query(r, "from"),
+                                      hm_req_query(r, "to"), &out_, &r->err));
+}
+
+int hm_h_roster_set(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_roster_set(c, r->param[0], r->body, &out_, &r->err));
+}
+
 int hm_h_patients(hm_req *r) { ANSWER(r, 200, hm_care_patients_list(c, &out_, &r->err)); }
 int hm_h_patient(hm_req *r) { ANSWER(r, 200, hm_care_patient_get(c, r->param[0], &out_, &r->err)); }
 

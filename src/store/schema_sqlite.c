@@ -342,6 +342,27 @@ static const char schema_v6[] =
     " alarm_priority TEXT CHECK (alarm_priority IN ('high','medium','low')),"
     " alarm_text TEXT);"
     "CREATE INDEX answer_episode ON answer(episode_id, local_date);";
+/* Staff administration and rosters (issues 6 and 5): a password an admin set is temporary until
+ * its owner changes it; a nurse's shifts in a zone per Oslo local date (minutes of the day, a
+ * shift ends by 24:00 on its own date), with an unpaid break window and length and, when not
+ * the zone's office, where the shift starts and ends. A staff member's name is on the worklist:
+ * its changes invalidate the cached worklists. */
+static const char schema_v7[] =
+    "ALTER TABLE account ADD COLUMN password_temporary INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE shift ("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES org(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " local_date TEXT NOT NULL,"
+    " start_min INTEGER NOT NULL CHECK (start_min BETWEEN 0 AND 1439),"
+    " end_min INTEGER NOT NULL CHECK (end_min > start_min AND end_min <= 1440),"
+    " break_from_min INTEGER, break_to_min INTEGER,"
+    " break_min INTEGER NOT NULL DEFAULT 0 CHECK (break_min >= 0),"
+    " start_lat REAL, start_lon REAL, end_lat REAL, end_lon REAL);"
+    "CREATE INDEX shift_org_date ON shift(org_id, local_date);"
+    "CREATE INDEX shift_staff_date ON shift(staff_id, local_date);"
+    "CREATE TRIGGER worklist_staff_update AFTER UPDATE ON staff"
+    " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;";
 
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
@@ -350,5 +371,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {4, schema_v4},
     {5, schema_v5},
     {6, schema_v6},
+    {7, schema_v7},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

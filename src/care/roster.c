@@ -1,0 +1,437 @@
+/* roster.c: a home-care zone's roster: which nurse works when on each Oslo local date (start
+ * and end as local clock times, a shift ends by 24:00 on its own date), the window in which the
+ * unpaid break starts and its length, and where the shift starts and ends when that is not the
+ * zone's office. The planner (plan_day.c) takes the nurses on duty from here.
+ *
+ * Setting a roster replaces every shift of the zone in a date range in one write job: the whole
+ * request is checked first (hm_care_roster_parse, no database: dates, times, breaks, no two
+ * shifts of one nurse overlapping), then each nurse against the database (an active nurse of
+ * that zone), so that a refused roster leaves the old one untouched. */
+#include "care/care_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+
+static const char *const nurse_roles[] = {"municipal_nurse", "super_user", "hospital_nurse",
+                                          NULL};
+
+/* "HH:MM" (00:00..23:59), or "24:00" where end_of_day allows it. */
+static int clock_field(const json_t *o, const char *key, int required, int end_of_day, int *out,
+                       hm_err *err)
+{
+    const char *s = NULL;
+    int rc = hm_json_str(o, key, required, 5, &s, err);
+    if (rc || !s)
+        return rc;
+    if (end_of_day && strcmp(s, "24:00") == 0) {
+        *out = 1440;
+        return HM_OK;
+    }
+    rc = hm_clock_time_parse(s, out, err);
+    if (rc)
+        return hm_err_set(err, HM_EINVAL, "field '%s' must be a clock time HH:MM, not '%s'", key,
+                          s);
+    return HM_OK;
+}
+
+static int location_field(const json_t *o, const char *key, int *has, double *lat, double *lon,
+                          hm_err *err)
+{
+    const json_t *loc = json_object_get(o, key);
+    if (!loc || json_is_null(loc))
+        return HM_OK;
+    static const char *const allowed[] = {"lat", "lon", NULL};
+    if (!json_is_object(loc))
+        return hm_err_set(err, HM_EINVAL, "field '%s' must be an object {lat, lon}", key);
+    int rc = hm_json_only(loc, allowed, err);
+    if (!rc)
+        rc = hm_json_num(loc, "lat", 1, -90, 90, lat, err);
+    if (!rc)
+        rc = hm_json_num(loc, "lon", 1, -180, 180, lon, err);
+    if (rc)
+        return hm_err_set(err, rc, "field '%s': %s", key, err ? err->msg : "");
+    *has = 1;
+    return HM_OK;
+}
+
+static int parse_times(const json_t *o, hm_shift *s, hm_err *err)
+{
+    int rc = clock_field(o, "start", 1, 0, &s->start, err);
+    if (!rc)
+        rc = clock_field(o, "end", 1, 1, &s->end, err);
+    if (rc)
+        return rc;
+    if (s->end <= s->start)
+        return hm_err_set(err, HM_EINVAL, "the shift must end after it starts");
+    int64_t minutes = 0;
+    rc = hm_json_int(o, "break_minutes", 0, 0, 240, &minutes, err);
+    if (rc)
+        return rc;
+    s->break_min = (int)minutes;
+    s->break_from = s->break_to = -1;
+    rc = clock_field(o, "break_from", 0, 0, &s->break_from, err);
+    if (!rc)
+        rc = clock_field(o, "break_to", 0, 0, &s->break_to, err);
+    if (rc)
+        return rc;
+    if ((s->break_from < 0) != (s->break_to < 0))
+        return hm_err_set(err, HM_EINVAL, "'break_from' and 'break_to' go together");
+    if (s->break_min > 0 && s->break_from < 0)
+        return hm_err_set(err, HM_EINVAL, "a break needs its window 'break_from' to 'break_to'");
+    if (s->break_from < 0)
+        return HM_OK;
+    if (s->break_from < s->start || s->break_to < s->break_from ||
+        s->break_to + s->break_min > s->end)
+        return hm_err_set(err, HM_EINVAL,
+                          "the break must start between 'break_from' and 'break_to' and fit"
+                          " inside the shift");
+    return HM_OK;
+}
+
+static int parse_shift(const json_t *o, hm_date from, hm_date to, hm_shift *s, hm_err *err)
+{
+    static const char *const allowed[] = {"staff_id", "date", "start", "end", "break_from",
+                                          "break_to", "break_minutes", "start_location",
+                                          "end_location", NULL};
+    if (!json_is_object(o))
+        return hm_err_set(err, HM_EINVAL, "each shift must be an object");
+    memset(s, 0, sizeof *s);
+    const char *date = NULL;
+    int rc = hm_json_only(o, allowed, err);
+    if (!rc)
+        rc = hm_json_int(o, "staff_id", 1, 1, INT64_MAX, &s->staff_id, err);
+    if (!rc)
+        rc = hm_json_str(o, "date", 1, 10, &date, err);
+    if (!rc && hm_date_parse(date, &s->date, err) != HM_OK)
+        rc = hm_err_set(err, HM_EINVAL, "field 'date' must be a date YYYY-MM-DD, not '%s'", date);
+    if (!rc && (hm_date_cmp(s->date, from) < 0 || hm_date_cmp(s->date, to) > 0))
+        rc = hm_err_set(err, HM_EINVAL, "the shift's date %s is outside 'from' to 'to'", date);
+    if (!rc)
+        rc = parse_times(o, s, err);
+    if (!rc)
+        rc = location_field(o, "start_location", &s->has_start_loc, &s->start_lat,
+                            &s->start_lon, err);
+    if (!rc)
+        rc = location_field(o, "end_location", &s->has_end_loc, &s->end_lat, &s->end_lon, err);
+    return rc;
+}
+
+static int shift_order(const void *a, const void *b)
+{
+    const hm_shift *x = a, *y = b;
+    if (x->staff_id != y->staff_id)
+        return x->staff_id < y->staff_id ? -1 : 1;
+    int d = hm_date_cmp(x->date, y->date);
+    if (d)
+        return d;
+    return x->start - y->start;
+}
+
+/* Sorted by nurse, date and start: overlapping shifts are neighbours. */
+static int check_overlaps(hm_shift *v, size_t n, hm_err *err)
+{
+    qsort(v, n, sizeof *v, shift_order);
+    for (size_t i = 1; i < n; i++) {
+        if (v[i].staff_id != v[i - 1].staff_id || hm_date_cmp(v[i].date, v[i - 1].date) != 0)
+            continue;
+        if (v[i].start < v[i - 1].end) {
+            char day[11];
+            hm_date_format(v[i].date, day);
+            return hm_err_set(err, HM_EINVAL, "staff member %lld has overlapping shifts on %s",
+                              (long long)v[i].staff_id, day);
+        }
+    }
+    return HM_OK;
+}
+
+static int parse_range(const json_t *in, hm_date *from, hm_date *to, hm_err *err)
+{
+    const char *f = NULL, *t = NULL;
+    int rc = hm_json_str(in, "from", 1, 10, &f, err);
+    if (!rc)
+        rc = hm_json_str(in, "to", 1, 10, &t, err);
+    if (!rc && hm_date_parse(f, from, err) != HM_OK)
+        rc = hm_err_set(err, HM_EINVAL, "field 'from' must be a date YYYY-MM-DD, not '%s'", f);
+    if (!rc && hm_date_parse(t, to, err) != HM_OK)
+        rc = hm_err_set(err, HM_EINVAL, "field 'to' must be a date YYYY-MM-DD, not '%s'", t);
+    if (rc)
+        return rc;
+    int days = hm_date_diff_days(*from, *to);
+    if (days < 0)
+        return hm_err_set(err, HM_EINVAL, "field 'to' is before 'from'");
+    if (days >= HM_ROSTER_MAX_DAYS)
+        return hm_err_set(err, HM_EINVAL, "a roster covers at most %d days at a time",
+                          HM_ROSTER_MAX_DAYS);
+    return HM_OK;
+}
+
+int hm_care_roster_parse(const json_t *in, hm_date *from, hm_date *to, hm_shift **shifts,
+                         size_t *n, hm_err *err)
+{
+    static const char *const allowed[] = {"from", "to", "shifts", NULL};
+    hm_date f, t;
+    int rc = hm_json_only(in, allowed, err);
+    if (!rc)
+        rc = parse_range(in, &f, &t, err);
+    if (rc)
+        return rc;
+    const json_t *arr = json_object_get(in, "shifts");
+    if (!json_is_array(arr))
+        return hm_err_set(err, HM_EINVAL, "field 'shifts' must be an array (empty to clear)");
+    size_t count = json_array_size(arr);
+    if (count > HM_ROSTER_MAX_SHIFTS)
+        return hm_err_set(err, HM_ETOOBIG, "a roster holds at most %d shifts at a time",
+                          HM_ROSTER_MAX_SHIFTS);
+    hm_shift *v = calloc(count ? count : 1, sizeof *v);
+    if (!v)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < count && !rc; i++) {
+        rc = parse_shift(json_array_get(arr, i), f, t, &v[i], err);
+        if (rc)
+            rc = hm_err_set(err, rc, "shift %zu: %s", i + 1, err ? err->msg : "");
+    }
+    if (!rc)
+        rc = check_overlaps(v, count, err);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *from = f;
+    *to = t;
+    *shifts = v;
+    *n = count;
+    return HM_OK;
+}
+
+/* ---- the database side ---- */
+
+/* The zone exists, is a zone, and the caller may see (read) or change (set) its roster. */
+static int zone_check(hm_db *db, const hm_call *c, int64_t org_id, char name[128], hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db, "SELECT kind, name FROM org WHERE id = ?", HM_ARGS(HM_I(org_id)),
+                         &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW) {
+        rc = strcmp(hm__text(&cur, 0), "zone") == 0
+                 ? HM_OK
+                 : hm_err_set(err, HM_EINVAL, "organisation %lld is not a home-care zone",
+                              (long long)org_id);
+        snprintf(name, 128, "%s", hm__text(&cur, 1));
+    } else if (rc == HM_DONE) {
+        rc = hm_err_set(err, HM_ENOTFOUND, "unknown organisation %lld", (long long)org_id);
+    }
+    hm_cursor_close(&cur);
+    if (!rc && strcmp(c->actor->role, "admin") != 0) {
+        rc = hm_policy_org_access(db, c->actor, org_id, err);
+        if (rc == HM_EFORBIDDEN)
+            rc = hm_err_set(err, HM_EFORBIDDEN, "no access to the roster of %s", name);
+    }
+    return rc;
+}
+
+/* An active nurse whose organisation lies inside the zone. */
+static int nurse_check(hm_db *db, int64_t org_id, int64_t staff_id, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT s.role, s.active, EXISTS (SELECT 1 FROM org_ancestor a WHERE"
+                         " a.org_id = s.org_id AND a.ancestor_id = ?) FROM staff s WHERE s.id = ?",
+                         HM_ARGS(HM_I(org_id), HM_I(staff_id)), &cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_DONE) {
+        rc = hm_err_set(err, HM_EINVAL, "staff member %lld does not exist", (long long)staff_id);
+    } else if (rc == HM_ROW) {
+        int nurse = 0;
+        for (const char *const *r = nurse_roles; *r && !nurse; r++)
+            nurse = strcmp(*r, hm__text(&cur, 0)) == 0;
+        if (!nurse)
+            rc = hm_err_set(err, HM_EINVAL, "staff member %lld is not a nurse", (long long)staff_id);
+        else if (!hm_cursor_int(&cur, 1))
+            rc = hm_err_set(err, HM_EINVAL, "staff member %lld is deactivated",
+                            (long long)staff_id);
+        else if (!hm_cursor_int(&cur, 2))
+            rc = hm_err_set(err, HM_EINVAL, "staff member %lld is not a nurse of this zone",
+                            (long long)staff_id);
+        else
+            rc = HM_OK;
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+static json_t *location_json(hm_cursor *cur, int col)
+{
+    if (hm_cursor_is_null(cur, col))
+        return json_null();
+    return json_pack("{s:f, s:f}", "lat", hm_cursor_double(cur, col), "lon",
+                     hm_cursor_double(cur, col + 1));
+}
+
+static json_t *shift_row(hm_cursor *cur)
+{
+    char start[6], end[6], bf[6], bt[6];
+    hm__clock_text((int)hm_cursor_int(cur, 4), start);
+    hm__clock_text((int)hm_cursor_int(cur, 5), end);
+    int has_break = !hm_cursor_is_null(cur, 6);
+    hm__clock_text(has_break ? (int)hm_cursor_int(cur, 6) : 0, bf);
+    hm__clock_text(has_break ? (int)hm_cursor_int(cur, 7) : 0, bt);
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o}", "id",
+                     (json_int_t)hm_cursor_int(cur, 0), "staff_id",
+                     (json_int_t)hm_cursor_int(cur, 1), "staff", hm__text(cur, 2), "date",
+                     hm__text(cur, 3), "start", start, "end", end, "break_from",
+                     has_break ? json_string(bf) : json_null(), "break_to",
+                     has_break ? json_string(bt) : json_null(), "break_minutes",
+                     (json_int_t)hm_cursor_int(cur, 8), "start_location",
+                     location_json(cur, 9), "end_location", location_json(cur, 11));
+}
+
+static int roster_json(hm_db *db, int64_t org_id, const char *name, const char *from,
+                       const char *to, json_t **out, hm_err *err)
+{
+    json_t *shifts = json_array();
+    int rc = hm__care_rows(db,
+                           "SELECT sh.id, sh.staff_id, s.name, sh.local_date, sh.start_min,"
+                           " sh.end_min, sh.break_from_min, sh.break_to_min, sh.break_min,"
+                           " sh.start_lat, sh.start_lon, sh.end_lat, sh.end_lon"
+                           " FROM shift sh JOIN staff s ON s.id = sh.staff_id"
+                           " WHERE sh.org_id = ? AND sh.local_date BETWEEN ? AND ?"
+                           " ORDER BY sh.local_date, sh.start_min, s.name, sh.id",
+                           HM_ARGS(HM_I(org_id), HM_S(from), HM_S(to)), shift_row, shifts, err);
+    if (rc) {
+        json_decref(shifts);
+        return rc;
+    }
+    *out = json_pack("{s:I, s:s, s:s, s:s, s:o}", "org_id", (json_int_t)org_id, "org", name,
+                     "from", from, "to", to, "shifts", shifts);
+    return HM_OK;
+}
+
+int hm_care_roster_get(const hm_call *c, int64_t org_id, const char *from, const char *to,
+                       json_t **out, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_ROSTER_READ, err);
+    if (rc)
+        return rc;
+    json_t *q = json_object();
+    int minutes;
+    hm_date today;
+    char today_s[11];
+    hm_utc_to_local(c->now_ms, &today, &minutes);
+    hm_date_format(today, today_s);
+    json_object_set_new(q, "from", json_string(from ? from : today_s));
+    json_object_set_new(q, "to", json_string(to ? to : from ? from : today_s));
+    hm_date f, t;
+    rc = parse_range(q, &f, &t, err);
+    json_decref(q);
+    if (rc)
+        return rc;
+    char fs[11], ts[11], name[128] = "";
+    hm_date_format(f, fs);
+    hm_date_format(t, ts);
+    hm_db *db;
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    rc = zone_check(db, c, org_id, name, err);
+    if (!rc)
+        rc = roster_json(db, org_id, name, fs, ts, out, err);
+    hm_store_read_end(c->care->store, db);
+    return rc;
+}
+
+struct roster_set {
+    const hm_call *c;
+    int64_t org_id;
+    hm_date from, to;
+    hm_shift *shifts;
+    size_t n;
+    json_t *out;
+};
+
+static int insert_shift(hm_db *db, int64_t org_id, const hm_shift *s, hm_err *err)
+{
+    char day[11];
+    hm_date_format(s->date, day);
+    int has_break = s->break_from >= 0;
+    return hm_db_exec(
+        db,
+        "INSERT INTO shift (org_id, staff_id, local_date, start_min, end_min, break_from_min,"
+        " break_to_min, break_min, start_lat, start_lon, end_lat, end_lon)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        HM_ARGS(HM_I(org_id), HM_I(s->staff_id), HM_S(day), HM_I(s->start), HM_I(s->end),
+                has_break ? HM_I(s->break_from) : HM_NULLV,
+                has_break ? HM_I(s->break_to) : HM_NULLV, HM_I(s->break_min),
+                s->has_start_loc ? HM_D(s->start_lat) : HM_NULLV,
+                s->has_start_loc ? HM_D(s->start_lon) : HM_NULLV,
+                s->has_end_loc ? HM_D(s->end_lat) : HM_NULLV,
+                s->has_end_loc ? HM_D(s->end_lon) : HM_NULLV),
+        err);
+}
+
+static int roster_set_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct roster_set *j = arg;
+    char name[128] = "", fs[11], ts[11];
+    hm_date_format(j->from, fs);
+    hm_date_format(j->to, ts);
+    int rc = zone_check(db, j->c, j->org_id, name, err);
+    for (size_t i = 0; i < j->n && !rc; i++)
+        if (i == 0 || j->shifts[i].staff_id != j->shifts[i - 1].staff_id)
+            rc = nurse_check(db, j->org_id, j->shifts[i].staff_id, err);
+    /* A nurse works in one zone at a time: her shifts in other zones must not overlap. */
+    for (size_t i = 0; i < j->n && !rc; i++) {
+        char day[11];
+        hm_date_format(j->shifts[i].date, day);
+        int64_t clash = 0;
+        rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM shift WHERE staff_id = ? AND local_date = ?"
+                             " AND org_id <> ? AND start_min < ? AND end_min > ?",
+                             HM_ARGS(HM_I(j->shifts[i].staff_id), HM_S(day), HM_I(j->org_id),
+                                     HM_I(j->shifts[i].end), HM_I(j->shifts[i].start)),
+                             &clash, err);
+        if (!rc && clash)
+            rc = hm_err_set(err, HM_ECONFLICT,
+                            "staff member %lld already has a shift in another zone on %s",
+                            (long long)j->shifts[i].staff_id, day);
+    }
+    if (!rc)
+        rc = hm_db_exec(db, "DELETE FROM shift WHERE org_id = ? AND local_date BETWEEN ? AND ?",
+                        HM_ARGS(HM_I(j->org_id), HM_S(fs), HM_S(ts)), err);
+    for (size_t i = 0; i < j->n && !rc; i++)
+        rc = insert_shift(db, j->org_id, &j->shifts[i], err);
+    char object[80];
+    snprintf(object, sizeof object, "org/%lld/roster?from=%s&to=%s", (long long)j->org_id, fs, ts);
+    if (!rc)
+        rc = hm__care_audit(db, j->c, "update", object, NULL, 0, 0, NULL, err);
+    if (!rc)
+        rc = roster_json(db, j->org_id, name, fs, ts, &j->out, err);
+    return rc;
+}
+
+int hm_care_roster_set(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
+                       hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_ROSTER_SET, err);
+    if (rc)
+        return rc;
+    struct roster_set j = {.c = c, .org_id = org_id};
+    rc = hm_care_roster_parse(in, &j.from, &j.to, &j.shifts, &j.n, err);
+    if (rc)
+        return rc;
+    rc = hm__care_write(c, roster_set_job, &j, err);
+    free(j.shifts);
+    if (rc) {
+        json_decref(j.out);
+        return rc;
+    }
+    *out = j.out;
+    return HM_OK;
+}
