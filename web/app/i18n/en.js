@@ -134,4 +134,12 @@ export default {
   'admin.revoke_hint': 'Revoke every session of an account (for example a lost phone).',
   'devices.since': 'Since', 'worklist.nurse_n': 'nurse {id}', 'worklist.by': 'by {name}', 'worklist.visits': '({n} visits)',
   'task.nurse': 'Nurse on the route', 'task.done_by': 'Documented by',
+  'q.title': "Today's questions", 'q.intro': 'Answer the questions for {date}. Questions marked "required" need an answer.',
+  'q.all_done': "Thank you, you have answered today's questions. You may change an answer and send again.",
+  'q.must': 'required', 'q.optional': 'optional', 'q.answered': 'Answered at {time}: {value}',
+  'q.required': 'Please answer: "{q}"', 'q.not_number': '"{q}": enter a number.', 'q.range': '"{q}": the answer must be between {min} and {max}.',
+  'q.send': 'Send the answers', 'q.sending': 'Sending …', 'q.sent': 'Thank you! The answers are sent.',
+  'q.sent_alarm': 'Some answers were passed on to the care team, who will contact you.',
+  'q.nothing': 'No new answers to send.', 'q.none': 'No questions today.',
+  'q.answers': "The patient's answers to questions", 'q.latest': 'Latest answers to questions', 'q.no_answers': 'No answers yet.',
 };

@@ -135,4 +135,12 @@ export default {
   'admin.revoke_hint': 'Trekk tilbake alle økter for en konto (for eksempel en mistet telefon).',
   'devices.since': 'Siden', 'worklist.nurse_n': 'sykepleier {id}', 'worklist.by': 'av {name}', 'worklist.visits': '({n} besøk)',
   'task.nurse': 'Sykepleier på ruten', 'task.done_by': 'Dokumentert av',
+  'q.title': 'Dagens spørsmål', 'q.intro': 'Svar på spørsmålene for {date}. Spørsmål merket «må besvares» må ha et svar.',
+  'q.all_done': 'Takk, du har svart på dagens spørsmål. Du kan endre et svar og sende på nytt.',
+  'q.must': 'må besvares', 'q.optional': 'valgfritt', 'q.answered': 'Besvart kl. {time}: {value}',
+  'q.required': 'Svar på: «{q}»', 'q.not_number': '«{q}»: skriv et tall.', 'q.range': '«{q}»: svaret må være mellom {min} og {max}.',
+  'q.send': 'Send svarene', 'q.sending': 'Sender …', 'q.sent': 'Takk! Svarene er sendt.',
+  'q.sent_alarm': 'Noen av svarene er sendt videre til helsepersonell, som tar kontakt med deg.',
+  'q.nothing': 'Ingen nye svar å sende.', 'q.none': 'Ingen spørsmål i dag.',
+  'q.answers': 'Pasientens svar på spørsmål', 'q.latest': 'Siste svar på spørsmål', 'q.no_answers': 'Ingen svar ennå.',
 };

@@ -7,6 +7,7 @@ import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate } from '../ui.js';
 import { t, tl, fmtDateTime, fmtTime, todayOslo, lang } from '../i18n.js';
 import { get, post, put } from '../api.js';
 import { pathways, drugs } from '../data.js';
+import { AnswerList } from './questions.js';
 
 function Input({ id, label, value, set, type = 'text', ...rest }) {
   return html`<div class="field"><label for=${id}>${label}</label>
@@ -240,6 +241,9 @@ export function EpisodePage({ me, id }) {
     </section>
 
     <section aria-labelledby="vit-h"><h2 id="vit-h">${t('episode.vitals')}</h2><${VitalsChart} obs=${obs} /></section>
+
+    <section aria-labelledby="qa-h"><h2 id="qa-h">${t('q.answers')}</h2>
+      <${AnswerList} episodeId=${ep.id} pathwayId=${ep.pathway} /></section>
 
     <section aria-labelledby="tl-h"><h2 id="tl-h">${t('episode.timeline')}</h2>
       <ol class="timeline">${(ep.timeline || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time> ${t('event.' + e.kind) === 'event.' + e.kind ? e.kind : t('event.' + e.kind)}${e.staff ? ` · ${e.staff}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ol>

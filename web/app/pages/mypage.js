@@ -1,11 +1,13 @@
-// mypage.js: the patient's own page, made for a phone: report vital signs (the fields of the
-// pathway's vital-signs task, NEWS2 shown as typed), and see who has read the record.
+// mypage.js: the patient's own page, made for a phone: answer today's questions of the pathway,
+// report vital signs (the fields of the pathway's vital-signs task, NEWS2 shown as typed), and
+// see who has read the record.
 import { useState } from 'preact/hooks';
 import { html, useLoad, Loading, ErrorBox, Ok } from '../ui.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { get, post } from '../api.js';
 import { taskTemplate } from '../data.js';
 import { DocForm } from './docform.js';
+import { QuestionForm } from './questions.js';
 
 export function MyPage({ me }) {
   const pid = me.patient_id;
@@ -31,6 +33,9 @@ export function MyPage({ me }) {
   };
   return html`<main id="main" class="narrow">
     <h1>${t('my.title')}</h1>
+    <section aria-labelledby="q-h"><h2 id="q-h">${t('q.title')}</h2>
+      <${QuestionForm} pid=${pid} />
+    </section>
     <section aria-labelledby="rep-h"><h2 id="rep-h">${t('my.report')}</h2>
       <p>${t('my.report_intro')}</p>
       <${Ok} text=${msg} /><${ErrorBox} error=${error} />

@@ -4,6 +4,7 @@ import { html, Link, useLoad, Loading } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
 import { get } from '../api.js';
 import { news2 } from '../news2.js';
+import { AnswerList } from './questions.js';
 
 export function PatientList() {
   const st = useLoad(() => get('/api/v1/patients'), []);
@@ -70,6 +71,8 @@ export function PatientSummary({ id, compact }) {
     </dl>
     <${H}>${t('patient.last_vitals')}</${H}>
     <${LastVitals} obs=${obs} spo2Scale=${episode?.spo2_scale || 1} />
+    ${episode && html`<${H}>${t('q.latest')}</${H}>
+      <${AnswerList} episodeId=${episode.id} pathwayId=${episode.pathway} compact=${true} level=${compact ? 4 : 3} />`}
     <${H}>${t('patient.recent_tasks')}</${H}>
     ${recent.length === 0 ? html`<p>–</p>` : html`<ul class="plain">${recent.map((x) => html`<li>
       ${fmtDateTime(x.window_start)}–${fmtTime(x.window_end)} ${t('kind.' + x.kind)}: <span class=${'state state-' + x.state}>${t('state.' + x.state)}</span>${x.reason ? ` (${x.reason})` : ''}</li>`)}</ul>`}
