@@ -1,7 +1,11 @@
 /* sqlite.c: the SQLite backend of store.h. One file, WAL mode, synchronous=FULL, foreign keys
  * on. Read connections are pooled (each used by one thread at a time, opened NOMUTEX); one write
  * connection belongs to the group-commit writer. Prepared statements are cached per connection,
- * keyed by the SQL text's address (domain SQL is string literals) and checked by content. */
+ * keyed by the SQL text's address (domain SQL is string literals) and checked by content.
+ *
+ * Checkpoints (copying the WAL back into the database file) run on a thread and connection of
+ * their own: done by the writer itself, every few seconds one commit stalled for the copy and
+ * its fsync, and every request in that batch with it. */
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -15,6 +19,10 @@
 
 #define STMT_CACHE 96
 #define POOL_MAX 512
+#define CKPT_PAGES 4000      /* WAL pages after a commit that wake the checkpointer */
+#define CKPT_INLINE 100000 /* ...and that make the writer checkpoint itself (never behind) */
+
+enum conn_kind { CONN_READ, CONN_WRITE, CONN_CHECKPOINT };
 
 struct cached_stmt {
     const char *key; /* address of the SQL text */
@@ -37,6 +45,10 @@ struct sq_store {
     int npool;
     struct sq_db *writer;
     int writer_taken;
+    struct sq_db *ckpt; /* the checkpointer's connection */
+    pthread_t ckpt_thread;
+    pthread_cond_t ckpt_cv;
+    int ckpt_wanted, ckpt_stop;
 };
 
 struct sq_cursor {
@@ -57,7 +69,7 @@ static int sq_error(sqlite3 *h, int rc, hm_err *err, const char *what)
     return hm_err_set(err, code, "%s: %s", what, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 }
 
-static int sq_open_conn(struct sq_store *st, int for_write, struct sq_db **out, hm_err *err)
+static int sq_open_conn(struct sq_store *st, enum conn_kind kind, struct sq_db **out, hm_err *err)
 {
     struct sq_db *db = calloc(1, sizeof *db);
     if (!db)
@@ -74,9 +86,16 @@ static int sq_open_conn(struct sq_store *st, int for_write, struct sq_db **out, 
     }
     sqlite3_busy_timeout(db->h, 10000);
     sqlite3_extended_result_codes(db->h, 1);
-    const char *pragmas = for_write ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                      "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"
-                                    : "PRAGMA foreign_keys=ON; PRAGMA query_only=1;";
+    /* temp_store=MEMORY keeps each job's savepoint journal in memory: on disk it cost two
+     * write system calls per page a job changed. */
+    static const char *const pragmas_of[] = {
+        [CONN_READ] = "PRAGMA foreign_keys=ON; PRAGMA query_only=1;",
+        [CONN_WRITE] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                       "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;"
+                       "PRAGMA temp_store=MEMORY;",
+        [CONN_CHECKPOINT] = "PRAGMA synchronous=FULL;",
+    };
+    const char *pragmas = pragmas_of[kind];
     char *msg = NULL;
     rc = sqlite3_exec(db->h, pragmas, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -100,8 +119,68 @@ static void sq_close_conn(struct sq_db *db)
     free(db);
 }
 
+/* Called by SQLite after each commit of the writer with the WAL's size in pages. */
+static int wal_grew(void *arg, sqlite3 *h, const char *name, int pages)
+{
+    struct sq_store *st = arg;
+    if (pages >= CKPT_INLINE) /* the checkpointer cannot keep up: bound the WAL here */
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    else if (pages >= CKPT_PAGES) {
+        pthread_mutex_lock(&st->lock);
+        st->ckpt_wanted = 1;
+        pthread_cond_signal(&st->ckpt_cv);
+        pthread_mutex_unlock(&st->lock);
+    }
+    return SQLITE_OK;
+}
+
+/* PASSIVE: copies what no reader still needs, never waits for or blocks the writer; the
+ * writer starts the WAL over once a checkpoint has copied all of it. */
+static void *checkpointer_main(void *arg)
+{
+    struct sq_store *st = arg;
+    pthread_mutex_lock(&st->lock);
+    for (;;) {
+        while (!st->ckpt_wanted && !st->ckpt_stop)
+            pthread_cond_wait(&st->ckpt_cv, &st->lock);
+        if (st->ckpt_stop)
+            break;
+        st->ckpt_wanted = 0;
+        pthread_mutex_unlock(&st->lock);
+        int log = 0, done = 0;
+        int rc = sqlite3_wal_checkpoint_v2(st->ckpt->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                           &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            HM_LOG(HM_LOG_WARN, "checkpoint of %s: %s", st->path, sqlite3_errmsg(st->ckpt->h));
+        pthread_mutex_lock(&st->lock);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return NULL;
+}
+
+static int start_checkpointer(struct sq_store *st, hm_err *err)
+{
+    if (pthread_create(&st->ckpt_thread, NULL, checkpointer_main, st) != 0)
+        return hm_err_set(err, HM_EIO, "cannot open store %s: cannot start the checkpointer",
+                          st->path);
+    sqlite3_wal_hook(st->writer->h, wal_grew, st);
+    return HM_OK;
+}
+
+/* SQLite's memory statistics take one process-wide mutex on every allocation: with dozens of
+ * request threads that mutex was among the most contended locks of the server. Must run
+ * before the library initialises, hence once, before the first connection. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void configure_sqlite(void)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        HM_LOG(HM_LOG_DEBUG, "sqlite was initialised before heime could configure it");
+    sqlite3_initialize();
+}
+
 static int sq_open(const char *url, hm_store **out, hm_err *err)
 {
+    pthread_once(&sqlite_once, configure_sqlite);
     const char *path = url + strlen("sqlite:");
     if (!*path)
         return hm_err_set(err, HM_EINVAL, "cannot open store: empty sqlite path in '%s'", url);
@@ -111,8 +190,16 @@ static int sq_open(const char *url, hm_store **out, hm_err *err)
     st->base.ops = &hm_store_sqlite_ops;
     st->path = strdup(path);
     pthread_mutex_init(&st->lock, NULL);
-    int rc = sq_open_conn(st, 1, &st->writer, err);
+    pthread_cond_init(&st->ckpt_cv, NULL);
+    int rc = sq_open_conn(st, CONN_WRITE, &st->writer, err);
+    if (!rc)
+        rc = sq_open_conn(st, CONN_CHECKPOINT, &st->ckpt, err);
+    if (!rc)
+        rc = start_checkpointer(st, err);
     if (rc) {
+        sq_close_conn(st->ckpt);
+        sq_close_conn(st->writer);
+        pthread_cond_destroy(&st->ckpt_cv);
         pthread_mutex_destroy(&st->lock);
         free(st->path);
         free(st);
@@ -125,6 +212,13 @@ static int sq_open(const char *url, hm_store **out, hm_err *err)
 static void sq_close(hm_store *base)
 {
     struct sq_store *st = (struct sq_store *)base;
+    pthread_mutex_lock(&st->lock);
+    st->ckpt_stop = 1;
+    pthread_cond_signal(&st->ckpt_cv);
+    pthread_mutex_unlock(&st->lock);
+    pthread_join(st->ckpt_thread, NULL);
+    pthread_cond_destroy(&st->ckpt_cv);
+    sq_close_conn(st->ckpt);
     for (int i = 0; i < st->npool; i++)
         sq_close_conn(st->pool[i]);
     sq_close_conn(st->writer);
@@ -152,7 +246,7 @@ static int sq_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
         db = st->pool[--st->npool];
     pthread_mutex_unlock(&st->lock);
     if (!db) {
-        int rc = sq_open_conn(st, 0, &db, err);
+        int rc = sq_open_conn(st, CONN_READ, &db, err);
         if (rc)
             return rc;
     }

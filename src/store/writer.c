@@ -8,11 +8,13 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "base/log.h"
 
 #define QUEUE_LIMIT 20000 /* default; HEIME_WRITER_QUEUE_LIMIT overrides (1 .. 1,000,000) */
 #define BATCH_MAX 2000
+#define SLOW_MS 250 /* default; batches slower than HEIME_WRITER_SLOW_MS are logged */
 
 struct job {
     hm_write_fn fn;
@@ -33,13 +35,41 @@ struct hm_writer {
     struct job *head, *tail;
     int queued;
     int queue_limit;
+    double slow_ms;
     int stopping;
     struct hm_writer_stats stats;
 };
 
+static double monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int env_int(const char *name, int dflt, int lo, int hi)
+{
+    const char *v = getenv(name);
+    if (!v)
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *end == '\0' && n >= lo && n <= hi ? (int)n : dflt;
+}
+
+/* Every request in a batch waits for its slowest job and for the commit: a slow one is worth
+ * knowing about (a job doing a search that belongs on a reader, a slow disk). */
+static void note_slow(const hm_writer *w, int count, double t0, double t1, double t2)
+{
+    if (t2 - t0 >= w->slow_ms)
+        HM_LOG(HM_LOG_WARN, "group commit: a batch of %d jobs took %.1f ms (jobs %.1f, commit %.1f)",
+               count, t2 - t0, t1 - t0, t2 - t1);
+}
+
 static void run_batch(hm_writer *w, struct job *batch, int count)
 {
     hm_err err;
+    double t0 = monotonic_ms();
     int rc = hm_db_begin(w->db, &err);
     if (rc) {
         HM_LOG(HM_LOG_ERROR, "group commit: cannot begin: %s", err.msg);
@@ -59,7 +89,9 @@ static void run_batch(hm_writer *w, struct job *batch, int count)
         else
             hm_db_release(w->db, NULL);
     }
+    double t1 = monotonic_ms();
     rc = hm_db_commit(w->db, &err);
+    note_slow(w, count, t0, t1, monotonic_ms());
     if (rc) {
         HM_LOG(HM_LOG_ERROR, "group commit: commit of %d jobs failed: %s", count, err.msg);
         hm_db_rollback(w->db);
@@ -115,14 +147,8 @@ int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err)
         return hm_err_set(err, HM_ENOMEM, "cannot start writer: out of memory");
     w->store = st;
     /* How many jobs may wait before callers are told "busy, try again" (HTTP 503, HL7 AR). */
-    w->queue_limit = QUEUE_LIMIT;
-    const char *limit = getenv("HEIME_WRITER_QUEUE_LIMIT");
-    if (limit) {
-        char *end;
-        long v = strtol(limit, &end, 10);
-        if (*end == '\0' && v >= 1 && v <= 1000000)
-            w->queue_limit = (int)v;
-    }
+    w->queue_limit = env_int("HEIME_WRITER_QUEUE_LIMIT", QUEUE_LIMIT, 1, 1000000);
+    w->slow_ms = env_int("HEIME_WRITER_SLOW_MS", SLOW_MS, 1, 3600000);
     int rc = hm_store_write_conn(st, &w->db, err);
     if (rc) {
         free(w);
