@@ -296,6 +296,135 @@ static int base_job(hm_db *db, void *arg, hm_err *err)
     return rc;
 }
 
+/* ---- rosters: who works when in each zone ---- */
+
+/* Two weeks back and three ahead of the load. Weekdays: an evening shift (the bag changes of
+ * two-bag regimens fall in the evening) and everyone else on days; weekends: one day and one
+ * evening nurse. The evening rotates among the nurses trained on the pump, the weekend day
+ * among all. */
+#define ROSTER_DAYS_BACK 14
+#define ROSTER_DAYS_AHEAD 21
+#define ROSTER_MAX_NURSES 16
+
+struct zone_nurses {
+    int64_t id[ROSTER_MAX_NURSES];
+    int pump[ROSTER_MAX_NURSES];
+    int n, npump;
+};
+
+static int insert_demo_shift(hm_db *db, int64_t zone, int64_t staff_id, const char *day,
+                             int evening, hm_err *err)
+{
+    /* Day 07:30-15:30, evening 15:00-23:00; a 30-minute break started in the shift's middle. */
+    int start = evening ? 15 * 60 : 7 * 60 + 30, end = evening ? 23 * 60 : 15 * 60 + 30;
+    int bfrom = evening ? 18 * 60 : 11 * 60, bto = evening ? 19 * 60 + 30 : 13 * 60;
+    return hm_db_exec(db,
+                      "INSERT INTO shift (org_id, staff_id, local_date, start_min, end_min,"
+                      " break_from_min, break_to_min, break_min) VALUES (?, ?, ?, ?, ?, ?, ?, 30)",
+                      HM_ARGS(HM_I(zone), HM_I(staff_id), HM_S(day), HM_I(start), HM_I(end),
+                              HM_I(bfrom), HM_I(bto)),
+                      err);
+}
+
+static int load_zone_nurses(hm_db *db, int64_t zone, struct zone_nurses *zn, hm_err *err)
+{
+    hm_cursor cur;
+    memset(zn, 0, sizeof *zn);
+    int rc = hm_db_query(db,
+                         "SELECT s.id, EXISTS (SELECT 1 FROM competence c WHERE c.staff_id = s.id"
+                         " AND c.kind = 'infusion_pump') FROM staff s JOIN org_ancestor a ON"
+                         " a.org_id = s.org_id WHERE a.ancestor_id = ? AND s.active = 1 AND"
+                         " s.role IN ('municipal_nurse','super_user') ORDER BY s.id",
+                         HM_ARGS(HM_I(zone)), &cur, err);
+    while (!rc) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            break;
+        }
+        if (zn->n < ROSTER_MAX_NURSES) {
+            zn->id[zn->n] = hm_cursor_int(&cur, 0);
+            zn->pump[zn->n] = (int)hm_cursor_int(&cur, 1);
+            zn->npump += zn->pump[zn->n];
+            zn->n++;
+        }
+    }
+    hm_cursor_close(&cur);
+    return rc;
+}
+
+/* The k-th pump-trained nurse (or the k-th nurse when nobody is). */
+static int evening_nurse(const struct zone_nurses *zn, int k)
+{
+    if (!zn->npump)
+        return k % zn->n;
+    int want = k % zn->npump;
+    for (int i = 0; i < zn->n; i++)
+        if (zn->pump[i] && want-- == 0)
+            return i;
+    return 0;
+}
+
+static int roster_zone(hm_db *db, int64_t zone, hm_date today, hm_err *err)
+{
+    struct zone_nurses zn;
+    int rc = load_zone_nurses(db, zone, &zn, err);
+    for (int d = -ROSTER_DAYS_BACK; d <= ROSTER_DAYS_AHEAD && !rc && zn.n; d++) {
+        hm_date date = hm_date_add_days(today, d);
+        char day[11];
+        hm_date_format(date, day);
+        int k = d + ROSTER_DAYS_BACK + (int)zone;
+        int weekend = hm_date_weekday(date) >= 6;
+        int eve = zn.n > 1 ? evening_nurse(&zn, k) : -1;
+        int weekend_day = (eve + 1 + k % (zn.n > 1 ? zn.n - 1 : 1)) % zn.n;
+        for (int i = 0; i < zn.n && !rc; i++) {
+            if (i == eve)
+                rc = insert_demo_shift(db, zone, zn.id[i], day, 1, err);
+            else if (!weekend || i == weekend_day)
+                rc = insert_demo_shift(db, zone, zn.id[i], day, 0, err);
+        }
+    }
+    return rc;
+}
+
+struct roster_load {
+    int64_t now_ms;
+};
+
+static int roster_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct roster_load *j = arg;
+    hm_date today;
+    int minutes;
+    hm_utc_to_local(j->now_ms, &today, &minutes);
+    /* The zone ids first: a statement is not kept open across the inserts. */
+    int64_t nzones = 0;
+    int rc = hm_db_query_int(db, "SELECT count(*) FROM org WHERE kind = 'zone'", HM_NOARGS,
+                             &nzones, err);
+    int64_t *zones = rc ? NULL : calloc((size_t)nzones + 1, sizeof *zones);
+    if (!rc && !zones)
+        rc = hm_err_set(err, HM_ENOMEM, "cannot build demo rosters: out of memory");
+    hm_cursor cur;
+    int64_t n = 0;
+    if (!rc)
+        rc = hm_db_query(db, "SELECT id FROM org WHERE kind = 'zone' ORDER BY id", HM_NOARGS,
+                         &cur, err);
+    while (!rc) {
+        int step = hm_cursor_next(&cur, err);
+        if (step != HM_ROW) {
+            rc = step == HM_DONE ? HM_OK : step;
+            hm_cursor_close(&cur);
+            break;
+        }
+        if (n < nzones)
+            zones[n++] = hm_cursor_int(&cur, 0);
+    }
+    for (int64_t i = 0; i < n && !rc; i++)
+        rc = roster_zone(db, zones[i], today, err);
+    free(zones);
+    return rc;
+}
+
 /* ---- loading: patients through the care workflow ---- */
 
 static int actor_for(hm_store *st, const char *username, hm_actor *a, hm_err *err)
@@ -681,6 +810,10 @@ int hm_demo_load(hm_care *care, const struct hm_demo_opts *opts, hm_err *err)
         }
     if (!rc)
         rc = hm_writer_submit(care->writer, base_job, &b, err);
+
+    struct roster_load rl = {care->clock->now_ms(care->clock->ctx)};
+    if (!rc)
+        rc = hm_writer_submit(care->writer, roster_job, &rl, err);
 
     struct people pp;
     if (!rc)
