@@ -28,6 +28,9 @@
 #ifndef HC_STRING_MAX
 #define HC_STRING_MAX 10 /* longest string removed from one route */
 #endif
+#ifndef HC_SEED_NEAR
+#define HC_SEED_NEAR 6 /* nearest neighbours whose places are priced first */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -62,6 +65,7 @@ typedef struct hcs {
     int nn, nt, nl;
     task *t;
     double *tt;
+    double *ttin; /* transposed: ttin[b * nl + a] = tt[a * nl + b], rows read in insertion */
     int *ls, *le; /* nurse start / end location */
     double *release, *arr, *st;
     double *brk, *rend;
@@ -395,29 +399,62 @@ static int price_insertion(const hcs *h, const hsol *s, int n, int k, int pos, d
     return out->ok;
 }
 
-/* Cheapest position of task k over all nurses; returns its cost increase (BIG if none). */
+static void ensure_cache(hcs *h, const hsol *s, int n)
+{
+    if (!h->cvalid[n]) {
+        reval ev;
+        eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, route_cache(h, n), &ev);
+        h->cvalid[n] = 1;
+    }
+}
+
+/* Cheapest position of task k over all nurses; returns its cost increase (BIG if none).
+ * The places next to k's nearest served neighbours are priced first: they are usually good,
+ * and the bound they set lets the full scan skip most places on their detour alone. */
 static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
 {
     double best = BIG;
     reval ev;
     h->release[k] = release_of(h, s, k);
     double deadline = deadline_of(h, s, k);
+    const int *nb = h->near + (size_t)k * (size_t)h->nnear;
+    for (int i = 0; i < h->nnear && i < HC_SEED_NEAR; i++) {
+        int n = s->where[nb[i]];
+        if (n < 0 || !can_serve(h, n, k, s))
+            continue;
+        ensure_cache(h, s, n);
+        const int *r = row(h, s, n);
+        int at = 0;
+        while (r[at] != nb[i])
+            at++;
+        for (int pos = at; pos <= at + 1; pos++) {
+            if (!price_insertion(h, s, n, k, pos, deadline, &ev))
+                continue;
+            double d = ev.cost - s->rcost[n];
+            if (d < best) {
+                best = d;
+                *bn = n;
+                *bp = pos;
+            }
+        }
+    }
     for (int n = 0; n < h->nn; n++) {
         if (!can_serve(h, n, k, s))
             continue;
         int len = s->len[n];
         const int *r = row(h, s, n);
-        if (!h->cvalid[n]) {
-            eval_route(h, n, r, len, NULL, NULL, route_cache(h, n), &ev);
-            h->cvalid[n] = 1;
-        }
+        ensure_cache(h, s, n);
         int kl = h->t[k].loc;
+        const double *to_k = h->ttin + (size_t)kl * h->nl, *from_k = h->tt + (size_t)kl * h->nl;
+        const sim *c = route_cache(h, n);
         double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
         for (int pos = 0; pos <= len; pos++) {
-            /* the travel detour is a lower bound of the cost increase: skip hopeless places */
+            /* the travel detour is a lower bound of the cost increase: skip hopeless places;
+             * the arc it replaces comes from the cache (a matrix read would miss the cache) */
             int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
             int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
-            double detour = h->tt[a * h->nl + kl] + h->tt[kl * h->nl + b] - h->tt[a * h->nl + b];
+            double arc = pos < len ? c[pos + 1].travel - c[pos].travel : h->tt[a * h->nl + b];
+            double detour = to_k[a] + from_k[b] - arc;
             if (len > 0 && detour + cont >= best)
                 continue;
             if (!price_insertion(h, s, n, k, pos, deadline, &ev))
@@ -651,6 +688,7 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->nl = 2 * p->nn + p->nv;
     h->t = calloc((size_t)h->nt, sizeof(task));
     h->tt = malloc(sizeof(double) * (size_t)h->nl * (size_t)h->nl);
+    h->ttin = malloc(sizeof(double) * (size_t)h->nl * (size_t)h->nl);
     h->ls = calloc((size_t)h->nn, sizeof(int));
     h->le = calloc((size_t)h->nn, sizeof(int));
     h->release = calloc((size_t)h->nt, sizeof(double));
@@ -666,7 +704,7 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
-    if (!h->t || !h->tt || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
+    if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
         !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->near || !locs ||
         sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
@@ -691,6 +729,9 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     for (int i = 0; i < h->nl; i++)
         for (int j = 0; j < h->nl; j++)
             h->tt[(size_t)i * h->nl + j] = i == j ? 0 : hm__hc_travel(p, &locs[i], &locs[j]);
+    for (int i = 0; i < h->nl; i++)
+        for (int j = 0; j < h->nl; j++)
+            h->ttin[(size_t)j * h->nl + i] = h->tt[(size_t)i * h->nl + j];
     free(locs);
     /* tasks: visit v's first task is task v (precedences index it); second tasks follow */
     int extra = p->nv;
@@ -731,6 +772,7 @@ static void free_hcs(hcs *h)
 {
     free(h->t);
     free(h->tt);
+    free(h->ttin);
     free(h->ls);
     free(h->le);
     free(h->release);

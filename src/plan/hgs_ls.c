@@ -38,10 +38,12 @@ struct lroute {
     int full_circle;
 };
 
-/* Best three insertion positions of a customer in a route (SWAP* preprocessing). */
+/* Best three insertion positions of a customer in a route (SWAP* preprocessing), and the
+ * move count when they were computed: valid while the route is unchanged since. */
 typedef struct ins3 {
     double cost[3];
     lnode *after[3];
+    long when;
 } ins3;
 
 struct hm__ls {
@@ -52,7 +54,7 @@ struct hm__ls {
     int *order;           /* nc customers in random order */
     int *buf;             /* scratch sequence */
     double *angle;        /* polar angle per node */
-    ins3 *best_in_v, *best_in_u; /* SWAP* per node */
+    ins3 *ins;                    /* SWAP*: V rows of n, customer c's best places in route r */
     rkey *keys;                   /* V route sort keys */
     long nmoves;
     int loop;
@@ -73,11 +75,10 @@ hm__ls *hm__ls_create(hm__hgs *h)
     ls->order = calloc((size_t)h->nc, sizeof *ls->order);
     ls->buf = calloc((size_t)h->n + 2, sizeof *ls->buf);
     ls->angle = calloc((size_t)h->n, sizeof *ls->angle);
-    ls->best_in_v = calloc((size_t)h->n, sizeof(ins3));
-    ls->best_in_u = calloc((size_t)h->n, sizeof(ins3));
+    ls->ins = calloc((size_t)h->V * (size_t)h->n, sizeof(ins3));
     ls->keys = calloc((size_t)h->V, sizeof(rkey));
     if (!ls->keys || !ls->cl || !ls->ds || !ls->de || !ls->routes || !ls->order || !ls->buf || !ls->angle ||
-        !ls->best_in_v || !ls->best_in_u) {
+        !ls->ins) {
         hm__ls_destroy(ls);
         return NULL;
     }
@@ -111,8 +112,7 @@ void hm__ls_destroy(hm__ls *ls)
     free(ls->order);
     free(ls->buf);
     free(ls->angle);
-    free(ls->best_in_v);
-    free(ls->best_in_u);
+    free(ls->ins);
     free(ls->keys);
     free(ls);
 }
@@ -604,14 +604,23 @@ static void ins3_add(ins3 *b, double c, lnode *after)
     b->after[i] = after;
 }
 
-/* For every customer of `from`, its three cheapest (distance) insertion points in `to`. */
-static void preprocess_insertions(hm__ls *ls, lroute *from, lroute *to, ins3 *tab)
+static ins3 *ins_of(const hm__ls *ls, const lroute *to, int c)
+{
+    return &ls->ins[(size_t)to->idx * (size_t)ls->h->n + (size_t)c];
+}
+
+/* For every customer of `from`, its three cheapest (distance) insertion points in `to`,
+ * recomputed only when `to` changed since they were last computed (as in HGS-CVRP). */
+static void preprocess_insertions(hm__ls *ls, lroute *from, lroute *to)
 {
     const hm__hgs *h = ls->h;
     int n = h->n;
     for (lnode *u = from->start->next; !u->depot; u = u->next) {
-        ins3 *b = &tab[u->c];
+        ins3 *b = ins_of(ls, to, u->c);
+        if (b->when >= to->modified)
+            continue;
         ins3_reset(b);
+        b->when = ls->nmoves;
         for (lnode *a = to->start; !a->depot || a == to->start; a = a->next) {
             int nx = a->next->c;
             double c = h->d[a->c * n + u->c] + h->d[u->c * n + nx] - h->d[a->c * n + nx];
@@ -658,8 +667,8 @@ static int swap_star(hm__ls *ls, lroute *r1, lroute *r2)
 {
     const hm__hgs *h = ls->h;
     int n = h->n;
-    preprocess_insertions(ls, r1, r2, ls->best_in_v);
-    preprocess_insertions(ls, r2, r1, ls->best_in_u);
+    preprocess_insertions(ls, r1, r2);
+    preprocess_insertions(ls, r2, r1);
     double best = 0;
     lnode *bu = NULL, *bv = NULL, *bu_after = NULL, *bv_after = NULL;
     for (lnode *u = r1->start->next; !u->depot; u = u->next) {
@@ -669,8 +678,8 @@ static int swap_star(hm__ls *ls, lroute *r1, lroute *r2)
             double rem_v = h->d[v->prev->c * n + v->next->c] - h->d[v->prev->c * n + v->c] -
                            h->d[v->c * n + v->next->c];
             lnode *au, *av;
-            double iu = cheapest_in_place(h, &ls->best_in_v[u->c], u, v, &au);
-            double iv = cheapest_in_place(h, &ls->best_in_u[v->c], v, u, &av);
+            double iu = cheapest_in_place(h, ins_of(ls, r2, u->c), u, v, &au);
+            double iv = cheapest_in_place(h, ins_of(ls, r1, v->c), v, u, &av);
             double est = rem_u + rem_v + iu + iv;
             if (est < best - EPS) {
                 best = est;
@@ -727,6 +736,8 @@ static void load_routes(hm__ls *ls, const int *rnodes, const int *roff)
     }
     for (int c = 1; c < h->n; c++)
         ls->cl[c].tested = -1;
+    for (size_t i = 0; i < (size_t)h->V * (size_t)h->n; i++)
+        ls->ins[i].when = -1;
 }
 
 static lroute *empty_route(hm__ls *ls)
