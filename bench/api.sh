@@ -63,19 +63,32 @@ request = function()
 end
 LUA
 
-summary() { # label file
-  local rps p99 non2xx
+# The server's CPU time (user + system) so far, in clock ticks: per request it is a figure that
+# other load on the machine disturbs much less than throughput and latency do.
+server_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+TCK=$(getconf CLK_TCK)
+
+summary() { # label file cpu-ticks
+  local rps p50 p99 non2xx n
   rps=$(awk '/Requests\/sec/ {print $2}' "$2")
+  p50=$(awk '$1=="50%" {print $2}' "$2")
   p99=$(awk '$1=="99%" {print $2}' "$2")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$2")
-  echo "RESULT $1: ${rps} req/s, p99 ${p99}, non-2xx ${non2xx:-0} ($CONNS connections, ${SECS}s)"
+  n=$(awk '/requests in/ {print $1}' "$2")
+  echo "RESULT $1: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${non2xx:-0}," \
+       "server CPU $(( $3 * 1000000 / TCK / n )) us/request ($CONNS connections, ${SECS}s)"
 }
 
 echo "== GET /api/v1/orgs/$ZONE/tasks?date=$TODAY (audited)"
+c0=$(server_cpu)
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/get.lua" \
   "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/get.txt"
+get_cpu=$(( $(server_cpu) - c0 ))
 echo "== POST /api/v1/patients/{id}/observations (durable before 201)"
+c0=$(server_cpu)
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$port" | tee "$tmp/post.txt"
+post_cpu=$(( $(server_cpu) - c0 ))
 echo
-summary "GET zone task list" "$tmp/get.txt"
-summary "POST observation" "$tmp/post.txt"
+summary "GET zone task list" "$tmp/get.txt" "$get_cpu"
+summary "POST observation" "$tmp/post.txt" "$post_cpu"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs the figures)"
