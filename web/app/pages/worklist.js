@@ -1,6 +1,7 @@
 // worklist.js: the municipal nurse's day: the zone's tasks for a date, grouped per nurse in
-// route order when a plan exists, each with its time window and what to bring; and the task
-// page with the documentation form or "not done, because ...".
+// route order when a plan exists, each with its time window and what to bring, and each nurse's
+// shift from the zone's roster (who is on duty when); and the task page with the documentation
+// form or "not done, because ...".
 import { useState } from 'preact/hooks';
 import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../ui.js';
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
@@ -27,6 +28,31 @@ function groups(tasks) {
     .map(([id, list]) => [id, names.get(id) || t('worklist.nurse_n', { id }), list]);
 }
 
+/* The roster's shifts of the day per staff id; empty when the organisation has no roster (the
+ * worklist of a hospital ward, or a zone not rostered that day). */
+async function shiftsOf(org, date) {
+  try {
+    const r = await get(`/api/v1/orgs/${org}/roster?from=${date}&to=${date}`);
+    const by = new Map();
+    for (const s of r.shifts) {
+      if (!by.has(s.staff_id)) by.set(s.staff_id, []);
+      by.get(s.staff_id).push(s);
+    }
+    return by;
+  } catch {
+    return new Map();
+  }
+}
+
+const shiftText = (s) => `${s.start}–${s.end}` + (s.break_minutes ? ` (${t('worklist.break', { n: s.break_minutes })})` : '');
+
+function OnDuty({ shifts }) {
+  if (!shifts.size) return html`<p class="hint">${t('worklist.no_roster')}</p>`;
+  const rows = [...shifts.values()].flat().sort((a, b) => a.start.localeCompare(b.start) || a.staff.localeCompare(b.staff));
+  return html`<section aria-labelledby="duty-h" class="duty"><h2 id="duty-h">${t('worklist.on_duty')}</h2>
+    <ul class="duty">${rows.map((s) => html`<li key=${s.id}><strong>${s.staff}</strong> <span class="shift">${shiftText(s)}</span></li>`)}</ul></section>`;
+}
+
 function TaskRow({ task, date, org }) {
   const stateCls = 'state state-' + task.state;
   return html`<li class=${'task prio-' + task.priority}>
@@ -47,6 +73,8 @@ export function Worklist({ me }) {
   const [date, setDate] = useState(q.get('date') || todayOslo());
   const org = +(q.get('org') || me.org_id);
   const st = useLoad(() => get(`/api/v1/orgs/${org}/tasks?date=${date}`), [org, date]);
+  const roster = useLoad(() => shiftsOf(org, date), [org, date]);
+  const shifts = roster.data || new Map();
   const change = (d) => {
     setDate(d);
     history.replaceState(null, '', `/worklist?date=${d}&org=${org}`);
@@ -64,8 +92,10 @@ export function Worklist({ me }) {
     <${Loading} state=${st} />
     ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
     ${st.data && tasks.length === 0 && html`<p>${t('worklist.empty')}</p>`}
+    ${roster.data && html`<${OnDuty} shifts=${shifts} />`}
     ${groups(tasks).map(([staff, name, list]) => html`<section class="route" aria-label=${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}>
       <h2>${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}${staff ? html` <span class="hint">${t('worklist.visits', { n: list.length })}</span>` : ''}</h2>
+      ${staff !== 0 && html`<p class="shift">${shifts.has(staff) ? t('worklist.shift', { times: shifts.get(staff).map(shiftText).join(', ') }) : t('worklist.no_shift')}</p>`}
       <ol class="tasks">${list.map((task) => html`<${TaskRow} key=${task.id} task=${task} date=${date} org=${org} />`)}</ol>
     </section>`)}
   </main>`;

@@ -1,0 +1,123 @@
+// flows-admin.test.mjs: staff administration in a real browser against its own heime demo:
+// the admin edits a staff member, sets a temporary password, deactivates (the login stops at
+// once) and reactivates, ends and removes a competence; another municipality's super-user is
+// refused with a clear message; the nurse's worklist shows who is on duty and each route's shift.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE } from './lib.mjs';
+
+let heime;
+let browser;
+
+before(async () => {
+  heime = await startHeime();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await heime?.stop();
+});
+
+async function checkA11y(page, name) {
+  const v = await axe(page);
+  assert.deepEqual(v, [], `axe on ${name}:\n${v.join('\n')}`);
+}
+
+async function rawLogin(username, password) {
+  const r = await fetch(heime.base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }) });
+  return { status: r.status, body: await r.json() };
+}
+
+test('admin: edits, temporary password, deactivates and reactivates, ends and removes a competence', async () => {
+  const tok = await apiLogin(heime.base, 'admin');
+  const staff = (await apiCall(heime.base, tok, 'GET', '/api/v1/staff')).body;
+  const zone = staff.find((s) => s.username === 'tromso.sentrum2');
+  const made = await apiCall(heime.base, tok, 'POST', '/api/v1/staff', { name: 'Eva Redigert', role: 'municipal_nurse',
+    org_id: zone.org_id, username: 'ui.rediger1', password: 'forste-passord-123' });
+  assert.equal(made.status, 201);
+  const id = made.body.id;
+  const comp = await apiCall(heime.base, tok, 'PUT', `/api/v1/staff/${id}/competences`,
+    { kind: 'infusion_pump', trained_on: '2025-01-10', expires_on: '2030-01-10' });
+  assert.equal(comp.status, 200);
+
+  const page = await loginAs(browser, heime.base, 'admin');
+  const row = page.locator('table.staff tbody tr', { hasText: 'ui.rediger1' });
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Endre Eva Redigert' }).click();
+  const edit = page.getByRole('group', { name: 'Endre Eva Redigert' });
+  await edit.getByLabel('Navn', { exact: true }).fill('Eva Redigert Berg');
+  await edit.getByLabel('Telefon', { exact: true }).fill('+47 400 12 345');
+  await checkA11y(page, 'admin editing a staff member');
+  await shot(page, 'admin-edit-staff');
+  await edit.getByRole('button', { name: 'Lagre' }).click();
+  await page.getByRole('status').filter({ hasText: 'Endringene for Eva Redigert Berg er lagret' }).waitFor();
+  await row.filter({ hasText: 'Eva Redigert Berg' }).waitFor();
+
+  // A temporary password: the old one stops working, the new one asks for a change.
+  await row.getByRole('button', { name: 'Endre Eva Redigert Berg' }).click();
+  const edit2 = page.getByRole('group', { name: 'Endre Eva Redigert Berg' });
+  await edit2.getByLabel('Midlertidig passord').fill('midlertidig-123');
+  await edit2.getByRole('button', { name: 'Sett midlertidig passord' }).click();
+  await page.getByRole('status').filter({ hasText: 'har fått et midlertidig passord' }).waitFor();
+  assert.equal((await rawLogin('ui.rediger1', 'forste-passord-123')).status, 401);
+  const temp = await rawLogin('ui.rediger1', 'midlertidig-123');
+  assert.equal(temp.status, 200);
+  assert.equal(temp.body.password_change_required, true);
+
+  // Deactivation asks once more, then logs the person out at once.
+  await row.getByRole('button', { name: 'Endre Eva Redigert Berg' }).click();
+  const edit3 = page.getByRole('group', { name: 'Endre Eva Redigert Berg' });
+  await edit3.getByRole('button', { name: 'Deaktiver' }).click();
+  await edit3.getByRole('alert').filter({ hasText: 'logges ut med en gang' }).waitFor();
+  await edit3.getByRole('button', { name: 'Ja, deaktiver' }).click();
+  await page.getByRole('status').filter({ hasText: 'Eva Redigert Berg er deaktivert og logget ut' }).waitFor();
+  await row.filter({ hasText: 'deaktivert' }).waitFor();
+  assert.equal((await apiCall(heime.base, temp.body.token, 'GET', '/api/v1/me')).status, 401);
+  const refused = await rawLogin('ui.rediger1', 'midlertidig-123');
+  assert.equal(refused.status, 401);
+  assert.match(refused.body.error, /account disabled/);
+  await row.getByRole('button', { name: 'Endre Eva Redigert Berg' }).click();
+  await page.getByRole('group', { name: 'Endre Eva Redigert Berg' }).getByRole('button', { name: 'Aktiver igjen' }).click();
+  await page.getByRole('status').filter({ hasText: 'Eva Redigert Berg kan logge inn igjen' }).waitFor();
+  assert.equal((await rawLogin('ui.rediger1', 'midlertidig-123')).status, 200);
+
+  // The competence: ended now (red, EXPIRED), then removed.
+  await row.locator('li.comp', { hasText: 'Infusjonspumpe' }).waitFor();
+  assert.equal(await row.locator('li.comp-expired').count(), 0);
+  await row.getByRole('button', { name: 'Avslutt nå: Infusjonspumpe for Eva Redigert Berg' }).click();
+  await page.getByRole('status').filter({ hasText: 'gjelder ikke lenger fra i dag' }).waitFor();
+  await row.locator('li.comp-expired', { hasText: 'UTLØPT' }).waitFor();
+  await checkA11y(page, 'admin with an ended competence');
+  await row.getByRole('button', { name: 'Fjern: Infusjonspumpe for Eva Redigert Berg' }).click();
+  await page.getByRole('status').filter({ hasText: 'Infusjonspumpe er fjernet for Eva Redigert Berg' }).waitFor();
+  await row.filter({ hasText: 'ingen registrert' }).waitFor();
+  assert.deepEqual(page.errors ?? [], []);
+  await page.context().close();
+
+  // Senja's super-user sees Tromsø's nurses but may not change them: the answer is in words.
+  const su = await loginAs(browser, heime.base, 'senja1');
+  await su.getByRole('link', { name: 'Ansatte' }).click();
+  const other = su.locator('table.staff tbody tr', { hasText: 'ui.rediger1' });
+  await other.getByRole('button', { name: 'Endre Eva Redigert Berg' }).click();
+  const f = su.getByRole('group', { name: 'Endre Eva Redigert Berg' });
+  await f.getByLabel('Navn', { exact: true }).fill('Ikke Lov');
+  await f.getByRole('button', { name: 'Lagre' }).click();
+  await f.getByRole('alert').filter({ hasText: 'Du kan bare administrere sykepleiere og superbrukere i egen kommune' }).waitFor();
+  // ...and is offered no edit of a physician at all.
+  const lege = su.locator('table.staff tbody tr', { hasText: 'lege1' });
+  assert.equal(await lege.getByRole('button', { name: /^Endre/ }).count(), 0);
+  await su.context().close();
+});
+
+test('worklist: who is on duty and each route\'s shift from the roster', async () => {
+  const page = await loginAs(browser, heime.base, 'tromso.sentrum2', PHONE);
+  await page.getByRole('heading', { name: 'Dagens arbeidsliste' }).waitFor();
+  const duty = page.getByRole('region', { name: 'På vakt' });
+  await duty.waitFor();
+  await duty.getByText('15:00–23:00 (30 min pause)').first().waitFor();
+  await checkA11y(page, 'worklist with the roster');
+  await shot(page, 'worklist-roster-phone');
+  await page.context().close();
+});
