@@ -16,6 +16,9 @@ static const char day_help[] =
     "planned visits still ahead; stores each visit's nurse and route order (the worklist API\n"
     "then lists visits in route order per nurse) and prints the routes and what could not be\n"
     "planned, with why, as JSON. ZONE is an organisation id or code (e.g. tromso-sentrum).\n"
+    "The nurses on duty are the shifts of the zone's roster for the date (PUT\n"
+    "/api/v1/orgs/{id}/roster); a zone with no roster that day gets every nurse on the default\n"
+    "day 07:30-15:30, and the report says so (\"rostered\", \"shifts\").\n"
     "For benchmark instances and JSON problems: heime plan --instance FILE (see --help there).\n";
 
 static int resolve_org(hm_care *care, const char *arg, int64_t *id, hm_err *err)
