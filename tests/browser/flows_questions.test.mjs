@@ -87,6 +87,10 @@ test('patient answers today\'s questions on a phone; the operator and the physic
   assert.match(await item.first().innerText(), /HØY/);
   await doc.locator('ul.answers li').filter({ hasText: 'Frøs mye i natt.' }).first().waitFor();
   await doc.locator('ul.answers li').filter({ hasText: '38,9 °C' }).first().waitFor();
+  // ... and the timeline has the set of answers, with the alerting ones named.
+  const ev = doc.locator('ol.timeline li.answers.alarmed').filter({ hasText: 'svar på spørsmål' });
+  await ev.first().waitFor();
+  assert.match(await ev.first().innerText(), /HØY.*frysninger/s);
   await checkA11y(doc, 'episode with answers');
   await doc.locator('section[aria-labelledby="qa-h"]').screenshot({ path: await sectionShotPath('episode-answers') });
   assert.deepEqual(doc.errors, []);

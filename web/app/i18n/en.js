@@ -155,4 +155,5 @@ export default {
   'q.sent_alarm': 'Some answers were passed on to the care team, who will contact you.',
   'q.nothing': 'No new answers to send.', 'q.none': 'No questions today.',
   'q.answers': "The patient's answers to questions", 'q.latest': 'Latest answers to questions', 'q.no_answers': 'No answers yet.',
+  'q.event': 'answers to questions ({n})',
 };

@@ -156,4 +156,5 @@ export default {
   'q.sent_alarm': 'Noen av svarene er sendt videre til helsepersonell, som tar kontakt med deg.',
   'q.nothing': 'Ingen nye svar å sende.', 'q.none': 'Ingen spørsmål i dag.',
   'q.answers': 'Pasientens svar på spørsmål', 'q.latest': 'Siste svar på spørsmål', 'q.no_answers': 'Ingen svar ennå.',
+  'q.event': 'svar på spørsmål ({n})',
 };

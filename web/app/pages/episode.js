@@ -7,7 +7,7 @@ import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate } from '../ui.js';
 import { t, tl, fmtDateTime, fmtTime, todayOslo, lang } from '../i18n.js';
 import { get, post, put } from '../api.js';
 import { pathways, drugs } from '../data.js';
-import { AnswerList } from './questions.js';
+import { AnswerList, AnswerEvent, answerEvents } from './questions.js';
 
 function Input({ id, label, value, set, type = 'text', ...rest }) {
   return html`<div class="field"><label for=${id}>${label}</label>
@@ -164,9 +164,9 @@ export function EpisodePage({ me, id }) {
   const [picked, setPicked] = useState({}); // answers shown at once, before the server confirms
   const st = useLoad(async () => {
     const ep = await get(`/api/v1/episodes/${id}`);
-    const [tasks, obs, pws] = await Promise.all([get(`/api/v1/episodes/${id}/tasks`),
-      get(`/api/v1/patients/${ep.patient_id}/observations`), pathways()]);
-    return { ep, tasks, obs, pw: pws.find((p) => p.id === ep.pathway) };
+    const [tasks, obs, pws, answers] = await Promise.all([get(`/api/v1/episodes/${id}/tasks`),
+      get(`/api/v1/patients/${ep.patient_id}/observations`), pathways(), get(`/api/v1/episodes/${id}/answers`)]);
+    return { ep, tasks, obs, pw: pws.find((p) => p.id === ep.pathway), answers };
   }, [id]);
   const act = async (method, what, body, okText) => {
     setError(null);
@@ -180,7 +180,11 @@ export function EpisodePage({ me, id }) {
     }
   };
   if (!st.data) return html`<main id="main"><${Loading} state=${st} /></main>`;
-  const { ep, tasks, obs, pw } = st.data;
+  const { ep, tasks, obs, pw, answers: qa } = st.data;
+  /* The timeline: state changes and each set of questionnaire answers, by time. */
+  const questions = Object.fromEntries((pw?.questions || []).map((q) => [q.id, q]));
+  const timeline = [...(ep.timeline || []), ...answerEvents(qa, questions)]
+    .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const s = ep.state;
   const ended = s === 'completed' || s === 'discontinued';
   const isPhys = me.role === 'physician';
@@ -243,10 +247,12 @@ export function EpisodePage({ me, id }) {
     <section aria-labelledby="vit-h"><h2 id="vit-h">${t('episode.vitals')}</h2><${VitalsChart} obs=${obs} /></section>
 
     <section aria-labelledby="qa-h"><h2 id="qa-h">${t('q.answers')}</h2>
-      <${AnswerList} episodeId=${ep.id} pathwayId=${ep.pathway} /></section>
+      <${AnswerList} episodeId=${ep.id} pathwayId=${ep.pathway} answers=${qa} /></section>
 
     <section aria-labelledby="tl-h"><h2 id="tl-h">${t('episode.timeline')}</h2>
-      <ol class="timeline">${(ep.timeline || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time> ${t('event.' + e.kind) === 'event.' + e.kind ? e.kind : t('event.' + e.kind)}${e.staff ? ` · ${e.staff}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ol>
+      <ol class="timeline">${timeline.map((e) => e.kind === 'answers'
+        ? html`<li class=${e.alarms.length ? 'answers alarmed' : 'answers'}><time>${fmtDateTime(e.at)}</time> <${AnswerEvent} e=${e} /></li>`
+        : html`<li><time>${fmtDateTime(e.at)}</time> ${t('event.' + e.kind) === 'event.' + e.kind ? e.kind : t('event.' + e.kind)}${e.staff ? ` · ${e.staff}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ol>
     </section>
 
     <section aria-labelledby="tk-h"><h2 id="tk-h">${t('episode.tasks')}</h2>

@@ -150,12 +150,13 @@ async function questionsOf(pathwayId) {
 }
 
 /* An episode's answers for staff, grouped by day, newest first; compact: the newest answer of
- * each question on the newest day only. level: the heading level of the days. */
-export function AnswerList({ episodeId, pathwayId, compact, level = 3 }) {
+ * each question on the newest day only. level: the heading level of the days; answers: the
+ * episode's answers when the caller has them already (each read is audited: read once). */
+export function AnswerList({ episodeId, pathwayId, compact, level = 3, answers: given }) {
   const st = useLoad(async () => {
-    const [answers, qs] = await Promise.all([get(`/api/v1/episodes/${episodeId}/answers`), questionsOf(pathwayId)]);
+    const [answers, qs] = await Promise.all([given || get(`/api/v1/episodes/${episodeId}/answers`), questionsOf(pathwayId)]);
     return { answers, qs };
-  }, [episodeId, pathwayId]);
+  }, [episodeId, pathwayId, given]);
   if (!st.data) return html`<${Loading} state=${st} />`;
   const { answers, qs } = st.data;
   if (!answers.length) return html`<p>${t('q.no_answers')}</p>`;
@@ -177,4 +178,22 @@ export function AnswerList({ episodeId, pathwayId, compact, level = 3 }) {
       <strong>${answerText(qs[a.question_id], a.value)}</strong>
       <span class="hint"> · ${fmtTime(a.answered_at)} · ${a.answered_by.name} (${t('role.' + a.answered_by.role)})</span></li>`)}</ul>`)}
   </div>`;
+}
+
+/* The episode timeline's entries for answers: one per set sent (same time and person), with the
+ * alerting answers named. */
+export function answerEvents(answers, questions) {
+  const sets = new Map();
+  for (const a of answers || []) {
+    const key = a.answered_at + '|' + a.answered_by.name;
+    if (!sets.has(key)) sets.set(key, { at: a.answered_at, kind: 'answers', who: a.answered_by, n: 0, alarms: [] });
+    const e = sets.get(key);
+    e.n += 1;
+    if (a.alarm) e.alarms.push({ priority: a.alarm.priority, text: questions?.[a.question_id] ? tl(questions[a.question_id].text) : a.question_id });
+  }
+  return [...sets.values()];
+}
+
+export function AnswerEvent({ e }) {
+  return html`${t('q.event', { n: e.n })} · ${e.who.name} (${t('role.' + e.who.role)})${e.alarms.map((a) => html` · <span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span> ${a.text}`)}`;
 }
