@@ -83,6 +83,28 @@ test('admin: edits, temporary password, deactivates and reactivates, ends and re
   await page.getByRole('status').filter({ hasText: 'Eva Redigert Berg kan logge inn igjen' }).waitFor();
   assert.equal((await rawLogin('ui.rediger1', 'midlertidig-123')).status, 200);
 
+  // Logging in with the temporary password asks for the person's own first.
+  const ctx = await browser.newContext({ baseURL: heime.base, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+  const own = await ctx.newPage();
+  await own.goto('/');
+  await own.getByLabel('Brukernavn').fill('ui.rediger1');
+  await own.getByLabel('Passord').fill('midlertidig-123');
+  await own.getByRole('button', { name: 'Logg inn' }).click();
+  await own.getByRole('heading', { name: 'Velg ditt eget passord' }).waitFor();
+  await own.getByLabel('Midlertidig passord').fill('midlertidig-123');
+  await own.getByLabel('Nytt passord', { exact: true }).fill('mitt-eget-passord-9');
+  await own.getByLabel('Nytt passord igjen').fill('mitt-eget-passord-8');
+  await own.getByRole('button', { name: 'Lagre det nye passordet' }).click();
+  await own.getByRole('alert').filter({ hasText: 'De to nye passordene er ulike' }).waitFor();
+  await own.getByLabel('Nytt passord igjen').fill('mitt-eget-passord-9');
+  await checkA11y(own, 'choosing one\'s own password');
+  await own.getByRole('button', { name: 'Lagre det nye passordet' }).click();
+  await own.getByRole('heading', { name: 'Dagens arbeidsliste' }).waitFor();
+  await ctx.close();
+  const mine = await rawLogin('ui.rediger1', 'mitt-eget-passord-9');
+  assert.equal(mine.status, 200);
+  assert.equal(mine.body.password_change_required, false);
+
   // The competence: ended now (red, EXPIRED), then removed.
   await row.locator('li.comp', { hasText: 'Infusjonspumpe' }).waitFor();
   assert.equal(await row.locator('li.comp-expired').count(), 0);

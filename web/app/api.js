@@ -70,9 +70,15 @@ export async function login(username, password) {
   const r = await api('POST', '/api/v1/auth/login', { username, password });
   session.value = { token: r.token, me: null };
   const me = await api('GET', '/api/v1/me');
-  saveSession({ token: r.token, me });
+  /* A temporary password an admin set: the shell asks for the user's own before anything else. */
+  saveSession({ token: r.token, me, mustChange: !!r.password_change_required });
   sessionEnded.value = '';
   return me;
+}
+
+/* The user chose their own password (POST /api/v1/auth/password answered 204). */
+export function passwordChanged() {
+  if (session.value) saveSession({ ...session.value, mustChange: false });
 }
 
 export async function logout() {

@@ -12,6 +12,7 @@ import { AlarmBoard } from './pages/alarms.js';
 import { DevicesPage } from './pages/devices.js';
 import { AdminPage, StaffPage } from './pages/admin.js';
 import { MyPage } from './pages/mypage.js';
+import { PasswordPage } from './pages/password.js';
 
 /* What each role sees in the menu; the first entry is its home page. */
 const NAV = {
@@ -118,6 +119,9 @@ function App() {
   if (!s || !s.me) {
     return html`<div class="shell"><header class="top"><span class="brand">heime</span>
       <span class="spacer"></span><${LangSwitch} /></header><${Login} /></div>`;
+  }
+  if (s.mustChange) {
+    return html`<div class="shell"><${Header} me=${s.me} /><${PasswordPage} home=${homeOf(s.me.role)} /></div>`;
   }
   if (path === '/' || path === '/login') {
     queueMicrotask(() => navigate(homeOf(s.me.role)));
