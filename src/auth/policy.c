@@ -55,6 +55,7 @@ static const struct {
     [HM_ACT_STAFF_ADMIN] = {"administer staff", R_SUPER | R_ADMIN},
     [HM_ACT_ROSTER_READ] = {"read a roster", R_CLINICAL | R_ADMIN},
     [HM_ACT_ROSTER_SET] = {"set a roster", R_SUPER | R_ADMIN},
+    [HM_ACT_PATIENT_UPDATE] = {"update a patient's contact details", R_CLINICAL},
 };
 
 static int role_bit(const char *role)

@@ -43,6 +43,7 @@ enum hm_action {
     HM_ACT_STAFF_ADMIN,
     HM_ACT_ROSTER_READ,
     HM_ACT_ROSTER_SET,
+    HM_ACT_PATIENT_UPDATE,
     HM_ACT__COUNT
 };
 

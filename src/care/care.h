@@ -43,6 +43,11 @@ const struct hm_pathway *hm_care_pathway(const hm_care *c, const char *id);
 /* Patients */
 int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+/* Changes a patient's contact details (name, address with coordinates, zone within the same
+ * municipality, language, phone, next of kin): clinical staff with a care relation; audited.
+ * Answers the patient as hm_care_patient_get does. */
+int hm_care_patient_update(const hm_call *c, int64_t patient_id, const json_t *in, json_t **out,
+                           hm_err *err);
 int hm_care_patient_episodes(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
 int hm_care_referral_create(const hm_call *c, const json_t *in, json_t **out, hm_err *err);
 

@@ -125,6 +125,33 @@ struct referral {
     int64_t patient_id, episode_id;
 };
 
+static int check_language(const char *language, hm_err *err)
+{
+    if (strcmp(language, "nb") != 0 && strcmp(language, "nn") != 0 && strcmp(language, "en") != 0)
+        return hm_err_set(err, HM_EINVAL,
+                          "patient: field 'language' must be nb, nn or en (the service requires"
+                          " Norwegian or English)");
+    return HM_OK;
+}
+
+static int check_next_of_kin(const json_t *nok, hm_err *err)
+{
+    if (nok && !json_is_array(nok))
+        return hm_err_set(err, HM_EINVAL,
+                          "patient: field 'next_of_kin' must be an array of {name, relation, phone}");
+    size_t i;
+    json_t *k;
+    json_array_foreach(nok, i, k)
+    {
+        const char *s;
+        if (!json_is_object(k) || hm_json_str(k, "name", 1, 200, &s, err) ||
+            hm_json_str(k, "relation", 1, 64, &s, err) || hm_json_str(k, "phone", 1, 32, &s, err))
+            return hm_err_set(err, HM_EINVAL,
+                              "patient: next_of_kin[%zu] must be {name, relation, phone}", i);
+    }
+    return HM_OK;
+}
+
 static int validate_referral(const json_t *in, struct referral *r, hm_err *err)
 {
     static const char *const top[] = {"patient", "pathway", "hospital_org", "backup_org",
@@ -176,30 +203,14 @@ static int validate_referral(const json_t *in, struct referral *r, hm_err *err)
         rc = hm_json_str(p, "phone", 0, 32, &r->phone, err);
     if (rc)
         return hm_err_set(err, rc, "patient: %s", err ? err->msg : "");
-    if (strcmp(r->language, "nb") != 0 && strcmp(r->language, "nn") != 0 &&
-        strcmp(r->language, "en") != 0)
-        return hm_err_set(err, HM_EINVAL,
-                          "patient: field 'language' must be nb, nn or en (the service requires"
-                          " Norwegian or English)");
+    rc = check_language(r->language, err);
+    if (rc)
+        return rc;
     rc = hm_natid_validate(r->national_id, NULL, NULL, err);
     if (rc)
         return hm_err_set(err, rc, "patient: %s", err ? err->msg : "invalid national id");
-    json_t *nok = json_object_get(p, "next_of_kin");
-    if (nok && !json_is_array(nok))
-        return hm_err_set(err, HM_EINVAL,
-                          "patient: field 'next_of_kin' must be an array of {name, relation, phone}");
-    size_t i;
-    json_t *k;
-    json_array_foreach(nok, i, k)
-    {
-        const char *s;
-        if (!json_is_object(k) || hm_json_str(k, "name", 1, 200, &s, err) ||
-            hm_json_str(k, "relation", 1, 64, &s, err) || hm_json_str(k, "phone", 1, 32, &s, err))
-            return hm_err_set(err, HM_EINVAL,
-                              "patient: next_of_kin[%zu] must be {name, relation, phone}", i);
-    }
-    r->next_of_kin = nok;
-    return HM_OK;
+    r->next_of_kin = json_object_get(p, "next_of_kin");
+    return check_next_of_kin(r->next_of_kin, err);
 }
 
 /* The organisation that must be of one of the given kinds; clear message otherwise. */
@@ -225,6 +236,31 @@ static int org_of_kind(hm_db *db, int64_t id, const char *what, const char *kind
     }
     hm_cursor_close(&cur);
     return rc;
+}
+
+/* A referral is the newest word on who the patient is and where they live: a known patient's
+ * record takes its name, address, municipality, language and (when given) phone and next of
+ * kin. The zone is kept unless the referral names one or the municipality changed. */
+static int refresh_known_patient(hm_db *db, const struct referral *r, int64_t muni, hm_err *err)
+{
+    char *nok = r->next_of_kin ? json_dumps(r->next_of_kin, JSON_COMPACT) : NULL;
+    int rc = hm_db_exec(
+        db,
+        "UPDATE patient SET name = ?, address = ?, lat = ?, lon = ?, zone_id = CASE WHEN ? > 0"
+        " THEN ? WHEN municipality_id = ? THEN zone_id END, municipality_id = ?, language = ?,"
+        " phone = coalesce(?, phone), next_of_kin = coalesce(?, next_of_kin) WHERE id = ?",
+        HM_ARGS(HM_S(r->name), HM_S(r->address), HM_D(r->lat), HM_D(r->lon), HM_I(r->zone_id),
+                HM_I(r->zone_id), HM_I(muni), HM_I(muni), HM_S(r->language),
+                r->phone ? HM_S(r->phone) : HM_NULLV, nok ? HM_S(nok) : HM_NULLV,
+                HM_I(r->patient_id)),
+        err);
+    free(nok);
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "patient/%lld", (long long)r->patient_id);
+    return hm__care_audit(db, r->c, "update", object, &r->patient_id, 1, 0,
+                          "details from a new referral", err);
 }
 
 static int referral_job(hm_db *db, void *arg, hm_err *err)
@@ -325,6 +361,9 @@ static int referral_job(hm_db *db, void *arg, hm_err *err)
         if (open)
             return hm_err_set(err, HM_ECONFLICT,
                               "the patient already has an open episode on pathway %s", r->pathway);
+        rc = refresh_known_patient(db, r, muni, err);
+        if (rc)
+            return rc;
     }
     rc = hm_db_query_int(db,
                          "INSERT INTO episode (patient_id, pathway, state, hospital_org_id,"
@@ -366,4 +405,127 @@ int hm_care_referral_create(const hm_call *c, const json_t *in, json_t **out, hm
     *out = json_pack("{s:I, s:I, s:s}", "patient_id", (json_int_t)r.patient_id, "episode_id",
                      (json_int_t)r.episode_id, "state", "referred");
     return HM_OK;
+}
+
+/* ---- contact details ---- */
+
+struct patient_patch {
+    const hm_call *c;
+    int64_t patient_id;
+    const char *name, *address, *language, *phone;
+    double lat, lon;
+    int has_address;
+    int64_t zone_id;
+    const json_t *next_of_kin;
+    char fields[160]; /* what changed, for the audit row */
+};
+
+static int validate_patch(const json_t *in, struct patient_patch *p, hm_err *err)
+{
+    static const char *const allowed[] = {"name", "address", "lat", "lon", "zone", "language",
+                                          "phone", "next_of_kin", NULL};
+    int rc = hm_json_only(in, allowed, err);
+    if (!rc)
+        rc = hm_json_str(in, "name", 0, 200, &p->name, err);
+    if (!rc)
+        rc = hm_json_str(in, "address", 0, 300, &p->address, err);
+    if (!rc)
+        rc = hm_json_int(in, "zone", 0, 1, INT64_MAX, &p->zone_id, err);
+    if (!rc)
+        rc = hm_json_str(in, "language", 0, 8, &p->language, err);
+    if (!rc)
+        rc = hm_json_str(in, "phone", 0, 32, &p->phone, err);
+    if (rc)
+        return rc;
+    if ((p->name && !*p->name) || (p->address && !*p->address))
+        return hm_err_set(err, HM_EINVAL, "field '%s' must not be empty",
+                          p->name && !*p->name ? "name" : "address");
+    /* A new address comes with its coordinates, or the planner would route to the old house. */
+    int coords = json_object_get(in, "lat") != NULL || json_object_get(in, "lon") != NULL;
+    if (coords != (p->address != NULL))
+        return hm_err_set(err, HM_EINVAL,
+                          "fields 'address', 'lat' and 'lon' are changed together (a new address"
+                          " needs its coordinates)");
+    if (p->address) {
+        rc = hm_json_num(in, "lat", 1, -90, 90, &p->lat, err);
+        if (!rc)
+            rc = hm_json_num(in, "lon", 1, -180, 180, &p->lon, err);
+        if (rc)
+            return rc;
+        p->has_address = 1;
+    }
+    if (p->language) {
+        rc = check_language(p->language, err);
+        if (rc)
+            return rc;
+    }
+    p->next_of_kin = json_object_get(in, "next_of_kin");
+    rc = check_next_of_kin(p->next_of_kin, err);
+    if (rc)
+        return rc;
+    size_t off = 0;
+    for (size_t i = 0; allowed[i]; i++)
+        if (json_object_get(in, allowed[i]) && off < sizeof p->fields)
+            off += (size_t)snprintf(p->fields + off, sizeof p->fields - off, "%s%s",
+                                    off ? ", " : "changed: ", allowed[i]);
+    if (!off)
+        return hm_err_set(err, HM_EINVAL, "nothing to change: give at least one of name, address"
+                                          " (with lat and lon), zone, language, phone, next_of_kin");
+    return HM_OK;
+}
+
+static int patient_patch_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct patient_patch *p = arg;
+    const hm_call *c = p->c;
+    int emergency = 0;
+    int rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_UPDATE, p->patient_id, &emergency, err);
+    if (rc)
+        return rc;
+    if (p->zone_id) {
+        int64_t zroot = 0, muni = 0;
+        rc = org_of_kind(db, p->zone_id, "zone", ",zone,", &zroot, err);
+        if (!rc)
+            rc = hm_db_query_int(db, "SELECT municipality_id FROM patient WHERE id = ?",
+                                 HM_ARGS(HM_I(p->patient_id)), &muni, err);
+        if (rc)
+            return rc;
+        if (zroot != muni)
+            return hm_err_set(err, HM_EINVAL,
+                              "zone %lld is not in the patient's municipality (a move to another"
+                              " municipality is a new referral)",
+                              (long long)p->zone_id);
+    }
+    char *nok = p->next_of_kin ? json_dumps(p->next_of_kin, JSON_COMPACT) : NULL;
+    rc = hm_db_exec(
+        db,
+        "UPDATE patient SET name = coalesce(?, name), address = coalesce(?, address),"
+        " lat = CASE WHEN ? THEN ? ELSE lat END, lon = CASE WHEN ? THEN ? ELSE lon END,"
+        " zone_id = coalesce(?, zone_id), language = coalesce(?, language),"
+        " phone = coalesce(?, phone), next_of_kin = coalesce(?, next_of_kin) WHERE id = ?",
+        HM_ARGS(p->name ? HM_S(p->name) : HM_NULLV, p->address ? HM_S(p->address) : HM_NULLV,
+                HM_I(p->has_address), HM_D(p->lat), HM_I(p->has_address), HM_D(p->lon),
+                p->zone_id ? HM_I(p->zone_id) : HM_NULLV,
+                p->language ? HM_S(p->language) : HM_NULLV, p->phone ? HM_S(p->phone) : HM_NULLV,
+                nok ? HM_S(nok) : HM_NULLV, HM_I(p->patient_id)),
+        err);
+    free(nok);
+    if (rc)
+        return rc;
+    char object[48];
+    snprintf(object, sizeof object, "patient/%lld", (long long)p->patient_id);
+    return hm__care_audit(db, c, "update", object, &p->patient_id, 1, emergency, p->fields, err);
+}
+
+int hm_care_patient_update(const hm_call *c, int64_t patient_id, const json_t *in, json_t **out,
+                           hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_PATIENT_UPDATE, err);
+    if (rc)
+        return rc;
+    struct patient_patch p = {.c = c, .patient_id = patient_id};
+    rc = validate_patch(in, &p, err);
+    if (!rc)
+        rc = hm__care_write(c, patient_patch_job, &p, err);
+    return rc ? rc : hm_care_patient_get(c, patient_id, out, err);
 }

@@ -74,6 +74,10 @@ int hm_h_roster_set(hm_req *r)
 
 int hm_h_patients(hm_req *r) { ANSWER(r, 200, hm_care_patients_list(c, &out_, &r->err)); }
 int hm_h_patient(hm_req *r) { ANSWER(r, 200, hm_care_patient_get(c, r->param[0], &out_, &r->err)); }
+int hm_h_patient_update(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_patient_update(c, r->param[0], r->body, &out_, &r->err));
+}
 
 int hm_h_patient_episodes(hm_req *r)
 {

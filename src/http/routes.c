@@ -37,6 +37,7 @@ static const struct hm_route routes[] = {
     {"POST", "/api/v1/auth/password", hm_h_password_change, A | B},
     {"GET", "/api/v1/patients", hm_h_patients, A},
     {"GET", "/api/v1/patients/{id}", hm_h_patient, A},
+    {"PATCH", "/api/v1/patients/{id}", hm_h_patient_update, A | B},
     {"GET", "/api/v1/patients/{id}/episodes", hm_h_patient_episodes, A},
     {"GET", "/api/v1/patients/{id}/observations", hm_h_observations, A},
     {"POST", "/api/v1/patients/{id}/observations", hm_h_observation_create, A | B},

@@ -248,6 +248,9 @@ static void role_table(void **state)
         {"admin", HM_ACT_EMERGENCY_REVIEW, 1},
         {"physician", HM_ACT_EMERGENCY_REVIEW, 0},
         {"nobody", HM_ACT_PATIENT_READ, 0},
+        {"municipal_nurse", HM_ACT_PATIENT_UPDATE, 1},
+        {"operator", HM_ACT_PATIENT_UPDATE, 0},
+        {"patient", HM_ACT_PATIENT_UPDATE, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         hm_actor a;
