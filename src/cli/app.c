@@ -11,6 +11,7 @@
 #include "alert/alarm.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "hl7/mllp.h"
 #include "hl7/pcd.h"
 #include "http/handlers.h"
@@ -42,26 +43,15 @@ void hm_app_defaults(struct hm_app_opts *o)
 
 int hm_app_parse_opt(const char *cmd, int argc, char **argv, int i, struct hm_app_opts *o)
 {
-    static const struct {
-        const char *name;
-        size_t offset;
-    } opts[] = {
-        {"--db", offsetof(struct hm_app_opts, db)},
-        {"--http", offsetof(struct hm_app_opts, http)},
-        {"--mllp", offsetof(struct hm_app_opts, mllp)},
-        {"--pathways", offsetof(struct hm_app_opts, pathways)},
-        {"--drugs", offsetof(struct hm_app_opts, drugs)},
-        {"--web", offsetof(struct hm_app_opts, web)},
-        {"--config", offsetof(struct hm_app_opts, config)},
-    };
-    for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
-        if (strcmp(argv[i], opts[k].name) != 0)
+    for (size_t k = 0; k < hm__app_nopts; k++) {
+        if (strcmp(argv[i], hm__app_opts[k].option) != 0)
             continue;
         if (i + 1 >= argc) {
-            hm_cli_usage_error(cmd, "option %s needs a value", opts[k].name);
+            hm_cli_usage_error(cmd, "option %s needs a value", hm__app_opts[k].option);
             return -1;
         }
-        *(const char **)((char *)o + opts[k].offset) = argv[i + 1];
+        *(const char **)((char *)o + hm__app_opts[k].offset) = argv[i + 1];
+        o->given |= 1u << k;
         return 2;
     }
     return 0;
@@ -121,32 +111,40 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
     return rc;
 }
 
-/* Alarm settings from the environment: HEIME_ALARM_WEBHOOK (URL that escalations are POSTed
- * to), HEIME_HEARTBEAT_S (device silence limit, seconds) and HEIME_TASK_GRACE_S (how long
- * after its window a task not done is missed). */
-static int open_alarms(hm_app *a, hm_err *err)
+/* A number of seconds from the environment (0 when unset); out of range is an error. */
+static int env_seconds(const char *name, long max, int64_t *out, hm_err *err)
 {
-    hm_alarm_opts ao = {.webhook_url = getenv("HEIME_ALARM_WEBHOOK"),
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return HM_OK;
+    char *end;
+    long s = strtol(v, &end, 10);
+    if (*end || s <= 0 || s > max)
+        return hm_err_set(err, HM_EINVAL, "%s must be 1-%ld seconds", name, max);
+    *out = s;
+    return HM_OK;
+}
+
+/* Alarm settings: the configuration file's, else the environment's HEIME_ALARM_WEBHOOK (URL
+ * that escalations are POSTed to), HEIME_HEARTBEAT_S (device silence limit) and
+ * HEIME_TASK_GRACE_S (how long after its window a task not done is missed). */
+static int open_alarms(hm_app *a, const struct hm_app_opts *o, hm_err *err)
+{
+    hm_alarm_opts ao = {.webhook_url = o->alarm_webhook ? o->alarm_webhook
+                                                        : getenv("HEIME_ALARM_WEBHOOK"),
                         .chains = a->chains,
                         .nchains = a->nchains,
                         .rules = a->rules,
                         .nrules = a->nrules};
-    const char *hb = getenv("HEIME_HEARTBEAT_S");
-    if (hb && *hb) {
-        char *end;
-        long s = strtol(hb, &end, 10);
-        if (*end || s <= 0 || s > 86400 * 7)
-            return hm_err_set(err, HM_EINVAL, "HEIME_HEARTBEAT_S must be 1-604800 seconds");
-        ao.heartbeat_ms = (int64_t)s * 1000;
-    }
-    const char *grace = getenv("HEIME_TASK_GRACE_S");
-    if (grace && *grace) {
-        char *end;
-        long s = strtol(grace, &end, 10);
-        if (*end || s <= 0 || s > 86400)
-            return hm_err_set(err, HM_EINVAL, "HEIME_TASK_GRACE_S must be 1-86400 seconds");
-        ao.task_grace_ms = (int64_t)s * 1000;
-    }
+    int64_t heartbeat = o->heartbeat_s, grace = o->task_grace_s;
+    int rc = heartbeat ? HM_OK : env_seconds("HEIME_HEARTBEAT_S", HM_CONFIG_HEARTBEAT_MAX,
+                                             &heartbeat, err);
+    if (!rc && !grace)
+        rc = env_seconds("HEIME_TASK_GRACE_S", HM_CONFIG_GRACE_MAX, &grace, err);
+    if (rc)
+        return rc;
+    ao.heartbeat_ms = heartbeat * 1000;
+    ao.task_grace_ms = grace * 1000;
     return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }
 
@@ -164,7 +162,9 @@ int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
     if (!rc)
         rc = hm_writer_start(a->care.store, &a->care.writer, err);
     if (!rc)
-        rc = open_alarms(a, err);
+        hm_writer_configure(a->care.writer, o->writer_queue_limit, o->writer_slow_ms);
+    if (!rc)
+        rc = open_alarms(a, o, err);
     if (rc) {
         hm_app_close(a);
         return rc;

@@ -13,6 +13,14 @@ struct hm_app_opts {
     const char *drugs;     /* --drugs FILE */
     const char *web;       /* --web DIR */
     const char *config;    /* --config FILE */
+    /* Settings without an option of their own: from the configuration file, else from the
+     * environment (HEIME_ALARM_WEBHOOK, HEIME_HEARTBEAT_S, HEIME_TASK_GRACE_S,
+     * HEIME_WRITER_QUEUE_LIMIT, HEIME_WRITER_SLOW_MS), else built-in defaults (0 / NULL). */
+    const char *alarm_webhook;
+    int64_t heartbeat_s, task_grace_s;
+    int writer_queue_limit, writer_slow_ms;
+    unsigned given; /* options given on the command line (bit k: opts table row k) */
+    void *config_doc; /* the parsed file, owning its strings (hm_app_opts_release) */
 };
 
 /* Parses the options shared by serve and demo from argv[i]; returns the number of argv
@@ -20,6 +28,10 @@ struct hm_app_opts {
  * error. */
 int hm_app_parse_opt(const char *cmd, int argc, char **argv, int i, struct hm_app_opts *o);
 void hm_app_defaults(struct hm_app_opts *o);
+/* Reads --config FILE (JSON) into o: settings the command line did not give. Unknown keys,
+ * wrong types and values out of range are errors naming the file and the key. */
+int hm_app_config_load(struct hm_app_opts *o, hm_err *err);
+void hm_app_opts_release(struct hm_app_opts *o);
 
 typedef struct hm_app hm_app;
 /* Opens the store, starts the writer, loads pathways and drugs. */

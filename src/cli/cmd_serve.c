@@ -22,7 +22,9 @@ static const char serve_help[] =
     "  --mllp HOST:PORT  HL7 MLLP listen address (default 127.0.0.1:2575)\n"
     "  --pathways DIR    pathway templates (default pathways)\n"
     "  --drugs FILE      drug catalogue (default data/drugs.example.json)\n"
-    "  --web DIR         static files of the web UI (default web)\n";
+    "  --web DIR         static files of the web UI (default web)\n"
+    "  --config FILE     settings as a JSON object (README: Configuration); the command line\n"
+    "                    wins over the file, the file over HEIME_* environment variables\n";
 
 static const char demo_help[] =
     "usage: heime demo [--db URL] [--http HOST:PORT] [--mllp HOST:PORT] [--patients N]\n"
@@ -35,7 +37,7 @@ static const char demo_help[] =
     "  --load-only       load the demo region and exit without serving\n"
     "  --pumpsim         play gentle pump traffic (PCD-04 alerts, PCD-10 events) from the demo's\n"
     "                    Tromsø pumps into the MLLP listener while serving (make run uses it)\n"
-    "  (and every option of heime serve)\n";
+    "  (and every option of heime serve, --config FILE too)\n";
 
 static int wants_help(int argc, char **argv)
 {
@@ -65,6 +67,23 @@ static void *pumpsim_thread(void *arg)
                     "--duration", "86400", "--serial-prefix", "CSTRO-0", NULL};
     hm_pumpsim_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
     return NULL;
+}
+
+static int run(const char *cmd, const struct hm_app_opts *o, int demo,
+               const struct hm_demo_opts *dopts, int load_only, int pumpsim);
+
+/* Reads the configuration file, runs, and frees what the file's settings live in. */
+static int configured_run(const char *cmd, struct hm_app_opts *o, int demo,
+                          const struct hm_demo_opts *dopts, int load_only, int pumpsim)
+{
+    hm_err err;
+    if (hm_app_config_load(o, &err)) {
+        hm_app_opts_release(o);
+        return hm_cli_usage_error(cmd, "%s", err.msg);
+    }
+    int rc = run(cmd, o, demo, dopts, load_only, pumpsim);
+    hm_app_opts_release(o);
+    return rc;
 }
 
 static int run(const char *cmd, const struct hm_app_opts *o, int demo,
@@ -126,7 +145,7 @@ int hm_cli_serve(int argc, char **argv)
             return hm_cli_usage_error("serve", "unknown option '%s' (try --help)", argv[i]);
         i += used;
     }
-    return run("serve", &o, 0, NULL, 0, 0);
+    return configured_run("serve", &o, 0, NULL, 0, 0);
 }
 
 int hm_cli_demo(int argc, char **argv)
@@ -180,5 +199,5 @@ int hm_cli_demo(int argc, char **argv)
         json_decref(a);
         return 0;
     }
-    return run("demo", &o, 1, &d, load_only, pumpsim);
+    return configured_run("demo", &o, 1, &d, load_only, pumpsim);
 }

@@ -7,6 +7,7 @@
 #include "store/writer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -35,7 +36,7 @@ struct hm_writer {
     struct job *head, *tail;
     int queued;
     int queue_limit;
-    double slow_ms;
+    _Atomic int slow_ms; /* read by the writer thread without the lock */
     int stopping;
     struct hm_writer_stats stats;
 };
@@ -61,7 +62,7 @@ static int env_int(const char *name, int dflt, int lo, int hi)
  * knowing about (a job doing a search that belongs on a reader, a slow disk). */
 static void note_slow(const hm_writer *w, int count, double t0, double t1, double t2)
 {
-    if (t2 - t0 >= w->slow_ms)
+    if (t2 - t0 >= (double)atomic_load(&w->slow_ms))
         HM_LOG(HM_LOG_WARN, "group commit: a batch of %d jobs took %.1f ms (jobs %.1f, commit %.1f)",
                count, t2 - t0, t1 - t0, t2 - t1);
 }
@@ -165,6 +166,16 @@ int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err)
     }
     *out = w;
     return HM_OK;
+}
+
+void hm_writer_configure(hm_writer *w, int queue_limit, int slow_ms)
+{
+    pthread_mutex_lock(&w->lock);
+    if (queue_limit > 0)
+        w->queue_limit = queue_limit;
+    if (slow_ms > 0)
+        atomic_store(&w->slow_ms, slow_ms);
+    pthread_mutex_unlock(&w->lock);
 }
 
 void hm_writer_stop(hm_writer *w)

@@ -21,6 +21,9 @@ struct hm_writer_stats {
 
 int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err);
 /* Finishes the queued jobs, then stops the thread and releases the write connection. */
+/* Changes the queue limit and the slow-batch threshold (0 keeps the current value, which
+ * HEIME_WRITER_QUEUE_LIMIT / HEIME_WRITER_SLOW_MS or the defaults set at start). */
+void hm_writer_configure(hm_writer *w, int queue_limit, int slow_ms);
 void hm_writer_stop(hm_writer *w);
 
 /* Runs fn(db, arg) in the next batch and returns once that batch is committed: HM_OK means the

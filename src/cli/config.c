@@ -1,0 +1,139 @@
+/* config.c: the configuration file of heime serve and demo. One JSON object, for example
+ *   {"db": "sqlite:/var/lib/heime/heime.db", "http": "0.0.0.0:8080",
+ *    "alarm_webhook": "https://alarm.example/hook", "task_grace_s": 1800, "log_level": "info"}
+ * Every key is checked (an unknown key is a typo that would silently do nothing); what the
+ * command line gives wins over the file. */
+#include "cli/config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/log.h"
+#include "cli/app.h"
+
+const struct hm__app_opt hm__app_opts[] = {
+    {"--db", "db", offsetof(struct hm_app_opts, db)},
+    {"--http", "http", offsetof(struct hm_app_opts, http)},
+    {"--mllp", "mllp", offsetof(struct hm_app_opts, mllp)},
+    {"--pathways", "pathways", offsetof(struct hm_app_opts, pathways)},
+    {"--drugs", "drugs", offsetof(struct hm_app_opts, drugs)},
+    {"--web", "web", offsetof(struct hm_app_opts, web)},
+    {"--config", NULL, offsetof(struct hm_app_opts, config)},
+};
+const size_t hm__app_nopts = sizeof hm__app_opts / sizeof hm__app_opts[0];
+
+/* Whole-number settings: key, field (int64_t or int), range. */
+static const struct {
+    const char *key;
+    size_t offset;
+    int is_int64;
+    long min, max;
+} numbers[] = {
+    {"heartbeat_s", offsetof(struct hm_app_opts, heartbeat_s), 1, 1, HM_CONFIG_HEARTBEAT_MAX},
+    {"task_grace_s", offsetof(struct hm_app_opts, task_grace_s), 1, 1, HM_CONFIG_GRACE_MAX},
+    {"writer_queue_limit", offsetof(struct hm_app_opts, writer_queue_limit), 0, 1, 1000000},
+    {"writer_slow_ms", offsetof(struct hm_app_opts, writer_slow_ms), 0, 1, 3600000},
+};
+
+static int path_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
+                        int *known, hm_err *err)
+{
+    for (size_t k = 0; k < hm__app_nopts; k++) {
+        if (!hm__app_opts[k].key || strcmp(key, hm__app_opts[k].key) != 0)
+            continue;
+        *known = 1;
+        if (!json_is_string(v) || !json_string_length(v))
+            return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be a non-empty string", file,
+                              key);
+        if (!(o->given & (1u << k))) /* the command line wins */
+            *(const char **)((char *)o + hm__app_opts[k].offset) = json_string_value(v);
+        return HM_OK;
+    }
+    return HM_OK;
+}
+
+static int number_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
+                          int *known, hm_err *err)
+{
+    for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
+        if (strcmp(key, numbers[k].key) != 0)
+            continue;
+        *known = 1;
+        json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+        if (!json_is_integer(v) || n < numbers[k].min || n > numbers[k].max)
+            return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be a whole number from %ld to %ld",
+                              file, key, numbers[k].min, numbers[k].max);
+        if (numbers[k].is_int64)
+            *(int64_t *)((char *)o + numbers[k].offset) = (int64_t)n;
+        else
+            *(int *)((char *)o + numbers[k].offset) = (int)n;
+        return HM_OK;
+    }
+    return HM_OK;
+}
+
+static int other_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
+                         int *known, hm_err *err)
+{
+    if (strcmp(key, "alarm_webhook") == 0) {
+        *known = 1;
+        const char *s = json_string_value(v);
+        if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
+            return hm_err_set(err, HM_EINVAL, "config %s: 'alarm_webhook' must be an http(s) URL",
+                              file);
+        o->alarm_webhook = s;
+    } else if (strcmp(key, "log_level") == 0) {
+        *known = 1;
+        const char *s = json_string_value(v);
+        if (!s || hm_log_set_level(s) != 0)
+            return hm_err_set(err, HM_EINVAL,
+                              "config %s: 'log_level' must be debug, info, warn, error or off",
+                              file);
+    }
+    return HM_OK;
+}
+
+int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
+{
+    if (!o->config)
+        return HM_OK;
+    const char *file = o->config;
+    json_error_t jerr;
+    json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        return hm_err_set(err, HM_EINVAL, "config %s: line %d: %s", file, jerr.line, jerr.text);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return hm_err_set(err, HM_EINVAL, "config %s: must be a JSON object", file);
+    }
+    o->config_doc = doc;
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v)
+    {
+        int known = 0;
+        int rc = path_setting(o, file, key, v, &known, err);
+        if (!rc && !known)
+            rc = number_setting(o, file, key, v, &known, err);
+        if (!rc && !known)
+            rc = other_setting(o, file, key, v, &known, err);
+        if (rc)
+            return rc;
+        if (!known)
+            return hm_err_set(err, HM_EINVAL,
+                              "config %s: unknown setting '%s' (known: db, http, mllp, pathways,"
+                              " drugs, web, alarm_webhook, heartbeat_s, task_grace_s,"
+                              " writer_queue_limit, writer_slow_ms, log_level)",
+                              file, key);
+    }
+    return HM_OK;
+}
+
+void hm_app_opts_release(struct hm_app_opts *o)
+{
+    json_decref(o->config_doc);
+    o->config_doc = NULL;
+}
