@@ -143,3 +143,33 @@ test('worklist: who is on duty and each route\'s shift from the roster', async (
   await shot(page, 'worklist-roster-phone');
   await page.context().close();
 });
+
+test('roster: a super-user adds a shift; a refused roster is explained and changes nothing', async () => {
+  const su = await loginAs(browser, heime.base, 'tromso.sentrum1');
+  await su.getByRole('link', { name: 'Turnus' }).click();
+  await su.getByRole('heading', { name: 'Turnus', exact: true }).waitFor();
+  await su.locator('table.roster').first().waitFor();
+  const before = await su.locator('table.roster tbody tr').count();
+  await checkA11y(su, 'roster');
+  await shot(su, 'roster');
+  await su.getByRole('button', { name: /^Legg til vakt/ }).last().click();
+  const k = before + 1;
+  await su.getByLabel(`Sykepleier, vakt ${k}`, { exact: true }).selectOption({ label: 'Sindre Olsen' });
+  await su.getByLabel(`Start, vakt ${k}`, { exact: true }).fill('06:00');
+  await su.getByLabel(`Slutt, vakt ${k}`, { exact: true }).fill('07:00');
+  // The default break (11:00-13:00) does not fit an early hour: the server names the shift.
+  await su.getByRole('button', { name: 'Lagre turnusen' }).click();
+  await su.getByRole('alert').filter({ hasText: `shift ${k}` }).waitFor();
+  await su.getByLabel(`Pausen starter fra, vakt ${k}`, { exact: true }).fill('');
+  await su.getByLabel(`Pausen starter senest, vakt ${k}`, { exact: true }).fill('');
+  await su.getByLabel(`Pausens lengde i minutter, vakt ${k}`, { exact: true }).fill('0');
+  await su.getByRole('button', { name: 'Lagre turnusen' }).click();
+  await su.getByRole('status').filter({ hasText: `Turnusen er lagret (${k} vakter)` }).waitFor();
+  const tok = await apiLogin(heime.base, 'tromso.sentrum1');
+  const me = (await apiCall(heime.base, tok, 'GET', '/api/v1/me')).body;
+  const from = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
+  const r = await apiCall(heime.base, tok, 'GET', `/api/v1/orgs/${me.org_id}/roster?from=${from}&to=${from}`);
+  assert.ok(r.body.shifts.some((s) => s.staff === 'Sindre Olsen' && s.start === '06:00' && s.end === '07:00'), JSON.stringify(r.body));
+  assert.deepEqual(su.errors, []);
+  await su.context().close();
+});

@@ -13,16 +13,17 @@ import { DevicesPage } from './pages/devices.js';
 import { AdminPage, StaffPage } from './pages/admin.js';
 import { MyPage } from './pages/mypage.js';
 import { PasswordPage } from './pages/password.js';
+import { RosterPage } from './pages/roster.js';
 
 /* What each role sees in the menu; the first entry is its home page. */
 const NAV = {
   physician: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/devices', 'nav.devices'], ['/staff', 'nav.staff']],
   hospital_nurse: [['/patients', 'nav.patients'], ['/referral', 'nav.referral'], ['/worklist', 'nav.worklist'], ['/devices', 'nav.devices'], ['/staff', 'nav.staff']],
   municipal_nurse: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients']],
-  super_user: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients'], ['/staff', 'nav.staff']],
+  super_user: [['/worklist', 'nav.worklist'], ['/patients', 'nav.patients'], ['/roster', 'nav.roster'], ['/staff', 'nav.staff']],
   operator: [['/alarms', 'nav.alarms'], ['/patients', 'nav.patients']],
   logistics: [['/devices', 'nav.devices']],
-  admin: [['/admin', 'nav.admin'], ['/devices', 'nav.devices']],
+  admin: [['/admin', 'nav.admin'], ['/roster', 'nav.roster'], ['/devices', 'nav.devices']],
   analyst: [['/admin', 'nav.orgs']],
   patient: [['/my', 'nav.my']],
 };
@@ -108,6 +109,7 @@ function page(path, me) {
   if ((r = m(/^\/devices$/))) return html`<${DevicesPage} me=${me} />`;
   if ((r = m(/^\/admin$/))) return html`<${AdminPage} me=${me} />`;
   if ((r = m(/^\/staff$/))) return html`<${StaffPage} me=${me} />`;
+  if ((r = m(/^\/roster$/))) return html`<${RosterPage} me=${me} />`;
   if ((r = m(/^\/my$/))) return html`<${MyPage} me=${me} />`;
   return html`<${NotFound} />`;
 }
