@@ -68,6 +68,12 @@ double hm__hc_travel(const hm_plan_problem *p, const hm_plan_loc *a, const hm_pl
  * counts and `violation`/`feasible` from the problem and the result's stops alone. */
 void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_summary *out);
 
+/* For the unit tests: the solver's first plan for p, then `rounds` random ruins; every
+ * insertion of each removed task is priced incrementally (from cached route states) and by a
+ * full route simulation. Returns the number of disagreements (-1: out of memory); *priced
+ * receives how many insertions were compared. */
+int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *priced);
+
 /* heime's JSON format: builds a problem from JSON text. */
 int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
 /* The plan as the JSON object printed by `heime plan`. */

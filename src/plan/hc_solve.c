@@ -820,6 +820,68 @@ static void construct(hcs *h)
     full_eval(h, &h->cur);
 }
 
+/* ---- the unit tests' view: incremental pricing against full simulation ---- */
+
+int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *priced)
+{
+    hcs h;
+    memset(&h, 0, sizeof h);
+    hm_err err;
+    int bad = 0;
+    *priced = 0;
+    int *seq = malloc(sizeof(int) * ((size_t)p->nv * 2 + 2));
+    double *arr = malloc(sizeof(double) * ((size_t)p->nv * 2 + 1));
+    double *st = malloc(sizeof(double) * ((size_t)p->nv * 2 + 1));
+    if (!seq || !arr || !st || setup(&h, p, &err) != HM_OK) {
+        free(seq);
+        free(arr);
+        free(st);
+        free_hcs(&h);
+        return -1;
+    }
+    hm__rng_seed(&h.rng, seed);
+    construct(&h);
+    for (int round = 0; round < rounds; round++) {
+        sol_copy(&h, &h.cand, &h.cur);
+        memset(h.cvalid, 0, (size_t)h.nn);
+        int cnt = ruin(&h, &h.cand, h.pool);
+        for (int i = 0; i < cnt; i++) {
+            int k = h.pool[i];
+            h.release[k] = hm__rng_int(&h.rng, 3) == 0 ? 600 : 0; /* sometimes a release */
+            double deadline = hm__rng_int(&h.rng, 3) == 0 ? 700 : BIG;
+            for (int n = 0; n < h.nn; n++) {
+                ensure_cache(&h, &h.cand, n);
+                int len = h.cand.len[n];
+                const int *r = row(&h, &h.cand, n);
+                for (int pos = 0; pos <= len; pos++) {
+                    reval inc, full;
+                    int ok_inc = price_insertion(&h, &h.cand, n, k, pos, deadline, &inc);
+                    memcpy(seq, r, sizeof(int) * (size_t)pos);
+                    seq[pos] = k;
+                    memcpy(seq + pos + 1, r + pos, sizeof(int) * (size_t)(len - pos));
+                    eval_route(&h, n, seq, len + 1, arr, st, NULL, &full);
+                    int ok_full = full.ok && st[k] <= deadline + 1e-9;
+                    bad += ok_inc != ok_full ||
+                           (ok_full && (fabs(inc.cost - full.cost) > 1e-6 ||
+                                        fabs(inc.end - full.end) > 1e-6 ||
+                                        fabs(inc.brk - full.brk) > 1e-6));
+                    ++*priced;
+                }
+            }
+            h.release[k] = 0;
+        }
+        /* put them back, as the search would, so that the next round starts from a full day */
+        recreate(&h, &h.cand, h.pool, cnt);
+        full_eval(&h, &h.cand);
+        sol_copy(&h, &h.cur, &h.cand);
+    }
+    free(seq);
+    free(arr);
+    free(st);
+    free_hcs(&h);
+    return bad;
+}
+
 /* ---- result ---- */
 
 static int build_result(hcs *h, const hsol *s, hm_plan_result **out);

@@ -214,6 +214,36 @@ static hm_plan_problem *json_problem(void)
     return p;
 }
 
+static hm_plan_problem *day_problem(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/homecare-400.json", HM_PLAN_TEST_DATA);
+    char *text;
+    size_t len;
+    hm_err err;
+    assert_int_equal(hm__plan_read_file(path, &text, &len, &err), HM_OK);
+    hm_plan_problem *p = NULL;
+    assert_int_equal(hm__hc_from_json(text, len, &p, &err), HM_OK);
+    free(text);
+    return p;
+}
+
+/* The insertion pricing that stops once the schedule is back in step agrees with a full
+ * simulation of the route, on the 400-visit day (breaks, fixed times, windows, releases). */
+static void incremental_pricing(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = day_problem();
+    long priced = 0;
+    assert_int_equal(hm__hc_check_pricing(p, 3, 6, &priced), 0);
+    assert_true(priced > 10000);
+    hm_plan_problem_destroy(p);
+    p = json_problem();
+    assert_int_equal(hm__hc_check_pricing(p, 4, 20, &priced), 0);
+    assert_true(priced > 20);
+    hm_plan_problem_destroy(p);
+}
+
 static void deterministic_and_time_limit(void **state)
 {
     (void)state;
@@ -322,6 +352,7 @@ int main(void)
         cmocka_unit_test(two_nurses_precedence_fixed_break),
         cmocka_unit_test(supplied_matrix),
         cmocka_unit_test(deterministic_and_time_limit),
+        cmocka_unit_test(incremental_pricing),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
     };
