@@ -417,6 +417,10 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
     reval ev;
     h->release[k] = release_of(h, s, k);
     double deadline = deadline_of(h, s, k);
+    const task *tk = &h->t[k];
+    double latest = tk->nw ? tk->wt[tk->nw - 1] + tk->allow : BIG;
+    latest = latest < deadline ? latest : deadline;
+    latest += 1e-9;
     const int *nb = h->near + (size_t)k * (size_t)h->nnear;
     for (int i = 0; i < h->nnear && i < HC_SEED_NEAR; i++) {
         int n = s->where[nb[i]];
@@ -449,6 +453,10 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
         const sim *c = route_cache(h, n);
         double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
         for (int pos = 0; pos <= len; pos++) {
+            /* departures only get later along a route: once k cannot start after leaving the
+             * stop before pos, it cannot at any later place either */
+            if (c[pos].t > latest)
+                break;
             /* the travel detour is a lower bound of the cost increase: skip hopeless places;
              * the arc it replaces comes from the cache (a matrix read would miss the cache) */
             int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;

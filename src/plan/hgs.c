@@ -13,10 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef MU
+#define MU 25 /* minimum subpopulation size */
+#endif
+#ifndef LAMBDA
+#define LAMBDA 40 /* generation size */
+#endif
+#ifndef NB_ELITE
+#define NB_ELITE 4 /* elite individuals protected by the biased fitness */
+#endif
 enum {
-    MU = 25,            /* minimum subpopulation size */
-    LAMBDA = 40,        /* generation size */
-    NB_ELITE = 4,       /* elite individuals protected by the biased fitness */
     NB_CLOSE = 5,       /* neighbours for the diversity contribution */
     IT_RESTART = 20000, /* iterations without improvement before the population restarts */
     PEN_EVERY = 50      /* iterations between penalty adjustments */
