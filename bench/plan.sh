@@ -4,18 +4,25 @@
 # a table of instance, vehicles, distance, best-known distance and gap, then the averages.
 #
 # usage: bench/plan.sh [SET...]          SET: solomon, gh200, homecare (default all), or .vrp paths
-# homecare: the 400-visit / 30-nurse day of tests/data/plan/homecare-400.json, solved with 1 s
-# and with the time limit; prints time to a feasible plan, travel, unserved and lateness.
-# env:   HEIME=path/to/heime (default: build/src/cli/heime), TIME_LIMIT=10, JOBS=2, SEED=1
+# homecare: the 400-visit / 30-nurse day of tests/data/plan/homecare-400.json, solved with 1 s,
+# and with the time limit and with HC_LONG seconds for each seed of HC_SEEDS; prints time to a
+# feasible plan, objective, travel, unserved and lateness, and the convergence verdict: the mean
+# objective at the time limit within 0.5 % of the mean at HC_LONG seconds.
+# env:   HEIME=path/to/heime (default: build/src/cli/heime), TIME_LIMIT=10, JOBS=2, SEED=1,
+#        HC_LONG=60, HC_SEEDS="1 2 3"
 #        DATA=dir holding solomon/, gh200/ and bks.csv (default: ../shared/data/vrptw beside the repo)
 # Each solve is one thread; JOBS instances run side by side (the machine has 2 cores).
 set -euo pipefail
 root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 DATA="${DATA:-$root/../shared/data/vrptw}"
+# from a worktree under wt/ the shared data sits one level further up
+[ -f "$DATA/bks.csv" ] || [ ! -f "$root/../../shared/data/vrptw/bks.csv" ] || DATA="$root/../../shared/data/vrptw"
 HEIME="${HEIME:-$root/build/src/cli/heime}"
 TIME_LIMIT="${TIME_LIMIT:-10}"
 JOBS="${JOBS:-2}"
 SEED="${SEED:-1}"
+HC_LONG="${HC_LONG:-60}"
+HC_SEEDS="${HC_SEEDS:-1 2 3}"
 [ -x "$HEIME" ] || { echo "bench/plan.sh: no heime binary at $HEIME (build first or set HEIME)" >&2; exit 2; }
 [ -f "$DATA/bks.csv" ] || { echo "bench/plan.sh: no benchmark data at $DATA" >&2; exit 2; }
 [ $# -eq 0 ] && set -- solomon gh200 homecare
@@ -41,17 +48,39 @@ if [ "$homecare" = 1 ]; then
     echo "home-care day: $(basename "$day") (400 visits, 30 nurses)"
     hc_py=$(cat <<'PY'
 import json, sys
-r = json.load(sys.stdin)
-print(f"  limit {sys.argv[1]:>4} s: feasible {r['feasible']}, "
-      f"first feasible after {r['time_to_feasible']:.2f} s, travel {r['travel_minutes']:.0f} min, "
+r = json.load(open(sys.argv[2]))
+print(f"  limit {sys.argv[1]:>4} s, seed {sys.argv[3]}: feasible {r['feasible']}, "
+      f"first feasible after {r['time_to_feasible']:.2f} s, objective {r['objective']:.1f}, "
+      f"travel {r['travel_minutes']:.0f} min, continuity misses {r['continuity_misses']}, "
       f"unserved {len(r['unserved'])}, lateness {r['lateness_minutes']:.0f} min, "
       f"overtime {r['overtime_minutes']:.0f} min, nurses {r['vehicles']}, "
-      f"best found after {r['time_to_best']:.2f} s")
+      f"iterations {r['iterations']}, best found after {r['time_to_best']:.2f} s")
 PY
 )
-    for tl in 1 "$TIME_LIMIT"; do
-        "$HEIME" plan --instance "$day" --time-limit "$tl" --seed "$SEED" | /usr/bin/python3 -c "$hc_py" "$tl"
+    # convergence: the TIME_LIMIT runs against HC_LONG runs over HC_SEEDS (objective = the
+    # solver's weighted sum: travel + continuity, plus lateness, overtime, unserved if any)
+    runs=("1 1")
+    for s in $HC_SEEDS; do runs+=("$TIME_LIMIT $s" "$HC_LONG $s"); done
+    export HEIME day out
+    printf '%s\n' "${runs[@]}" | xargs -P "$JOBS" -L 1 bash -c \
+        '"$HEIME" plan --instance "$day" --time-limit "$0" --seed "$1" > "$out/hc-$0-$1.json"'
+    for r in "${runs[@]}"; do
+        set -- $r
+        /usr/bin/python3 -c "$hc_py" "$1" "$out/hc-$1-$2.json" "$2"
     done
+    /usr/bin/python3 - "$out" "$TIME_LIMIT" "$HC_LONG" $HC_SEEDS <<'PY'
+import json, sys
+out, short, long_, seeds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+obj = lambda tl, s: json.load(open(f"{out}/hc-{tl}-{s}.json"))["objective"]
+a = [obj(short, s) for s in seeds]
+b = [obj(long_, s) for s in seeds]
+ma, mb = sum(a) / len(a), sum(b) / len(b)
+gap = 100 * (ma - mb) / mb
+worst = max(100 * (x - mb) / mb for x in a)
+print(f"  convergence over seeds {' '.join(seeds)}: mean objective {ma:.1f} at {short} s, "
+      f"{mb:.1f} at {long_} s: {gap:+.2f} % (worst seed {worst:+.2f} %); "
+      f"{'converged' if gap <= 0.5 else 'NOT converged'} (criterion: within 0.5 %)")
+PY
     echo
 fi
 [ ${#files[@]} -eq 0 ] && exit 0

@@ -434,6 +434,7 @@ json_t *hm__hc_result_json(const hm_plan_problem *p, const hm_plan_result *r)
     json_object_set_new(o, "lateness_minutes", json_real(s->lateness));
     json_object_set_new(o, "overtime_minutes", json_real(s->overtime));
     json_object_set_new(o, "continuity_misses", json_integer(s->continuity_misses));
+    json_object_set_new(o, "objective", json_real(s->cost));
     if (s->violation[0])
         json_object_set_new(o, "violation", json_string(s->violation));
     json_object_set_new(o, "iterations", json_integer(s->iterations));

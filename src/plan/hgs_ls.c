@@ -75,7 +75,7 @@ hm__ls *hm__ls_create(hm__hgs *h)
     ls->order = calloc((size_t)h->nc, sizeof *ls->order);
     ls->buf = calloc((size_t)h->n + 2, sizeof *ls->buf);
     ls->angle = calloc((size_t)h->n, sizeof *ls->angle);
-    ls->ins = calloc((size_t)h->V * (size_t)h->n, sizeof(ins3));
+    ls->ins = calloc((size_t)h->V * (size_t)h->n, sizeof(ins3)); /* when 0: stale at once */
     ls->keys = calloc((size_t)h->V, sizeof(rkey));
     if (!ls->keys || !ls->cl || !ls->ds || !ls->de || !ls->routes || !ls->order || !ls->buf || !ls->angle ||
         !ls->ins) {
@@ -736,8 +736,6 @@ static void load_routes(hm__ls *ls, const int *rnodes, const int *roff)
     }
     for (int c = 1; c < h->n; c++)
         ls->cl[c].tested = -1;
-    for (size_t i = 0; i < (size_t)h->V * (size_t)h->n; i++)
-        ls->ins[i].when = -1;
 }
 
 static lroute *empty_route(hm__ls *ls)
@@ -847,7 +845,9 @@ static void export_routes(hm__ls *ls, int *rnodes, int *roff)
 void hm__ls_run(hm__ls *ls, int *rnodes, int *roff)
 {
     hm__hgs *h = ls->h;
-    ls->nmoves = 0;
+    /* the move counter runs on across calls, so SWAP* caches from earlier calls are stale by
+     * their stamps alone and need no clearing */
+    ls->nmoves++;
     load_routes(ls, rnodes, roff);
     shuffle(&h->rng, ls->order, h->nc);
     for (int c = 1; c < h->n; c++) {
