@@ -20,7 +20,7 @@
 #define HC_RUIN_MAX 26 /* most tasks removed per round, plus 4 */
 #endif
 #ifndef HC_T0
-#define HC_T0 8.0 /* starting temperature, in travel minutes (8 beat 4 and 20) */
+#define HC_T0 8.0 /* starting temperature, in travel minutes (3 was worse; 20, 40 no better) */
 #endif
 #ifndef HC_RUIN_AVG
 #define HC_RUIN_AVG 10 /* average tasks a string ruin removes */
@@ -632,6 +632,7 @@ static int ruin(hcs *h, hsol *s, int *removed)
 }
 
 /* Puts removed and never-served tasks in a randomised urgency order (mandatory first). */
+
 static int reinsert_list(hcs *h, const hsol *s, int *list, int cnt)
 {
     for (int k = 0; k < h->nt; k++) {

@@ -23,6 +23,7 @@ typedef struct rkey {
 struct lnode {
     int c, depot, pos;
     long tested;
+    double rem; /* distance change when the customer leaves its route (SWAP*) */
     lnode *next, *prev;
     lroute *r;
     hm__seg pre, suf;
@@ -191,6 +192,9 @@ static void update_route(hm__ls *ls, lroute *r)
             break;
     }
     r->ncust = pos - 1;
+    for (z = r->start->next; !z->depot; z = z->next)
+        z->rem = h->d[z->prev->c * h->n + z->next->c] - h->d[z->prev->c * h->n + z->c] -
+                 h->d[z->c * h->n + z->next->c];
     r->end->suf = h->self[0];
     for (z = r->end->prev; z; z = z->prev) {
         z->suf = hm__seg_merge(h, &h->self[z->c], &z->next->suf);
@@ -666,17 +670,14 @@ static int build_exchange(const lroute *r, const lnode *out, const lnode *in, co
 static int swap_star(hm__ls *ls, lroute *r1, lroute *r2)
 {
     const hm__hgs *h = ls->h;
-    int n = h->n;
     preprocess_insertions(ls, r1, r2);
     preprocess_insertions(ls, r2, r1);
     double best = 0;
     lnode *bu = NULL, *bv = NULL, *bu_after = NULL, *bv_after = NULL;
     for (lnode *u = r1->start->next; !u->depot; u = u->next) {
-        double rem_u = h->d[u->prev->c * n + u->next->c] - h->d[u->prev->c * n + u->c] -
-                       h->d[u->c * n + u->next->c];
+        double rem_u = u->rem;
         for (lnode *v = r2->start->next; !v->depot; v = v->next) {
-            double rem_v = h->d[v->prev->c * n + v->next->c] - h->d[v->prev->c * n + v->c] -
-                           h->d[v->c * n + v->next->c];
+            double rem_v = v->rem;
             lnode *au, *av;
             double iu = cheapest_in_place(h, ins_of(ls, r2, u->c), u, v, &au);
             double iv = cheapest_in_place(h, ins_of(ls, r1, v->c), v, u, &av);
