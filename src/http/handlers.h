@@ -41,6 +41,7 @@ int hm_h_org_tasks_missed(hm_req *r);
 int hm_h_orgs(hm_req *r);
 int hm_h_pathways(hm_req *r);
 int hm_h_patient(hm_req *r);
+int hm_h_metrics(hm_req *r);
 int hm_h_patient_update(hm_req *r);
 int hm_h_patient_episodes(hm_req *r);
 int hm_h_patients(hm_req *r);

@@ -12,6 +12,7 @@
 
 static const struct hm_route routes[] = {
     {"GET", "/healthz", hm_h_healthz, 0},
+    {"GET", "/metrics", hm_h_metrics, 0},
     {"POST", "/api/v1/auth/login", hm_h_login, B},
     {"POST", "/api/v1/auth/logout", hm_h_logout, A},
     {"GET", "/api/v1/me", hm_h_me, A},
@@ -104,6 +105,12 @@ static int match(const char *pattern, const char *path, int64_t *params, int *np
     }
     /* A trailing slash on the path is tolerated. */
     return *pattern == '\0' && (*path == '\0' || (path[0] == '/' && path[1] == '\0'));
+}
+
+const struct hm_route *hm_route_table(size_t *count)
+{
+    *count = sizeof routes / sizeof routes[0];
+    return routes;
 }
 
 int hm_route_find(const char *method, const char *path, const struct hm_route **out,

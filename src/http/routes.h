@@ -22,4 +22,7 @@ struct hm_route {
 int hm_route_find(const char *method, const char *path, const struct hm_route **out,
                   int64_t params[HM_ROUTE_MAX_PARAMS], int *method_mismatch);
 
+/* The table itself, for listing (metrics): *count routes. */
+const struct hm_route *hm_route_table(size_t *count);
+
 #endif

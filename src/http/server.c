@@ -2,6 +2,7 @@
  * route, authenticates the bearer token, runs the handler and writes the JSON answer. Errors
  * become statuses here and only here, always with a JSON body {"error": "..."}. */
 #include "http/http.h"
+#include "http/metrics.h"
 #include "http/routes.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -176,8 +178,9 @@ static int authenticate(hm_req *r)
     return rc;
 }
 
-static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, const char *url,
-                                const char *method, struct conn_ctx *cc)
+static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, const char *url,
+                              const char *method, struct conn_ctx *cc,
+                              const struct hm_route **route_out, int *status_out)
 {
     hm_req r;
     memset(&r, 0, sizeof r);
@@ -189,23 +192,27 @@ static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, 
     snprintf(r.request_id, sizeof r.request_id, "r%llu",
              (unsigned long long)atomic_fetch_add(&request_counter, 1) + 1);
 
+#define SEND_ERROR(st, msg) (*status_out = (st), send_error(conn, (st), (msg), r.request_id))
     if (cc->too_big)
-        return send_error(conn, 413, "request body is larger than 1 MiB", r.request_id);
+        return SEND_ERROR(413, "request body is larger than 1 MiB");
 
     const struct hm_route *route = NULL;
     int method_mismatch = 0;
     int rc = hm_route_find(method, url, &route, r.param, &method_mismatch);
     if (rc != HM_OK) {
         if (strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0 &&
-            strncmp(url, "/fhir/", 6) != 0)
+            strncmp(url, "/fhir/", 6) != 0) {
+            *status_out = 0; /* static files are not counted */
             return serve_static(h, conn, url, r.request_id);
-        return method_mismatch ? send_error(conn, 405, "method not allowed", r.request_id)
-                               : send_error(conn, 404, "no such route", r.request_id);
+        }
+        return method_mismatch ? SEND_ERROR(405, "method not allowed")
+                               : SEND_ERROR(404, "no such route");
     }
+    *route_out = route;
     if (route->flags & HM_ROUTE_AUTH) {
         rc = authenticate(&r);
         if (rc)
-            return send_error(conn, hm_http_status_for(rc), r.err.msg, r.request_id);
+            return SEND_ERROR(hm_http_status_for(rc), r.err.msg);
     }
     if (cc->len > 0) {
         json_error_t jerr;
@@ -214,12 +221,12 @@ static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, 
             char msg[300];
             snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", jerr.line,
                      jerr.column, jerr.text);
-            return send_error(conn, 400, msg, r.request_id);
+            return SEND_ERROR(400, msg);
         }
     }
     if ((route->flags & HM_ROUTE_BODY) && (!r.body || !json_is_object(r.body))) {
         json_decref(r.body);
-        return send_error(conn, 400, "the request body must be a JSON object", r.request_id);
+        return SEND_ERROR(400, "the request body must be a JSON object");
     }
     rc = route->handler(&r);
     enum MHD_Result ret;
@@ -229,26 +236,52 @@ static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, 
         int status = hm_http_status_for(rc);
         if (status >= 500)
             HM_LOG(HM_LOG_WARN, "%s %s %s: %s", r.request_id, method, route->pattern, r.err.msg);
-        ret = send_error(conn, status, r.err.msg, r.request_id);
+        ret = SEND_ERROR(status, r.err.msg);
     } else if (r.resp_text) {
-        ret = send_text(conn, r.status ? r.status : 200, r.resp_text, r.resp_len, r.request_id);
+        *status_out = r.status ? r.status : 200;
+        ret = send_text(conn, *status_out, r.resp_text, r.resp_len, r.request_id);
         r.resp_text = NULL;
     } else if (r.raw_resp) {
+        *status_out = r.status ? r.status : 200;
         MHD_add_response_header(r.raw_resp, "X-Request-Id", r.request_id);
         ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 200, r.raw_resp);
         MHD_destroy_response(r.raw_resp);
     } else if (r.status == 204 || !r.resp) {
+        *status_out = r.status ? r.status : 204;
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "X-Request-Id", r.request_id);
         ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 204, resp);
         MHD_destroy_response(resp);
     } else {
-        ret = send_json(conn, r.status ? r.status : 200, r.resp, r.request_id);
+        *status_out = r.status ? r.status : 200;
+        ret = send_json(conn, *status_out, r.resp, r.request_id);
     }
+#undef SEND_ERROR
     json_decref(r.resp);
     json_decref(r.body);
     return ret;
 }
+
+static double monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Answers one request and counts it (metrics.h): route, status, time to the answer. */
+static enum MHD_Result dispatch(struct hm_http *h, struct MHD_Connection *conn, const char *url,
+                                const char *method, struct conn_ctx *cc)
+{
+    double t0 = monotonic_ms();
+    const struct hm_route *route = NULL;
+    int status = 0;
+    enum MHD_Result ret = answer(h, conn, url, method, cc, &route, &status);
+    if (status)
+        hm__metrics_observe(route, status, monotonic_ms() - t0);
+    return ret;
+}
+
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,

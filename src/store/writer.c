@@ -37,6 +37,7 @@ struct hm_writer {
     int queued;
     int queue_limit;
     _Atomic int slow_ms; /* read by the writer thread without the lock */
+    _Atomic unsigned long long slow_batches;
     int stopping;
     struct hm_writer_stats stats;
 };
@@ -60,10 +61,12 @@ static int env_int(const char *name, int dflt, int lo, int hi)
 
 /* Every request in a batch waits for its slowest job and for the commit: a slow one is worth
  * knowing about (a job doing a search that belongs on a reader, a slow disk). */
-static void note_slow(const hm_writer *w, int count, double t0, double t1, double t2)
+static void note_slow(hm_writer *w, int count, double t0, double t1, double t2)
 {
-    if (t2 - t0 >= (double)atomic_load(&w->slow_ms))
-        HM_LOG(HM_LOG_WARN, "group commit: a batch of %d jobs took %.1f ms (jobs %.1f, commit %.1f)",
+    if (t2 - t0 < (double)atomic_load(&w->slow_ms))
+        return;
+    atomic_fetch_add(&w->slow_batches, 1);
+    HM_LOG(HM_LOG_WARN, "group commit: a batch of %d jobs took %.1f ms (jobs %.1f, commit %.1f)",
                count, t2 - t0, t1 - t0, t2 - t1);
 }
 
@@ -222,5 +225,7 @@ void hm_writer_get_stats(hm_writer *w, struct hm_writer_stats *out)
 {
     pthread_mutex_lock(&w->lock);
     *out = w->stats;
+    out->queued = (unsigned long long)w->queued;
     pthread_mutex_unlock(&w->lock);
+    out->slow_batches = atomic_load(&w->slow_batches);
 }

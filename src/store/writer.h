@@ -17,6 +17,8 @@ struct hm_writer_stats {
     unsigned long long batches;
     unsigned long long jobs;
     unsigned long long max_batch;
+    unsigned long long queued;       /* waiting now */
+    unsigned long long slow_batches; /* slower than the slow-batch threshold */
 };
 
 int hm_writer_start(hm_store *st, hm_writer **out, hm_err *err);
