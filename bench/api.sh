@@ -68,6 +68,24 @@ LUA
 server_cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 TCK=$(getconf CLK_TCK)
 
+# The server's own latency histogram (GET /metrics): arrival to answer, without wrk's queueing.
+histogram() { curl -sf "http://127.0.0.1:$port/metrics" | awk -F'[{}" ]+' \
+  '/^heime_http_request_seconds_bucket/ {print $3, $NF}'; }
+server_latency() { # before-file after-file -> "server p99 <= X ms, N % under 25 ms"
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+def read(p):
+    return [(float("inf") if le == "+Inf" else float(le) * 1000, float(n))
+            for le, n in (l.split() for l in open(p))]
+a, b = read(sys.argv[1]), read(sys.argv[2])
+d = [(le, nb - na) for (le, na), (_, nb) in zip(a, b)]
+total = d[-1][1] or 1
+p99 = next(le for le, n in d if n >= 0.99 * total)
+under = next(n for le, n in d if le == 25.0)
+print(f"server-side p99 <= {p99:g} ms, {100 * under / total:.1f} % under 25 ms")
+PY
+}
+
 summary() { # label file cpu-ticks
   local rps p50 p99 non2xx n
   rps=$(awk '/Requests\/sec/ {print $2}' "$2")
@@ -80,15 +98,17 @@ summary() { # label file cpu-ticks
 }
 
 echo "== GET /api/v1/orgs/$ZONE/tasks?date=$TODAY (audited)"
-c0=$(server_cpu)
+c0=$(server_cpu); histogram > "$tmp/h0"
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/get.lua" \
   "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/get.txt"
-get_cpu=$(( $(server_cpu) - c0 ))
+get_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h1"
 echo "== POST /api/v1/patients/{id}/observations (durable before 201)"
-c0=$(server_cpu)
+c0=$(server_cpu); histogram > "$tmp/h2"
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$port" | tee "$tmp/post.txt"
-post_cpu=$(( $(server_cpu) - c0 ))
+post_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h3"
 echo
 summary "GET zone task list" "$tmp/get.txt" "$get_cpu"
+echo "  $(server_latency "$tmp/h0" "$tmp/h1")"
 summary "POST observation" "$tmp/post.txt" "$post_cpu"
+echo "  $(server_latency "$tmp/h2" "$tmp/h3")"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs the figures)"
