@@ -23,6 +23,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
     --buildtype=debugoptimized >/dev/null || { echo "fuzz: cannot configure build-fuzz" >&2; exit 1; }
 fi
+# Regenerate first when a meson.build changed, so that a newly added target is listed.
+ninja -C build-fuzz build.ninja >/dev/null 2>&1 || true
 targets=$(ninja -C build-fuzz -t targets all 2>/dev/null \
   | grep -oE '^tests/fuzz/fuzz_[A-Za-z0-9_]+:' | tr -d ':' | sort -u)
 if [ -z "$targets" ]; then

@@ -42,6 +42,10 @@ int hm__staff_may_manage(const hm_actor *a, const char *target_role, const char 
 /* 1 when role is one of the staff roles. */
 int hm__staff_role_known(const char *role);
 
+/* A roster request's {from, to} (roster_check.c): real dates, to not before from, at most
+ * HM_ROSTER_MAX_DAYS. */
+int hm__roster_range(const json_t *in, hm_date *from, hm_date *to, hm_err *err);
+
 /* One result row as JSON. */
 typedef json_t *(*hm_row_fn)(hm_cursor *cur);
 
