@@ -557,6 +557,86 @@ static void document_past_tasks(hm_care *care, int64_t episode, int64_t until_ms
     hm_store_read_end(care->store, db);
 }
 
+/* ---- the patients' questionnaire ---- */
+
+/* A value for a question (as GET .../questions shows it) that meets none of its alarm rules:
+ * the first calm one of no, yes; the options in order; a scale or range from its middle
+ * outwards. NULL when every candidate alerts (the demo then leaves the question out). */
+static json_t *calm_answer(const struct hm_pathway *p, const json_t *q)
+{
+    const char *id = json_string_value(json_object_get(q, "id"));
+    const char *type = json_string_value(json_object_get(q, "type"));
+    double lo = json_number_value(json_object_get(q, "min"));
+    double hi = json_number_value(json_object_get(q, "max"));
+    const json_t *opts = json_object_get(q, "options");
+    for (int k = 0; k < 32; k++) {
+        json_t *v = NULL;
+        if (strcmp(type, "yes_no") == 0 && k < 2)
+            v = json_boolean(k == 1);
+        else if (strcmp(type, "choice") == 0 && (size_t)k < json_array_size(opts))
+            v = json_incref(json_object_get(json_array_get(opts, (size_t)k), "id"));
+        else if (strcmp(type, "scale") == 0 || strcmp(type, "number") == 0) {
+            /* middle, then one step below, one above, two below, ... */
+            double step = strcmp(type, "scale") == 0 ? 1 : (hi - lo) / 20;
+            double x = round((lo + hi) / 2) + (k % 2 ? -1 : 1) * ((k + 1) / 2) * step;
+            v = x >= lo && x <= hi ? json_real(x) : NULL;
+            if (v && strcmp(type, "scale") == 0) {
+                json_decref(v);
+                v = json_integer((json_int_t)x);
+            }
+        } else if (strcmp(type, "text") == 0 && k == 0)
+            v = json_string("Alt vel.");
+        if (!v)
+            continue;
+        hm_answer_alarm alarm;
+        if (hm_pathway_check_answer(p, id, v, &alarm, NULL) == HM_OK && !alarm.priority)
+            return v;
+        json_decref(v);
+    }
+    return NULL;
+}
+
+/* The demo patient answered the required questions of the two days before today in the morning,
+ * as their page sends them (a read of the questions, then one set of answers); today's are
+ * left for whoever tries the patient page. */
+static void demo_answers(hm_care *care, const char *username, int64_t patient_id, int64_t now)
+{
+    hm_actor who;
+    hm_err err;
+    const struct hm_pathway *p = hm_care_pathway(care, "iv-antibiotics");
+    if (!p || actor_for(care->store, username, &who, &err) != HM_OK)
+        return;
+    hm_date today;
+    int minutes;
+    hm_utc_to_local(now, &today, &minutes);
+    for (int back = 2; back >= 1; back--) {
+        hm_date day = hm_date_add_days(today, -back);
+        hm_call c = {care, &who, hm_local_to_utc_ms(day, 9 * 60 + 30 + back * 7), "demo"};
+        json_t *view = NULL, *out = NULL, *answers = json_object();
+        char date[11];
+        hm_date_format(day, date);
+        if (c.now_ms > now || hm_care_questions_due(&c, patient_id, date, &view, &err) != HM_OK) {
+            json_decref(answers);
+            continue;
+        }
+        size_t i;
+        json_t *q;
+        json_array_foreach(json_object_get(view, "questions"), i, q)
+        {
+            json_t *v = json_is_true(json_object_get(q, "required")) ? calm_answer(p, q) : NULL;
+            if (v)
+                json_object_set_new(answers, json_string_value(json_object_get(q, "id")), v);
+        }
+        json_t *in = json_pack("{s:s, s:o}", "date", date, "answers", answers);
+        if (json_object_size(answers) && hm_care_answers_submit(&c, patient_id, in, &out, &err))
+            HM_LOG(HM_LOG_DEBUG, "demo: answers of %s on %s not given: %s", username, date,
+                   err.msg);
+        json_decref(in);
+        json_decref(out);
+        json_decref(view);
+    }
+}
+
 #define H (3600LL * 1000)
 #define D (24 * H)
 
@@ -836,6 +916,8 @@ int hm_demo_load(hm_care *care, const struct hm_demo_opts *opts, hm_err *err)
             snprintf(user, sizeof user, "pasient%zu", i + 1);
             struct patient_account_job j = {pid, user, b.patient_hashes[i]};
             rc = hm_writer_submit(care->writer, patient_account_job, &j, err);
+            if (!rc)
+                demo_answers(care, user, pid, now);
         }
     }
     int64_t *zone_ids = calloc((size_t)b.extra_zones + 1, sizeof *zone_ids);
