@@ -373,7 +373,7 @@ static int nurse_index(const struct day *d, const char *id)
 static int route_base(const struct day *d, const hm_plan_result *r, int x)
 {
     int base = 0;
-    for (int k = 0; k < hm_plan_result_nurse_count(r); k++) {
+    for (int k = 0; r && k < hm_plan_result_nurse_count(r); k++) {
         int o = nurse_index(d, hm_plan_result_nurse_id(r, k));
         int n = 0;
         if (o >= 0 && o != x && d->nurses[o].staff_id == d->nurses[x].staff_id &&
@@ -395,7 +395,7 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
                         "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE id = ?"
                         " AND state = 'planned'",
                         HM_ARGS(HM_I(d->visits[i].task_id)), err);
-    for (int k = 0; k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
+    for (int k = 0; j->r && k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
         const hm_plan_stop *stops = hm_plan_result_route(j->r, k, &n, NULL, NULL);
         int x = nurse_index(d, hm_plan_result_nurse_id(j->r, k));
@@ -471,7 +471,7 @@ static int distinct_nurses(const struct day *d)
 static json_t *report_json(const struct day *d, const hm_plan_result *r)
 {
     json_t *nurses = json_array();
-    for (int k = 0; k < hm_plan_result_nurse_count(r); k++) {
+    for (int k = 0; r && k < hm_plan_result_nurse_count(r); k++) {
         int n = 0;
         const hm_plan_stop *stops = hm_plan_result_route(r, k, &n, NULL, NULL);
         const char *nid = hm_plan_result_nurse_id(r, k);
@@ -501,7 +501,7 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     }
     json_t *unserved = json_array();
     int nu = 0;
-    const hm_plan_unserved *u = hm_plan_result_unserved(r, &nu);
+    const hm_plan_unserved *u = r ? hm_plan_result_unserved(r, &nu) : NULL;
     for (int i = 0; i < nu; i++) {
         int v = find_visit(d, u[i].visit_id);
         json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s}", "task_id",
@@ -511,8 +511,18 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                                                   "why", u[i].why ? u[i].why : "?"));
     }
     add_off_duty(d, unserved);
+    /* Nothing for the solver (no visit ahead, or none inside a shift): an empty plan. */
     hm_plan_summary s;
-    hm_plan_result_summary(r, &s);
+    memset(&s, 0, sizeof s);
+    if (r)
+        hm_plan_result_summary(r, &s);
+    for (int i = 0; !r && i < d->nn; i++)
+        json_array_append_new(nurses, json_pack("{s:I, s:s, s:o, s:[]}", "staff_id",
+                                                (json_int_t)d->nurses[i].staff_id, "name",
+                                                d->nurses[i].name, "shift",
+                                                shift_json(&d->nurses[i]), "visits"));
+    /* Feasible: every mandatory visit served, the ones no shift covers included. */
+    s.feasible = (r ? s.feasible : 1) && json_array_size(unserved) == 0;
     char shifts[160];
     if (d->rostered)
         snprintf(shifts, sizeof shifts, "from the roster of %s", d->date_s);
@@ -555,11 +565,15 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     hm_plan_result *r = NULL;
     if (!rc && d.nn == 0)
         rc = hm_err_set(err, HM_ECONFLICT, "no nurse is on duty in %s", d.org_name);
+    int to_solve = 0;
     if (!rc) {
         mark_off_duty(&d);
-        rc = build_problem(&d, &p, err);
+        for (int i = 0; i < d.nv; i++)
+            to_solve += !d.visits[i].off_duty;
     }
-    if (!rc) {
+    if (!rc && to_solve)
+        rc = build_problem(&d, &p, err);
+    if (!rc && to_solve) {
         hm_plan_opts o = {time_limit, seed, 0};
         rc = hm_plan_solve(p, &o, &r, err);
     }

@@ -232,3 +232,23 @@ def test_deactivated_nurse_is_not_on_duty_nor_rostered(heime):
         assert r.status_code == 400 and "deactivated" in r.json()["error"]
     finally:
         assert heime.post(f"/api/v1/staff/{sid}/reactivate", user="admin").status_code == 200
+
+
+def test_nobody_on_duty_for_any_visit_is_a_plan_too(heime):
+    """Only a night nurse rostered: nothing for the solver, every visit reported, exit 0."""
+    date = day(8)
+    code = "tromso-sentrum"
+    zone = heime.org_id(code)
+    sid = nurses(heime, code)[0][0]
+    r = heime.put(f"/api/v1/orgs/{zone}/roster", user="admin",
+                  json={"from": date, "to": date,
+                        "shifts": [shift(sid, date, "23:00", "24:00")]})
+    assert r.status_code == 200, r.text
+    report = plan(heime, date, code)
+    assert report["visits"] > 0 and len(report["unserved"]) == report["visits"]
+    assert all(u["why"].startswith("no nurse on duty between") for u in report["unserved"])
+    assert report["summary"]["feasible"] is False
+    assert [rt["shift"] for rt in report["routes"]] == \
+        [{"shift_id": r.json()["shifts"][0]["id"], "start": "23:00", "end": "24:00"}]
+    assert heime.sql("SELECT count(*) FROM task WHERE org_id = ? AND local_date = ? AND"
+                     " assigned_staff_id IS NOT NULL", (zone, date)) == [(0,)]
