@@ -1,10 +1,12 @@
 // patients.js: the patients the caller may see, and one patient's summary: contact details,
 // next of kin, episodes, the last vital signs with NEWS2 and the recent tasks.
+import { useState } from 'preact/hooks';
 import { html, Link, useLoad, Loading } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
 import { get } from '../api.js';
 import { news2 } from '../news2.js';
 import { AnswerList } from './questions.js';
+import { ContactEdit } from './contact.js';
 
 export function PatientList() {
   const st = useLoad(() => get('/api/v1/patients'), []);
@@ -83,8 +85,11 @@ export function PatientSummary({ id, compact }) {
 
 export function PatientPage({ id }) {
   const st = useLoad(() => get(`/api/v1/patients/${id}`), [id]);
+  const [version, setVersion] = useState(0); // a saved change reloads the summary
   return html`<main id="main" class="narrow">
     <h1>${st.data ? st.data.name : t('patient.title')}</h1>
-    ${st.error ? html`<${Loading} state=${st} />` : html`<${PatientSummary} id=${id} />`}
+    ${st.error ? html`<${Loading} state=${st} />` : html`<${PatientSummary} id=${id} key=${version} />`}
+    ${st.data && html`<${ContactEdit} patient=${st.data}
+      onSaved=${() => { st.reload(); setVersion(version + 1); }} />`}
   </main>`;
 }
