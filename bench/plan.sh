@@ -10,6 +10,8 @@
 # objective at the time limit within 0.5 % of the mean at HC_LONG seconds.
 # env:   HEIME=path/to/heime (default: build/src/cli/heime), TIME_LIMIT=10, JOBS=2, SEED=1,
 #        HC_LONG=60, HC_SEEDS="1 2 3"
+#        HEIME_PLAN_CLOCK=cpu: time limits count each solve's CPU time instead of wall time, for
+#        a fair run on a machine that other jobs share (the table then says so)
 #        DATA=dir holding solomon/, gh200/ and bks.csv (default: ../shared/data/vrptw beside the repo)
 # Each solve is one thread; JOBS instances run side by side (the machine has 2 cores).
 set -euo pipefail
@@ -26,6 +28,7 @@ HC_SEEDS="${HC_SEEDS:-1 2 3}"
 [ -x "$HEIME" ] || { echo "bench/plan.sh: no heime binary at $HEIME (build first or set HEIME)" >&2; exit 2; }
 [ -f "$DATA/bks.csv" ] || { echo "bench/plan.sh: no benchmark data at $DATA" >&2; exit 2; }
 [ $# -eq 0 ] && set -- solomon gh200 homecare
+echo "clock: ${HEIME_PLAN_CLOCK:-wall} seconds, time limit $TIME_LIMIT s, seed $SEED, $JOBS solves side by side"
 
 files=()
 homecare=0

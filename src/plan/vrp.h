@@ -78,7 +78,8 @@ typedef struct hm__hgs_stats {
 int hm__hgs_solve(const hm__vrp *p, const hm__hgs_opts *o, hm__vrp_sol *out, hm__hgs_stats *st,
                   hm_err *err);
 
-/* Monotonic seconds. */
+/* Monotonic seconds for time limits: wall time, or the thread's CPU time when the environment
+ * sets HEIME_PLAN_CLOCK=cpu (benchmarks on a shared machine). */
 double hm__now(void);
 
 #endif
