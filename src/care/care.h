@@ -146,8 +146,9 @@ int hm_care_roster_parse(const json_t *in, hm_date *from, hm_date *to, hm_shift 
  * municipality (or hospital) and admins. */
 int hm_care_roster_get(const hm_call *c, int64_t org_id, const char *from, const char *to,
                        json_t **out, hm_err *err);
-/* Replaces the zone's shifts from..to with the request's (super-users of the municipality and
- * admins); each nurse must be an active nurse of the zone. *out: the roster as read back. */
+/* Replaces the zone's shifts from..to with the request's (super-users of that zone, or of its
+ * municipality itself, and admins); each nurse must be an active nurse of the zone. *out: the
+ * roster as read back. */
 int hm_care_roster_set(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
                        hm_err *err);
 

@@ -20,8 +20,25 @@ static const char *const nurse_roles[] = {"municipal_nurse", "super_user", "hosp
 
 /* ---- the database side ---- */
 
-/* The zone exists, is a zone, and the caller may see (read) or change (set) its roster. */
-static int zone_check(hm_db *db, const hm_call *c, int64_t org_id, char name[128], hm_err *err)
+/* A super-user sets the rosters of their own zone only (or of every zone of the municipality
+ * when they belong to the municipality itself): their organisation is the zone or above it. */
+static int zone_of_actor(hm_db *db, const hm_actor *a, int64_t org_id, const char *name,
+                         hm_err *err)
+{
+    int64_t n = 0;
+    int rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM org_ancestor WHERE org_id = ? AND ancestor_id = ?",
+                             HM_ARGS(HM_I(org_id), HM_I(a->org_id)), &n, err);
+    if (!rc && !n)
+        rc = hm_err_set(err, HM_EFORBIDDEN, "a super-user sets only their own zone's roster, not %s's",
+                        name);
+    return rc;
+}
+
+/* The zone exists, is a zone, and the caller may see (read: the same municipality) or change
+ * (set: their own zone) its roster. */
+static int zone_check(hm_db *db, const hm_call *c, int64_t org_id, int for_set, char name[128],
+                      hm_err *err)
 {
     hm_cursor cur;
     int rc = hm_db_query(db, "SELECT kind, name FROM org WHERE id = ?", HM_ARGS(HM_I(org_id)),
@@ -43,6 +60,8 @@ static int zone_check(hm_db *db, const hm_call *c, int64_t org_id, char name[128
         rc = hm_policy_org_access(db, c->actor, org_id, err);
         if (rc == HM_EFORBIDDEN)
             rc = hm_err_set(err, HM_EFORBIDDEN, "no access to the roster of %s", name);
+        if (!rc && for_set)
+            rc = zone_of_actor(db, c->actor, org_id, name, err);
     }
     return rc;
 }
@@ -152,7 +171,7 @@ int hm_care_roster_get(const hm_call *c, int64_t org_id, const char *from, const
     rc = hm_store_read_begin(c->care->store, &db, err);
     if (rc)
         return rc;
-    rc = zone_check(db, c, org_id, name, err);
+    rc = zone_check(db, c, org_id, 0, name, err);
     if (!rc)
         rc = roster_json(db, org_id, name, fs, ts, out, err);
     hm_store_read_end(c->care->store, db);
@@ -194,7 +213,7 @@ static int roster_set_job(hm_db *db, void *arg, hm_err *err)
     char name[128] = "", fs[11], ts[11];
     hm_date_format(j->from, fs);
     hm_date_format(j->to, ts);
-    int rc = zone_check(db, j->c, j->org_id, name, err);
+    int rc = zone_check(db, j->c, j->org_id, 1, name, err);
     for (size_t i = 0; i < j->n && !rc; i++)
         if (i == 0 || j->shifts[i].staff_id != j->shifts[i - 1].staff_id)
             rc = nurse_check(db, j->org_id, j->shifts[i].staff_id, err);

@@ -1,4 +1,4 @@
-// roster.js: a home-care zone's roster for a week, for super-users (their municipality's zones)
+// roster.js: a home-care zone's roster for a week, for super-users (their own zone; the municipality's other zones read-only on the server's word)
 // and admins: each day's shifts (nurse, start, end, the window the unpaid break starts in and its
 // length), added and removed in the page and saved as a whole (PUT /api/v1/orgs/{id}/roster);
 // the server checks everything and names the shift that is wrong, and a refused roster changes
