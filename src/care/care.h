@@ -167,8 +167,10 @@ int hm_care_competence_record(const hm_call *c, int64_t staff_id, const json_t *
  * as the staff list shows them. */
 int hm_care_staff_update(const hm_call *c, int64_t staff_id, const json_t *in, json_t **out,
                          hm_err *err);
-/* active 0: disables the login, revokes its sessions and unassigns the planned visits ahead
- * (*out adds sessions_revoked and tasks_unassigned); active 1: enables it again. */
+/* active 0: disables the login, revokes its sessions, unassigns the planned visits ahead and
+ * removes the shifts from today on (*out adds sessions_revoked, tasks_unassigned and
+ * shifts_removed); active 1: enables it again. A new org_id in an update removes the shifts
+ * from today on in zones the new organisation is not inside (*out adds shifts_removed). */
 int hm_care_staff_set_active(const hm_call *c, int64_t staff_id, int active, json_t **out,
                              hm_err *err);
 /* {password}: a temporary password (the owner is asked to change it); revokes the sessions. */

@@ -1,6 +1,7 @@
 /* staff_admin.c: changes to existing staff members: name, phone, role and organisation;
  * deactivation (the login is disabled and its sessions revoked at once, planned visits still
- * ahead lose their nurse, and everything the person did stays on record) and reactivation; a
+ * ahead lose their nurse and their shifts from today on leave the rosters, and everything the
+ * person did stays on record) and reactivation; a
  * temporary password set by an admin; ending or removing a competence. Admins administer
  * everyone; a super-user only municipal nurses and super-users of their own municipality, and
  * nobody changes their own role or deactivates themselves. Each change is one write job with
@@ -153,11 +154,39 @@ static int staff_json(hm_db *db, int64_t staff_id, json_t **out, hm_err *err)
     return HM_OK;
 }
 
+/* The caller's local date (Oslo), for "from today on". */
+static void today_of(const hm_call *c, char out[11])
+{
+    hm_date d;
+    int minutes;
+    hm_utc_to_local(c->now_ms, &d, &minutes);
+    hm_date_format(d, out);
+}
+
+/* Shifts from today on that the staff member can no longer work: every one (deactivated), or
+ * those in zones their organisation is not inside (moved). *n: how many were removed. */
+static int drop_future_shifts(hm_db *db, const hm_call *c, int64_t staff_id, int64_t new_org,
+                              int64_t *n, hm_err *err)
+{
+    char today[11];
+    today_of(c, today);
+    int rc = new_org ? hm_db_exec(db,
+                                  "DELETE FROM shift WHERE staff_id = ? AND local_date >= ? AND"
+                                  " org_id NOT IN (SELECT ancestor_id FROM org_ancestor WHERE"
+                                  " org_id = ?)",
+                                  HM_ARGS(HM_I(staff_id), HM_S(today), HM_I(new_org)), err)
+                     : hm_db_exec(db, "DELETE FROM shift WHERE staff_id = ? AND local_date >= ?",
+                                  HM_ARGS(HM_I(staff_id), HM_S(today)), err);
+    if (!rc)
+        *n = hm_db_changes(db);
+    return rc;
+}
+
 /* ---- name, phone, role, organisation ---- */
 
 struct update {
     const hm_call *c;
-    int64_t staff_id, org_id;
+    int64_t staff_id, org_id, shifts;
     const char *name, *role, *phone;
     int clear_phone;
     json_t *out;
@@ -192,6 +221,9 @@ static int update_job(hm_db *db, void *arg, hm_err *err)
                             u->org_id ? HM_I(u->org_id) : HM_NULLV, HM_I(u->clear_phone),
                             u->phone ? HM_S(u->phone) : HM_NULLV, HM_I(u->staff_id)),
                     err);
+    /* A nurse who moves leaves the rosters of the zones she no longer belongs to. */
+    if (!rc && u->org_id && u->org_id != t.org_id)
+        rc = drop_future_shifts(db, u->c, u->staff_id, u->org_id, &u->shifts, err);
     /* The account carries the role the access policy reads on every request. */
     if (!rc && u->role)
         rc = hm_db_exec(db, "UPDATE account SET role = ? WHERE staff_id = ?",
@@ -243,6 +275,8 @@ int hm_care_staff_update(const hm_call *c, int64_t staff_id, const json_t *in, j
         json_decref(u.out);
         return rc;
     }
+    if (u.org_id)
+        json_object_set_new(u.out, "shifts_removed", json_integer(u.shifts));
     *out = u.out;
     return HM_OK;
 }
@@ -253,7 +287,7 @@ struct activation {
     const hm_call *c;
     int64_t staff_id;
     int active;
-    int64_t sessions, tasks;
+    int64_t sessions, tasks, shifts;
     json_t *out;
 };
 
@@ -275,6 +309,8 @@ static int deactivate(hm_db *db, struct activation *j, const struct target *t, h
                         HM_ARGS(HM_I(t->id), HM_I(j->c->now_ms)), err);
     if (!rc)
         j->tasks = hm_db_changes(db);
+    if (!rc)
+        rc = drop_future_shifts(db, j->c, t->id, 0, &j->shifts, err);
     return rc;
 }
 
@@ -320,6 +356,7 @@ int hm_care_staff_set_active(const hm_call *c, int64_t staff_id, int active, jso
     if (!active) {
         json_object_set_new(j.out, "sessions_revoked", json_integer(j.sessions));
         json_object_set_new(j.out, "tasks_unassigned", json_integer(j.tasks));
+        json_object_set_new(j.out, "shifts_removed", json_integer(j.shifts));
     }
     *out = j.out;
     return HM_OK;

@@ -227,7 +227,10 @@ def test_deactivated_nurse_is_not_on_duty_nor_rostered(heime):
                   json={"from": date, "to": date,
                         "shifts": [shift(s, date, "07:30", "15:30") for s, _ in staff]})
     assert r.status_code == 200, r.text
-    assert heime.post(f"/api/v1/staff/{sid}/deactivate", user="admin").status_code == 200
+    r = heime.post(f"/api/v1/staff/{sid}/deactivate", user="admin")
+    assert r.status_code == 200 and r.json()["shifts_removed"] >= 1
+    assert heime.sql("SELECT count(*) FROM shift WHERE staff_id = ? AND local_date >= ?",
+                     (sid, day(0))) == [(0,)]
     try:
         report = plan(heime, date, code)
         assert report["nurses_on_duty"] == len(staff) - 1
@@ -256,3 +259,23 @@ def test_nobody_on_duty_for_any_visit_is_a_plan_too(heime):
         [{"shift_id": r.json()["shifts"][0]["id"], "start": "23:00", "end": "24:00"}]
     assert heime.sql("SELECT count(*) FROM task WHERE org_id = ? AND local_date = ? AND"
                      " assigned_staff_id IS NOT NULL", (zone, date)) == [(0,)]
+
+
+def test_a_nurse_who_moves_leaves_the_old_zones_roster(heime):
+    date = day(9)
+    sentrum, kvaloya = heime.org_id("tromso-sentrum"), heime.org_id("tromso-kvaloya")
+    r = heime.post("/api/v1/staff", user="admin",
+                   json={"name": "Flytt Sykepleier", "role": "municipal_nurse", "org_id": sentrum,
+                         "username": "roster.move1", "password": "a-long-enough-password"})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    current = heime.get(f"/api/v1/orgs/{sentrum}/roster?from={date}&to={date}", user="admin").json()
+    keep = [{k: s[k] for k in ("staff_id", "date", "start", "end")} for s in current["shifts"]]
+    r = heime.put(f"/api/v1/orgs/{sentrum}/roster", user="admin",
+                  json={"from": date, "to": date, "shifts": keep + [shift(sid, date, "16:00", "22:00")]})
+    assert r.status_code == 200, r.text
+    r = heime.call("PATCH", f"/api/v1/staff/{sid}", user="admin", json={"org_id": kvaloya})
+    assert r.status_code == 200 and r.json()["shifts_removed"] == 1
+    after = heime.get(f"/api/v1/orgs/{sentrum}/roster?from={date}&to={date}", user="admin").json()
+    assert [s for s in after["shifts"] if s["staff_id"] == sid] == []
+    assert len(after["shifts"]) == len(keep)
