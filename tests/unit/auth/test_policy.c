@@ -251,6 +251,15 @@ static void role_table(void **state)
         {"municipal_nurse", HM_ACT_PATIENT_UPDATE, 1},
         {"operator", HM_ACT_PATIENT_UPDATE, 0},
         {"patient", HM_ACT_PATIENT_UPDATE, 0},
+        {"admin", HM_ACT_STAFF_ADMIN, 1},
+        {"super_user", HM_ACT_STAFF_ADMIN, 1},
+        {"municipal_nurse", HM_ACT_STAFF_ADMIN, 0},
+        {"physician", HM_ACT_STAFF_ADMIN, 0},
+        {"municipal_nurse", HM_ACT_ROSTER_READ, 1},
+        {"operator", HM_ACT_ROSTER_READ, 0},
+        {"super_user", HM_ACT_ROSTER_SET, 1},
+        {"admin", HM_ACT_ROSTER_SET, 1},
+        {"municipal_nurse", HM_ACT_ROSTER_SET, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         hm_actor a;
