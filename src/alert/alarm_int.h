@@ -8,6 +8,7 @@
 
 #define HM__HUB_SIZE 4096
 #define HM__PENDING_MAX 256
+#define HM__TEMPLATE_MAX (1024 * 1024) /* bytes of a pathway template file */
 #define HM__TICK_BATCH 200   /* escalations fired per tick (escalate.c's LIMIT) */
 #define HM__DELIVER_BATCH 32 /* webhook rows posted per pass (escalate.c's LIMIT) */
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 
 void hm_escalation_default(hm_escalation *out)
@@ -83,15 +84,15 @@ static int load_chain(const json_t *root, hm_escalation *out, hm_err *err)
 
 int hm_escalation_load_file(const char *path, hm_escalation *out, hm_err *err)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root)
-        return hm_err_set(err, HM_EINVAL, "cannot read %s: %s", path, je.text);
+    json_t *root;
+    int rc = hm_read_json_file(path, HM__TEMPLATE_MAX, &root, err);
+    if (rc)
+        return rc == HM_ENOTFOUND ? hm_err_set(err, HM_EINVAL, "%s", err ? err->msg : "") : rc;
     hm_escalation e;
     memset(&e, 0, sizeof e);
     const char *id = json_string_value(json_object_get(root, "id"));
     snprintf(e.pathway, sizeof e.pathway, "%s", id ? id : "");
-    int rc = load_chain(root, &e, err);
+    rc = load_chain(root, &e, err);
     json_decref(root);
     if (rc == HM_OK)
         *out = e;

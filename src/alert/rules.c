@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "alert/news2.h"
 
 void hm_alarm_rules_default(hm_alarm_rules *out)
@@ -151,18 +152,18 @@ static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
 
 int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err)
 {
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root)
-        return hm_err_set(err, HM_EINVAL, "cannot read %s: %s", path, je.text);
+    json_t *root;
+    int rc = hm_read_json_file(path, HM__TEMPLATE_MAX, &root, err);
+    if (rc) /* not HM_ENOTFOUND: that means "no alarm_rules section" to the caller */
+        return rc == HM_ENOTFOUND ? hm_err_set(err, HM_EINVAL, "%s", err ? err->msg : "") : rc;
     hm_alarm_rules r;
     hm_alarm_rules_default(&r);
     const char *id = json_string_value(json_object_get(root, "id"));
     snprintf(r.pathway, sizeof r.pathway, "%s", id ? id : "");
     const json_t *sec = json_object_get(root, "alarm_rules");
-    int rc = !sec                   ? hm_err_set(err, HM_ENOTFOUND, "no alarm_rules section")
-             : !json_is_object(sec) ? hm_err_set(err, HM_EINVAL, "alarm_rules must be an object")
-                                    : load_rules(sec, &r, err);
+    rc = !sec                   ? hm_err_set(err, HM_ENOTFOUND, "no alarm_rules section")
+         : !json_is_object(sec) ? hm_err_set(err, HM_EINVAL, "alarm_rules must be an object")
+                                : load_rules(sec, &r, err);
     json_decref(root);
     if (rc == HM_OK)
         *out = r;

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "cli/app.h"
 
@@ -101,10 +102,10 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
     if (!o->config)
         return HM_OK;
     const char *file = o->config;
-    json_error_t jerr;
-    json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc)
-        return hm_err_set(err, HM_EINVAL, "config %s: line %d: %s", file, jerr.line, jerr.text);
+    json_t *doc;
+    hm_err rerr;
+    if (hm_read_json_file(file, 1024 * 1024, &doc, &rerr))
+        return hm_err_set(err, HM_EINVAL, "config %s", rerr.msg);
     if (!json_is_object(doc)) {
         json_decref(doc);
         return hm_err_set(err, HM_EINVAL, "config %s: must be a JSON object", file);

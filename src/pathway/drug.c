@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "pathway/pathway_int.h"
 
 #define MAX_DRUGS 1000
@@ -101,7 +102,7 @@ static int parse_catalogue(const json_t *root, hm_drug_catalogue *c, hm_err *err
 int hm_drug_catalogue_load_file(const char *path, hm_drug_catalogue **out, hm_err *err)
 {
     json_t *root = NULL;
-    int rc = hm__read_json_file(path, &root, err);
+    int rc = hm_read_json_file(path, HM__FILE_MAX, &root, err);
     if (rc != HM_OK)
         return rc;
     hm_drug_catalogue *c = calloc(1, sizeof *c);

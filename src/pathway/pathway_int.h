@@ -148,13 +148,6 @@ int hm__parse_questions(const json_t *root, hm_pathway *p, hm_err *err);
 /* The rule of a task kind, or NULL. */
 const struct hm__task_rule *hm__pathway_rule(const hm_pathway *p, const char *kind);
 
-/* Reads a whole file of at most max bytes into a NUL-terminated malloc'ed buffer. */
-int hm__read_file(const char *path, size_t max, char **out, size_t *len, hm_err *err);
-
-/* Reads and parses a JSON data file of at most HM__FILE_MAX bytes (duplicate keys refused);
- * *root is a new reference. Errors name the file and the line. */
-int hm__read_json_file(const char *path, json_t **root, hm_err *err);
-
 /* "mon".."sun" (case-insensitive) -> 1..7; 0 when not a weekday name. */
 int hm__weekday_parse(const char *s);
 /* 1..7 -> "mon".."sun". */

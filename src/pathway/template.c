@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "pathway/pathway_int.h"
 
 #define FORMAT_VERSION 1
@@ -673,7 +674,7 @@ int hm_pathway_load_json(const json_t *root, hm_pathway **out, hm_err *err)
 int hm_pathway_load_file(const char *path, hm_pathway **out, hm_err *err)
 {
     json_t *root = NULL;
-    int rc = hm__read_json_file(path, &root, err);
+    int rc = hm_read_json_file(path, HM__FILE_MAX, &root, err);
     if (rc != HM_OK)
         return rc;
     rc = hm_pathway_load_json(root, out, err);

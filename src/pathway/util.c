@@ -11,50 +11,6 @@
 
 static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-int hm__read_file(const char *path, size_t max, char **out, size_t *len, hm_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hm_err_set(err, HM_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
-    char *buf = malloc(max + 1);
-    if (!buf) {
-        fclose(f);
-        return hm_err_set(err, HM_ENOMEM, "cannot read %s: out of memory", path);
-    }
-    size_t got = fread(buf, 1, max + 1, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return hm_err_set(err, HM_EIO, "cannot read %s: read error", path);
-    }
-    if (got > max) {
-        free(buf);
-        return hm_err_set(err, HM_ETOOBIG, "cannot read %s: larger than %zu bytes", path, max);
-    }
-    buf[got] = '\0';
-    *out = buf;
-    *len = got;
-    return HM_OK;
-}
-
-int hm__read_json_file(const char *path, json_t **root, hm_err *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = hm__read_file(path, HM__FILE_MAX, &text, &len, err);
-    if (rc != HM_OK)
-        return rc;
-    json_error_t jerr;
-    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(text);
-    if (!j)
-        return hm_err_set(err, HM_EINVAL, "%s: invalid JSON at line %d: %s", path, jerr.line,
-                          jerr.text);
-    *root = j;
-    return HM_OK;
-}
-
 int hm__weekday_parse(const char *s)
 {
     for (int i = 0; s && i < 7; i++)

@@ -2,6 +2,7 @@
  * JSON result of DESIGN.md's CONTRACT ({"vehicles", "distance", "feasible", "routes", ...}).
  * Every solution is passed through the independent checker before it is printed; the printed
  * distance and feasibility are the checker's, not the solver's. */
+#include "base/file.h"
 #include "plan/hc.h"
 #include "plan/plan.h"
 #include "plan/vrp.h"
@@ -228,7 +229,7 @@ int hm_plan_main(int argc, char **argv)
     char *text;
     size_t len;
     hm_err err = {0};
-    if (hm__plan_read_file(a.instance, &text, &len, &err) != HM_OK) {
+    if (hm_read_file(a.instance, HM__VRP_MAX_FILE, &text, &len, &err) != HM_OK) {
         fprintf(stderr, "heime plan: %s\n", err.msg);
         return 1;
     }

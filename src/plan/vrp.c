@@ -89,46 +89,6 @@ int hm__vrp_validate(const hm__vrp *p, hm_err *err)
     return HM_OK;
 }
 
-int hm__plan_read_file(const char *path, char **buf, size_t *len, hm_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hm_err_set(err, HM_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (n == cap) {
-            if (cap >= HM__VRP_MAX_FILE) {
-                free(b);
-                fclose(f);
-                return hm_err_set(err, HM_ETOOBIG, "cannot read %s: larger than %u bytes", path,
-                                  HM__VRP_MAX_FILE);
-            }
-            cap *= 2;
-            char *nb = realloc(b, cap + 1);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b)
-        return hm_err_set(err, HM_ENOMEM, "cannot read %s: out of memory", path);
-    if (bad) {
-        free(b);
-        return hm_err_set(err, HM_EIO, "cannot read %s: i/o error", path);
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return HM_OK;
-}
-
 void hm__sol_free(hm__vrp_sol *s)
 {
     if (!s)

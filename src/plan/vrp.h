@@ -45,8 +45,6 @@ int hm__vrp_validate(const hm__vrp *p, hm_err *err);
 /* Readers: text (len bytes, need not be NUL-terminated) into an allocated model without matrix. */
 int hm__read_vrplib(const char *text, size_t len, hm__vrp *out, hm_err *err);
 int hm__read_solomon(const char *text, size_t len, hm__vrp *out, hm_err *err);
-/* Reads a whole file (at most HM__VRP_MAX_FILE bytes) into a NUL-terminated malloc'd buffer. */
-int hm__plan_read_file(const char *path, char **buf, size_t *len, hm_err *err);
 
 void hm__sol_free(hm__vrp_sol *s);
 

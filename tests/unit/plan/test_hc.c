@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "plan/hc.h"
 #include "plan/plan.h"
 #include "plan/vrp.h"
@@ -207,7 +208,7 @@ static hm_plan_problem *json_problem(void)
     char *text;
     size_t len;
     hm_err err;
-    assert_int_equal(hm__plan_read_file(path, &text, &len, &err), HM_OK);
+    assert_int_equal(hm_read_file(path, HM__VRP_MAX_FILE, &text, &len, &err), HM_OK);
     hm_plan_problem *p = NULL;
     assert_int_equal(hm__hc_from_json(text, len, &p, &err), HM_OK);
     free(text);
@@ -221,7 +222,7 @@ static hm_plan_problem *day_problem(void)
     char *text;
     size_t len;
     hm_err err;
-    assert_int_equal(hm__plan_read_file(path, &text, &len, &err), HM_OK);
+    assert_int_equal(hm_read_file(path, HM__VRP_MAX_FILE, &text, &len, &err), HM_OK);
     hm_plan_problem *p = NULL;
     assert_int_equal(hm__hc_from_json(text, len, &p, &err), HM_OK);
     free(text);

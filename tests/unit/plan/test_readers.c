@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "plan/hc.h"
 #include "plan/plan.h"
 #include "plan/vrp.h"
@@ -20,7 +21,7 @@ static char *load(const char *name, size_t *len)
     snprintf(path, sizeof path, "%s/%s", HM_PLAN_TEST_DATA, name);
     char *text = NULL;
     hm_err err;
-    assert_int_equal(hm__plan_read_file(path, &text, len, &err), HM_OK);
+    assert_int_equal(hm_read_file(path, HM__VRP_MAX_FILE, &text, len, &err), HM_OK);
     return text;
 }
 
