@@ -49,6 +49,10 @@ typedef struct hm_alarm_rules {
     char self_report_kind[32];     /* observation kind the patient must send ... */
     int64_t self_report_every_ms;  /* ... at least this often (0 = no such rule) */
     int self_report_prio;
+    int questionnaire_after_min; /* a day of an active treatment without any questionnaire
+                                    answer is missed after this local time (minutes of the
+                                    day); -1 = no such rule */
+    int questionnaire_prio;
 } hm_alarm_rules;
 
 typedef struct hm_alarm_opts {
@@ -91,7 +95,8 @@ void hm_alarm_rules_default(hm_alarm_rules *out);
  *  "temperature_at_or_above": 38.5, "temperature_priority": "high",
  *  "pump_stopped_minutes": 30, "pump_stopped_priority": "high",
  *  "self_report_kinds": ["questionnaire"],
- *  "self_report": {"kind": "vital_signs", "every_hours": 24, "priority": "medium"}}.
+ *  "self_report": {"kind": "vital_signs", "every_hours": 24, "priority": "medium"},
+ *  "questionnaire_missed": {"after": "20:00", "priority": "low"}}.
  * Missing members keep the defaults. */
 int hm_alarm_rules_load_file(const char *path, hm_alarm_rules *out, hm_err *err);
 

@@ -35,6 +35,8 @@ void hm_alarm_rules_default(hm_alarm_rules *out)
     out->pump_stopped_ms = 30 * 60 * 1000;
     out->pump_stopped_prio = HM_ALARM_HIGH;
     out->self_report_prio = HM_ALARM_MEDIUM;
+    out->questionnaire_after_min = -1;
+    out->questionnaire_prio = HM_ALARM_LOW;
 }
 
 const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway)
@@ -110,6 +112,18 @@ static int load_self_report(const json_t *sr, hm_alarm_rules *r, hm_err *err)
     return p ? prio_of(p, "self_report.priority", &r->self_report_prio, err) : HM_OK;
 }
 
+/* {"after": "HH:MM", "priority": "low"}: a treatment day with no answer by then is missed. */
+static int load_questionnaire_missed(const json_t *q, hm_alarm_rules *r, hm_err *err)
+{
+    const char *after = json_string_value(json_object_get(q, "after"));
+    if (!json_is_object(q) || !after || hm_clock_time_parse(after, &r->questionnaire_after_min,
+                                                            NULL) != HM_OK)
+        return hm_err_set(err, HM_EINVAL,
+                          "alarm_rules.questionnaire_missed needs \"after\": \"HH:MM\"");
+    const json_t *p = json_object_get(q, "priority");
+    return p ? prio_of(p, "questionnaire_missed.priority", &r->questionnaire_prio, err) : HM_OK;
+}
+
 static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
 {
     const json_t *n = json_object_get(sec, "news2");
@@ -147,6 +161,9 @@ static int load_rules(const json_t *sec, hm_alarm_rules *r, hm_err *err)
     v = json_object_get(sec, "self_report");
     if (!rc && v && !json_is_null(v))
         rc = load_self_report(v, r, err);
+    v = json_object_get(sec, "questionnaire_missed");
+    if (!rc && v && !json_is_null(v))
+        rc = load_questionnaire_missed(v, r, err);
     return rc;
 }
 
@@ -327,6 +344,18 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
 
 /* ---- questionnaire answers ---- */
 
+/* An answer for a day ends that day's "questionnaire missed" alarm, if one is open (a low or
+ * medium one resolves at once, as when a device reports the end of its condition). */
+static int answered_day(hm_db *db, hm_alarms *a, int64_t patient, const char *date, int64_t now,
+                        struct hm__pending *p, hm_err *err)
+{
+    char key[96];
+    snprintf(key, sizeof key, "rule:%lld|QUESTIONNAIRE_MISSED:%s", (long long)patient, date);
+    struct hm__raise r = {.source = "rule", .key = key, .ended = 1, .patient = patient,
+                          .now_ms = now};
+    return raise_for(db, a, &r, p, err);
+}
+
 /* Answers whose alarm rule fired (alarm_priority set when stored): one alarm per patient and
  * question, so a repeated alarming answer updates the open alarm (and may raise its priority). */
 static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
@@ -338,8 +367,8 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
     hm_cursor c;
     if (!rc)
         rc = hm_db_query(db,
-                         "SELECT id, patient_id, question_id, alarm_priority, alarm_text FROM"
-                         " answer WHERE id > ? ORDER BY id LIMIT 100",
+                         "SELECT id, patient_id, question_id, alarm_priority, alarm_text,"
+                         " local_date FROM answer WHERE id > ? ORDER BY id LIMIT 100",
                          HM_ARGS(HM_I(last)), &c, err);
     if (rc)
         return rc;
@@ -348,6 +377,7 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
         int prio; /* -1: the answer raised nothing */
         char question[32];
         char text[240];
+        char date[11];
     } rows[100];
     size_t n = 0;
     while (n < 100 && (rc = hm_cursor_next(&c, err)) == HM_ROW) {
@@ -360,12 +390,17 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
                  hm_cursor_text(&c, 2) ? hm_cursor_text(&c, 2) : "");
         snprintf(rows[n].text, sizeof rows[n].text, "%s",
                  hm_cursor_text(&c, 4) ? hm_cursor_text(&c, 4) : "");
+        snprintf(rows[n].date, sizeof rows[n].date, "%s",
+                 hm_cursor_text(&c, 5) ? hm_cursor_text(&c, 5) : "");
         n++;
     }
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;
     for (size_t i = 0; !rc && i < n; i++) {
-        if (rows[i].prio < 0)
+        if (i == 0 || rows[i].patient != rows[i - 1].patient ||
+            strcmp(rows[i].date, rows[i - 1].date) != 0)
+            rc = answered_day(db, a, rows[i].patient, rows[i].date, now, p, err);
+        if (rc || rows[i].prio < 0)
             continue;
         char key[80];
         snprintf(key, sizeof key, "rule:%lld|Q:%s", (long long)rows[i].patient, rows[i].question);
@@ -376,6 +411,72 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
         rc = cursor_set(db, "answer", rows[n - 1].id, err);
     if (!rc && !n && last == start)
         rc = cursor_set(db, "answer", last, err);
+    return rc;
+}
+
+/* A treatment day (the newest regimen's start to end) of an active episode on which the patient
+ * sent no questionnaire answer by the pathway's "after" time: one SELF_REPORT_MISSED alarm per
+ * patient and day (the day is in the key, and a key that ever had an alarm is skipped, so a
+ * resolved one is not raised again). Batches of 200 per tick; the per-pathway cursor (the date
+ * as YYYYMMDD) moves to today once a batch comes back short. The rule cannot see which questions
+ * the template makes due that day (that is the pathway module's): it is meant for pathways that
+ * ask required questions every day. */
+static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
+                              struct hm__pending *p, hm_err *err)
+{
+    hm_date today;
+    int minutes;
+    hm_utc_to_local(now, &today, &minutes);
+    if (minutes < r->questionnaire_after_min)
+        return HM_OK;
+    int64_t ymd = today.y * 10000LL + today.m * 100 + today.d, done = 0;
+    char name[96], date[11];
+    snprintf(name, sizeof name, "questionnaire_missed:%s", r->pathway);
+    hm_date_format(today, date);
+    int rc = cursor_get(db, name, 0, &done, err);
+    if (rc || done >= ymd)
+        return rc;
+    hm_cursor c;
+    rc = hm_db_query(
+        db,
+        "SELECT pid FROM (SELECT e.id AS eid, e.patient_id AS pid, (SELECT body FROM regimen r"
+        " WHERE r.episode_id = e.id ORDER BY version DESC LIMIT 1) AS body FROM episode e"
+        " WHERE e.state = 'active' AND e.pathway = ?1) WHERE json_extract(body, '$.start_date') <= ?2"
+        " AND json_extract(body, '$.end_date') >= ?2 AND NOT EXISTS (SELECT 1 FROM answer a"
+        " WHERE a.episode_id = eid AND a.local_date = ?2) AND NOT EXISTS (SELECT 1 FROM alarm"
+        " WHERE alert_key = 'rule:' || pid || '|QUESTIONNAIRE_MISSED:' || ?2) LIMIT 200",
+        HM_ARGS(HM_S(r->pathway), HM_S(date)), &c, err);
+    if (rc)
+        return rc;
+    int64_t patients[200];
+    size_t n = 0;
+    while (n < 200 && (rc = hm_cursor_next(&c, err)) == HM_ROW)
+        patients[n++] = hm_cursor_int(&c, 0);
+    hm_cursor_close(&c);
+    rc = rc < 0 ? rc : HM_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        char key[96], text[160], after[16];
+        snprintf(after, sizeof after, "%02d:%02d", r->questionnaire_after_min / 60,
+                 r->questionnaire_after_min % 60);
+        snprintf(key, sizeof key, "rule:%lld|QUESTIONNAIRE_MISSED:%s", (long long)patients[i],
+                 date);
+        snprintf(text, sizeof text, "questionnaire of %s not answered by %s", date, after);
+        rc = patient_raise(db, a, patients[i], key, "SELF_REPORT_MISSED", text,
+                           r->questionnaire_prio, now, p, err);
+    }
+    if (!rc && n < 200)
+        rc = cursor_set(db, name, ymd, err);
+    return rc;
+}
+
+static int questionnaire_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p,
+                              hm_err *err)
+{
+    int rc = HM_OK;
+    for (size_t i = 0; !rc && i < a->nrules; i++)
+        if (a->rules[i].questionnaire_after_min >= 0 && a->rules[i].questionnaire_prio >= 0 &&
+            a->rules[i].pathway[0])
+            rc = questionnaire_rule(db, a, &a->rules[i], now, p, err);
     return rc;
 }
 
@@ -620,5 +721,7 @@ int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p
         rc = pumps_pass(db, a, now_ms, p, err);
     if (!rc)
         rc = answers_pass(db, a, now_ms, p, err);
+    if (!rc)
+        rc = questionnaire_pass(db, a, now_ms, p, err);
     return rc;
 }

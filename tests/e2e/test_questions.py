@@ -1,13 +1,21 @@
 """The patient's questionnaire: the questions due on a day, a set of answers checked against
 the pathway template and stored all or nothing, the episode's answers for the staff timeline,
 alarming answers raising alarms through the alarm rules, who may read and answer, and every
-bad input refused with a clear message and nothing written."""
+bad input refused with a clear message and nothing written; a treatment day without answers
+becomes a missed self-report."""
 import datetime
+import json
+import os
+import shutil
+import tempfile
 import time
 
 import pytest
+import requests
 
+from conftest import ROOT
 from e2e_util import ELIGIBILITY, new_patient, oslo_today, regimen
+from test_alarms_crash import Server
 
 PHYS, HNURSE, MNURSE = "lege1", "sykepleier1", "tromso.sentrum2"
 
@@ -284,3 +292,84 @@ def active_patient_once(heime):
     if "p" not in _ONCE:
         _ONCE["p"] = active_patient(heime)
     return _ONCE["p"]
+
+
+@pytest.fixture(scope="module")
+def deadline_now():
+    """Its own demo region whose templates call a day's questionnaire missed from 00:00, so the
+    rule fires at once for today (the shipped IV template says 20:00)."""
+    tmp = tempfile.mkdtemp(prefix="heime-qmissed-")
+    d = os.path.join(tmp, "pathways")
+    os.makedirs(d)
+    for name in os.listdir(os.path.join(ROOT, "pathways")):
+        if not name.endswith(".json"):
+            continue
+        with open(os.path.join(ROOT, "pathways", name), encoding="utf-8") as f:
+            t = json.load(f)
+        if "questions" in t:
+            t["alarm_rules"]["questionnaire_missed"] = {"after": "00:00", "priority": "low"}
+        with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+            json.dump(t, f)
+    srv = Server(tmp, d, "http://127.0.0.1:9/none")
+    srv.start("demo")
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_day_without_answers_is_a_missed_self_report(deadline_now):
+    srv = deadline_now
+    today = str(oslo_today())
+    key = f"|QUESTIONNAIRE_MISSED:{today}"
+    active = {r[0] for r in srv.sql("SELECT patient_id FROM episode WHERE state = 'active'"
+                                    " AND pathway = 'iv-antibiotics'")}
+    readmitted = {r[0] for r in srv.sql("SELECT patient_id FROM episode WHERE state <>"
+                                        " 'active'")}
+    deadline = time.time() + 10
+    rows = []
+    while time.time() < deadline:
+        rows = srv.sql("SELECT patient_id, code, priority, text, alert_key FROM alarm"
+                       " WHERE alert_key LIKE ?", ("%" + key,))
+        if {r[0] for r in rows} >= active:
+            break
+        time.sleep(0.2)
+    # Every active demo patient (none has answered today), once, and nobody else.
+    assert {r[0] for r in rows} == active and len(rows) == len(active), rows
+    assert not ({r[0] for r in rows} & (readmitted - active))
+    assert all(r[1] == "SELF_REPORT_MISSED" and r[2] == "low" for r in rows)
+    assert f"questionnaire of {today} not answered by 00:00" in rows[0][3]
+    base = f"http://127.0.0.1:{srv.http}"
+
+    def login(user):
+        return {"Authorization": "Bearer " + requests.post(
+            base + "/api/v1/auth/login", json={"username": user, "password": "demo-" + user}
+        ).json()["token"]}
+    # The patient answers after all: that day's alarm ends.
+    pat = login("pasient2")
+    own = requests.get(base + "/api/v1/me", headers=pat).json()["patient_id"]
+    qs = requests.get(f"{base}/api/v1/patients/{own}/questions", headers=pat).json()["questions"]
+    answers = {q["id"]: CALM.get(q["id"], False) for q in qs if q["required"]}
+    r = requests.post(f"{base}/api/v1/patients/{own}/answers", headers=pat,
+                      json={"answers": answers})
+    assert r.status_code == 201, r.text
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        state = srv.sql("SELECT state FROM alarm WHERE alert_key = ?",
+                        (f"rule:{own}" + key,))[0][0]
+        if state == "resolved":
+            break
+        time.sleep(0.2)
+    assert state == "resolved"
+    # Resolved by a person, it is not raised again the same day.
+    tok = login("operator1")["Authorization"][len("Bearer "):]
+    other = next(r for r in rows if r[0] != own)
+    aid = srv.sql("SELECT id FROM alarm WHERE alert_key = ?", (other[4],))[0][0]
+    r = requests.post(f"{base}/api/v1/alarms/{aid}/resolve",
+                      headers={"Authorization": "Bearer " + tok}, json={})
+    assert r.status_code == 200, r.text
+    time.sleep(1.5)
+    assert srv.sql("SELECT count(*) FROM alarm WHERE alert_key = ?", (other[4],))[0][0] == 1
+    assert srv.sql("SELECT count(*) FROM alarm WHERE alert_key LIKE ?",
+                   ("%" + key,))[0][0] == len(active)
