@@ -62,6 +62,7 @@ int hm_alarms_create(hm_store *st, hm_writer *w, const hm_clock *clock, const hm
     }
     hm_alarm_rules_default(&a->fallback_rules);
     a->task_grace_ms = o && o->task_grace_ms > 0 ? o->task_grace_ms : 30 * 60 * 1000;
+    a->inbox_keep_ms = o && o->inbox_keep_ms > 0 ? o->inbox_keep_ms : 90LL * 86400 * 1000;
     if (o && o->nrules) {
         a->rules = calloc(o->nrules, sizeof *a->rules);
         if (!a->rules) {

@@ -64,6 +64,8 @@ typedef struct hm_alarm_opts {
     size_t nrules;
     int64_t task_grace_ms; /* a task not done this long after its window is missed
                               (0 = 30 min) */
+    int64_t inbox_keep_ms; /* HL7 messages received (hl7_inbox: resend detection and the
+                              record of what each device sent) are kept this long (0 = 90 days) */
 } hm_alarm_opts;
 
 typedef struct hm_alarms hm_alarms;
@@ -128,6 +130,9 @@ int hm_alarms_help(hm_alarms *a, const hm_alarm_call *c, int64_t patient_id, con
  * observation, missed tasks and self-reports, pumps stopped too long. *fired counts
  * escalations. */
 int hm_alarms_tick(hm_alarms *a, int64_t now_ms, int *fired, hm_err *err);
+/* Deletes HL7 inbox rows older than the retention (opts.inbox_keep_ms), 1,000 per write job so
+ * that no batch waits long; *deleted counts them. The workers run it hourly. */
+int hm_alarms_prune_inbox(hm_alarms *a, int64_t now_ms, int64_t *deleted, hm_err *err);
 /* Delivers due webhook outbox rows (one POST each, backoff on failure). *sent counts 2xx. */
 int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err);
 

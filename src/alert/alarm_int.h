@@ -31,6 +31,8 @@ struct hm_alarms {
     hm_alarm_rules *rules;
     size_t nrules;
     int64_t task_grace_ms;
+    int64_t inbox_keep_ms;
+    int64_t prune_next_ms; /* when the workers next prune the HL7 inbox */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint64_t seq;

@@ -426,6 +426,38 @@ int hm_alarms_deliver(hm_alarms *a, int64_t now_ms, int *sent, hm_err *err)
     return rc;
 }
 
+/* ---- retention of the HL7 inbox ---- */
+
+struct prune_job {
+    int64_t before_ms;
+    int64_t deleted;
+};
+
+static int prune_job(hm_db *db, void *arg, hm_err *err)
+{
+    struct prune_job *p = arg;
+    int rc = hm_db_exec(db,
+                        "DELETE FROM hl7_inbox WHERE (sender, control_id) IN (SELECT sender,"
+                        " control_id FROM hl7_inbox WHERE received_ms < ? ORDER BY received_ms"
+                        " LIMIT 1000)",
+                        HM_ARGS(HM_I(p->before_ms)), err);
+    p->deleted = rc ? 0 : hm_db_changes(db);
+    return rc;
+}
+
+int hm_alarms_prune_inbox(hm_alarms *a, int64_t now_ms, int64_t *deleted, hm_err *err)
+{
+    *deleted = 0;
+    struct prune_job p = {now_ms - a->inbox_keep_ms, 1000};
+    int rc = HM_OK;
+    while (rc == HM_OK && p.deleted == 1000) {
+        rc = hm_writer_submit(a->w, prune_job, &p, err);
+        if (rc == HM_OK)
+            *deleted += p.deleted;
+    }
+    return rc;
+}
+
 /* ---- the worker ---- */
 
 static void *worker_main(void *arg)
@@ -446,6 +478,16 @@ static void *worker_main(void *arg)
             HM_LOG(HM_LOG_INFO, "alarm timers: %d escalations fired", fired);
         if (hm_alarms_deliver(a, now, &sent, &e))
             HM_LOG(HM_LOG_WARN, "webhook: %s", e.msg);
+        if (now >= a->prune_next_ms) {
+            int64_t pruned = 0;
+            a->prune_next_ms = now + 3600 * 1000;
+            if (hm_alarms_prune_inbox(a, now, &pruned, &e))
+                HM_LOG(HM_LOG_WARN, "hl7 inbox retention: %s", e.msg);
+            else if (pruned)
+                HM_LOG(HM_LOG_INFO, "hl7 inbox retention: %lld messages older than %lld days"
+                                    " deleted",
+                       (long long)pruned, (long long)(a->inbox_keep_ms / 86400000));
+        }
         /* A full batch means more is waiting (e.g. after downtime): go on at once. */
         if (fired < HM__TICK_BATCH && sent < HM__DELIVER_BATCH)
             usleep(250 * 1000);

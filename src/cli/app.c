@@ -111,8 +111,8 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
     return rc;
 }
 
-/* A number of seconds from the environment (0 when unset); out of range is an error. */
-static int env_seconds(const char *name, long max, int64_t *out, hm_err *err)
+/* A whole number of units from the environment (0 when unset); out of range is an error. */
+static int env_count(const char *name, long max, const char *unit, int64_t *out, hm_err *err)
 {
     const char *v = getenv(name);
     if (!v || !*v)
@@ -120,7 +120,7 @@ static int env_seconds(const char *name, long max, int64_t *out, hm_err *err)
     char *end;
     long s = strtol(v, &end, 10);
     if (*end || s <= 0 || s > max)
-        return hm_err_set(err, HM_EINVAL, "%s must be 1-%ld seconds", name, max);
+        return hm_err_set(err, HM_EINVAL, "%s must be 1-%ld %s", name, max, unit);
     *out = s;
     return HM_OK;
 }
@@ -136,15 +136,18 @@ static int open_alarms(hm_app *a, const struct hm_app_opts *o, hm_err *err)
                         .nchains = a->nchains,
                         .rules = a->rules,
                         .nrules = a->nrules};
-    int64_t heartbeat = o->heartbeat_s, grace = o->task_grace_s;
-    int rc = heartbeat ? HM_OK : env_seconds("HEIME_HEARTBEAT_S", HM_CONFIG_HEARTBEAT_MAX,
-                                             &heartbeat, err);
+    int64_t heartbeat = o->heartbeat_s, grace = o->task_grace_s, inbox = o->hl7_inbox_days;
+    int rc = heartbeat ? HM_OK : env_count("HEIME_HEARTBEAT_S", HM_CONFIG_HEARTBEAT_MAX,
+                                           "seconds", &heartbeat, err);
     if (!rc && !grace)
-        rc = env_seconds("HEIME_TASK_GRACE_S", HM_CONFIG_GRACE_MAX, &grace, err);
+        rc = env_count("HEIME_TASK_GRACE_S", HM_CONFIG_GRACE_MAX, "seconds", &grace, err);
+    if (!rc && !inbox)
+        rc = env_count("HEIME_HL7_INBOX_DAYS", HM_CONFIG_INBOX_DAYS_MAX, "days", &inbox, err);
     if (rc)
         return rc;
     ao.heartbeat_ms = heartbeat * 1000;
     ao.task_grace_ms = grace * 1000;
+    ao.inbox_keep_ms = inbox * 86400 * 1000;
     return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }
 

@@ -17,7 +17,7 @@ struct hm_app_opts {
      * environment (HEIME_ALARM_WEBHOOK, HEIME_HEARTBEAT_S, HEIME_TASK_GRACE_S,
      * HEIME_WRITER_QUEUE_LIMIT, HEIME_WRITER_SLOW_MS), else built-in defaults (0 / NULL). */
     const char *alarm_webhook;
-    int64_t heartbeat_s, task_grace_s;
+    int64_t heartbeat_s, task_grace_s, hl7_inbox_days;
     int writer_queue_limit, writer_slow_ms;
     unsigned given; /* options given on the command line (bit k: opts table row k) */
     void *config_doc; /* the parsed file, owning its strings (hm_app_opts_release) */

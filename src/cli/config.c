@@ -35,6 +35,8 @@ static const struct {
 } numbers[] = {
     {"heartbeat_s", offsetof(struct hm_app_opts, heartbeat_s), 1, 1, HM_CONFIG_HEARTBEAT_MAX},
     {"task_grace_s", offsetof(struct hm_app_opts, task_grace_s), 1, 1, HM_CONFIG_GRACE_MAX},
+    {"hl7_inbox_days", offsetof(struct hm_app_opts, hl7_inbox_days), 1, 1,
+     HM_CONFIG_INBOX_DAYS_MAX},
     {"writer_queue_limit", offsetof(struct hm_app_opts, writer_queue_limit), 0, 1, 1000000},
     {"writer_slow_ms", offsetof(struct hm_app_opts, writer_slow_ms), 0, 1, 3600000},
 };
@@ -127,7 +129,7 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
             return hm_err_set(err, HM_EINVAL,
                               "config %s: unknown setting '%s' (known: db, http, mllp, pathways,"
                               " drugs, web, alarm_webhook, heartbeat_s, task_grace_s,"
-                              " writer_queue_limit, writer_slow_ms, log_level)",
+                              " hl7_inbox_days, writer_queue_limit, writer_slow_ms, log_level)",
                               file, key);
     }
     return HM_OK;

@@ -8,6 +8,7 @@
 
 #define HM_CONFIG_HEARTBEAT_MAX (7L * 86400) /* seconds */
 #define HM_CONFIG_GRACE_MAX 86400L           /* seconds */
+#define HM_CONFIG_INBOX_DAYS_MAX 3650L       /* days */
 
 /* The options given as "--name VALUE" on the command line and as "key": "value" in the
  * file; offset is the field of struct hm_app_opts (a const char *). */

@@ -364,6 +364,9 @@ static const char schema_v7[] =
     "CREATE TRIGGER worklist_staff_update AFTER UPDATE ON staff"
     " BEGIN UPDATE change_counter SET v = v + 1 WHERE name = 'worklist'; END;";
 
+/* Retention of the HL7 inbox (alert/escalate.c) deletes the oldest messages first. */
+static const char schema_v8[] = "CREATE INDEX hl7_inbox_received ON hl7_inbox(received_ms);";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -372,5 +375,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {5, schema_v5},
     {6, schema_v6},
     {7, schema_v7},
+    {8, schema_v8},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

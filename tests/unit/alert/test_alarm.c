@@ -167,6 +167,33 @@ static void raise_repeat_end_and_resend(void **state)
     hm_alarms_destroy(a);
 }
 
+/* Messages older than the retention go (in chunks of 1,000), younger ones and a resend of a
+ * kept one stay as they were. */
+static void inbox_retention(void **state)
+{
+    (void)state;
+    hm_alarm_opts o = {.inbox_keep_ms = 86400000};
+    hm_alarms *a = NULL;
+    hm_err e;
+    assert_int_equal(hm_alarms_create(st, w, &fc.clock, &o, &a, &e), HM_OK);
+    char control[16];
+    for (int i = 0; i < 1203; i++) {
+        fc.t_ms = T0 + i;
+        snprintf(control, sizeof control, "old%d", i);
+        assert_int_equal(sink(a, "R1", "MDC_EVT_X", HM_PCD_PRIO_LOW, 1, control), HM_OK);
+    }
+    fc.t_ms = T0 + 2 * 86400000LL;
+    assert_int_equal(sink(a, "R1", "MDC_EVT_X", HM_PCD_PRIO_LOW, 1, "new1"), HM_OK);
+    int64_t deleted = 0;
+    assert_int_equal(hm_alarms_prune_inbox(a, fc.t_ms, &deleted, &e), HM_OK);
+    assert_int_equal(deleted, 1203);
+    assert_int_equal(q("SELECT count(*) FROM hl7_inbox"), 1);
+    assert_int_equal(q("SELECT count(*) FROM hl7_inbox WHERE control_id = 'new1'"), 1);
+    assert_int_equal(hm_alarms_prune_inbox(a, fc.t_ms, &deleted, &e), HM_OK);
+    assert_int_equal(deleted, 0);
+    hm_alarms_destroy(a);
+}
+
 static void escalation_fires_exactly_once_across_restarts(void **state)
 {
     (void)state;
@@ -475,6 +502,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(raise_repeat_end_and_resend, setup, teardown),
+        cmocka_unit_test_setup_teardown(inbox_retention, setup, teardown),
         cmocka_unit_test_setup_teardown(escalation_fires_exactly_once_across_restarts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(acknowledged_alarm_does_not_escalate, setup, teardown),
