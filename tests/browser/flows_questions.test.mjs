@@ -110,6 +110,27 @@ test('patient: an answer out of range and the English texts', async () => {
   await page.context().close();
 });
 
+test('physician answers today\'s questions on the patient\'s behalf from the patient page', async () => {
+  const ptok = await apiLogin(heime.base, 'pasient3');
+  const me = (await apiCall(heime.base, ptok, 'GET', '/api/v1/me')).body;
+  const page = await loginAs(browser, heime.base, 'lege1');
+  await page.goto(`/patients/${me.patient_id}`);
+  await page.getByText('Svar på dagens spørsmål på vegne av pasienten').click();
+  const required = page.locator('form.questions fieldset.question').filter({ hasText: 'må besvares' });
+  await required.first().waitFor();
+  for (let i = 0; i < await required.count(); i++) await required.nth(i).locator('input[type=radio]').first().check();
+  await page.getByRole('button', { name: 'Send svarene' }).click();
+  await page.getByRole('status').filter({ hasText: 'Takk! Svarene er sendt.' }).waitFor();
+  await page.getByRole('heading', { name: 'Siste svar på spørsmål' }).waitFor();
+  await page.locator('ul.answers li').filter({ hasText: '(lege)' }).first().waitFor();
+  await checkA11y(page, 'patient page with the questionnaire on the patient\'s behalf');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  // Stored as the physician's answers.
+  const q = (await apiCall(heime.base, ptok, 'GET', `/api/v1/patients/${me.patient_id}/questions`)).body;
+  assert.ok(q.questions.filter((x) => x.required).every((x) => x.answer?.answered_by.role === 'physician'));
+});
+
 async function sectionShotPath(name) {
   const { mkdirSync } = await import('node:fs');
   const { join } = await import('node:path');

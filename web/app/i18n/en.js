@@ -171,4 +171,5 @@ export default {
   'q.nothing': 'No new answers to send.', 'q.none': 'No questions today.',
   'q.answers': "The patient's answers to questions", 'q.latest': 'Latest answers to questions', 'q.no_answers': 'No answers yet.',
   'q.event': 'answers to questions ({n})',
+  'q.behalf': "Answer today's questions on the patient's behalf", 'q.behalf_hint': 'For example during a phone call or a visit. The answer is stored with your name.',
 };

@@ -172,4 +172,5 @@ export default {
   'q.nothing': 'Ingen nye svar å sende.', 'q.none': 'Ingen spørsmål i dag.',
   'q.answers': 'Pasientens svar på spørsmål', 'q.latest': 'Siste svar på spørsmål', 'q.no_answers': 'Ingen svar ennå.',
   'q.event': 'svar på spørsmål ({n})',
+  'q.behalf': 'Svar på dagens spørsmål på vegne av pasienten', 'q.behalf_hint': 'For eksempel under en telefonsamtale eller et besøk. Svaret lagres med ditt navn.',
 };

@@ -5,7 +5,7 @@ import { html, Link, useLoad, Loading } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
 import { get } from '../api.js';
 import { news2 } from '../news2.js';
-import { AnswerList } from './questions.js';
+import { AnswerList, QuestionForm } from './questions.js';
 import { ContactEdit } from './contact.js';
 
 export function PatientList() {
@@ -83,7 +83,10 @@ export function PatientSummary({ id, compact }) {
   </div>`;
 }
 
-export function PatientPage({ id }) {
+/* Staff who may answer the questionnaire on the patient's behalf (a phone call, a visit). */
+const ANSWERERS = ['physician', 'hospital_nurse', 'municipal_nurse', 'super_user'];
+
+export function PatientPage({ me, id }) {
   const st = useLoad(() => get(`/api/v1/patients/${id}`), [id]);
   const [version, setVersion] = useState(0); // a saved change reloads the summary
   return html`<main id="main" class="narrow">
@@ -91,5 +94,10 @@ export function PatientPage({ id }) {
     ${st.error ? html`<${Loading} state=${st} />` : html`<${PatientSummary} id=${id} key=${version} />`}
     ${st.data && html`<${ContactEdit} patient=${st.data}
       onSaved=${() => { st.reload(); setVersion(version + 1); }} />`}
+    ${st.data && ANSWERERS.includes(me?.role) && html`<details class="card behalf">
+      <summary><h2>${t('q.behalf')}</h2></summary>
+      <p class="hint">${t('q.behalf_hint')}</p>
+      <${QuestionForm} pid=${id} onSent=${() => setVersion(version + 1)} />
+    </details>`}
   </main>`;
 }

@@ -94,8 +94,9 @@ function Question({ q, value, set }) {
     <${Answered} q=${q} /></div>`;
 }
 
-/* The patient's questions of today, answered as one set (the server takes all or nothing). */
-export function QuestionForm({ pid }) {
+/* The patient's questions of today, answered as one set (the server takes all or nothing), by
+ * the patient or by staff on their behalf; onSent(answer) after a set is stored. */
+export function QuestionForm({ pid, onSent }) {
   const st = useLoad(() => get(`/api/v1/patients/${pid}/questions`), [pid]);
   const [raw, setRaw] = useState({});
   const [problems, setProblems] = useState([]);
@@ -125,6 +126,7 @@ export function QuestionForm({ pid }) {
       setMsg(alarmed ? `${t('q.sent')} ${t('q.sent_alarm')}` : t('q.sent'));
       setRaw({});
       st.reload();
+      onSent?.(r);
     } catch (err) {
       setError(err);
     } finally {
