@@ -23,6 +23,7 @@ static const struct {
     {HM_EINTERNAL, "HM_EINTERNAL", "internal error"},
     {HM_EBUSY, "HM_EBUSY", "busy"},
     {HM_EUNSUPPORTED, "HM_EUNSUPPORTED", "not supported"},
+    {HM_ELIMIT, "HM_ELIMIT", "too many attempts"},
 };
 
 int hm_err_set(hm_err *err, int code, const char *fmt, ...)

@@ -22,7 +22,8 @@ enum {
     HM_EIO = -8,         /* storage or network failure */
     HM_EINTERNAL = -9,   /* a bug: an invariant did not hold */
     HM_EBUSY = -10,      /* overloaded or shutting down; the caller may retry */
-    HM_EUNSUPPORTED = -11 /* understood but not supported (e.g. unknown message type) */
+    HM_EUNSUPPORTED = -11, /* understood but not supported (e.g. unknown message type) */
+    HM_ELIMIT = -12        /* too many attempts: refused until a waiting time has passed */
 };
 
 #define HM_ERR_MSG_MAX 256

@@ -5,7 +5,11 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "auth/throttle.h"
 #include "base/json.h"
+#include "base/log.h"
+
+#include <pthread.h>
 
 int hm_h_healthz(hm_req *r)
 {
@@ -37,6 +41,16 @@ static int login_job(hm_db *db, void *arg, hm_err *err)
     return hm_audit_append(db, &rec, err);
 }
 
+/* The process's failed-login counters (auth/throttle.h), made at the first login. */
+static hm_throttle *throttle;
+static pthread_once_t throttle_once = PTHREAD_ONCE_INIT;
+static void throttle_init(void)
+{
+    hm_err err;
+    if (hm_throttle_create(&throttle, &err))
+        HM_LOG(HM_LOG_ERROR, "login throttling is off: %s", err.msg);
+}
+
 int hm_h_login(hm_req *r)
 {
     static const char *const allowed[] = {"username", "password", NULL};
@@ -48,12 +62,22 @@ int hm_h_login(hm_req *r)
         rc = hm_json_str(r->body, "password", 1, 256, &pass, &r->err);
     if (rc)
         return rc;
+    pthread_once(&throttle_once, throttle_init);
+    rc = throttle ? hm_throttle_check(throttle, user, r->now_ms, NULL, &r->err) : HM_OK;
+    if (rc)
+        return rc;
     struct login_job j = {.r = r};
     hm_db *db;
     rc = hm_store_read_begin(r->care->store, &db, &r->err);
     if (rc)
         return rc;
     rc = hm_auth_check_password(db, user, pass, &j.account_id, &r->err);
+    if (throttle && rc == HM_EUNAUTH) {
+        hm_throttle_failed(throttle, user, r->now_ms);
+        HM_LOG(HM_LOG_INFO, "%s: failed login for '%s'", r->request_id, user);
+    } else if (throttle && rc == HM_OK) {
+        hm_throttle_succeeded(throttle, user);
+    }
     int64_t temporary = 0;
     if (!rc)
         rc = hm_db_query_int(db, "SELECT password_temporary FROM account WHERE id = ?",

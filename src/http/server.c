@@ -53,6 +53,8 @@ int hm_http_status_for(int code)
         return 409;
     case HM_ETOOBIG:
         return 413;
+    case HM_ELIMIT:
+        return 429;
     case HM_EBUSY:
     case HM_EIO:
     case HM_ENOMEM:
