@@ -154,7 +154,20 @@ static void two_opt_star(const routes *s0)
         }
 }
 
+static void run_case_calls(unsigned seed, int n, int V, int tight, double pc, double pt,
+                           int calls);
+
 static void run_case(unsigned seed, int n, int V, int tight, double pc, double pt)
+{
+    run_case_calls(seed, n, V, tight, pc, pt, 1);
+}
+
+/* The local search object is reused across calls (the genetic search makes thousands): its
+ * caches (SWAP*'s best insertion places per route) must go stale by their stamps alone. Each
+ * call gets a different random start; every result must hold each customer exactly once and
+ * be no worse than its start, and the last must be a local optimum. */
+static void run_case_calls(unsigned seed, int n, int V, int tight, double pc, double pt,
+                           int calls)
 {
     hm__vrp p;
     pt_random_instance(&p, n, V, seed, tight);
@@ -168,28 +181,37 @@ static void run_case(unsigned seed, int n, int V, int tight, double pc, double p
     h.pen_tw = pt;
     hm__ls *ls = hm__ls_create(&h);
     assert_non_null(ls);
-    /* a random start: customers dealt round-robin to the routes */
     int rnodes[MAXV * MAXL], roff[MAXV + 1];
     routes s = {.V = h.V};
-    for (int c = 1; c < n; c++) {
-        int r = (int)((c * 7 + seed) % (unsigned)h.V);
-        s.r[r][s.len[r]++] = c;
+    double after = 0;
+    for (int call = 0; call < calls; call++) {
+        /* a random start: customers dealt to the routes by a stride that changes per call */
+        memset(s.len, 0, sizeof s.len);
+        for (int c = 1; c < n; c++) {
+            int r = (int)((c * (7 + 2 * (unsigned)call) + seed + (unsigned)call) % (unsigned)h.V);
+            s.r[r][s.len[r]++] = c;
+        }
+        double before = cost(&s);
+        int k = 0;
+        for (int r = 0; r < s.V; r++) {
+            roff[r] = k;
+            for (int j = 0; j < s.len[r]; j++)
+                rnodes[k++] = s.r[r][j];
+        }
+        roff[s.V] = k;
+        hm__ls_run(ls, rnodes, roff);
+        int seen[MAXV * MAXL + 1] = {0};
+        assert_int_equal(roff[s.V], n - 1);
+        for (int r = 0; r < s.V; r++) {
+            s.len[r] = roff[r + 1] - roff[r];
+            assert_true(s.len[r] >= 0 && s.len[r] <= MAXL);
+            memcpy(s.r[r], rnodes + roff[r], sizeof(int) * (size_t)s.len[r]);
+            for (int j = 0; j < s.len[r]; j++)
+                assert_int_equal(seen[s.r[r][j]]++, 0);
+        }
+        after = cost(&s);
+        assert_true(after <= before + 1e-6);
     }
-    double before = cost(&s);
-    int k = 0;
-    for (int r = 0; r < s.V; r++) {
-        roff[r] = k;
-        for (int j = 0; j < s.len[r]; j++)
-            rnodes[k++] = s.r[r][j];
-    }
-    roff[s.V] = k;
-    hm__ls_run(ls, rnodes, roff);
-    for (int r = 0; r < s.V; r++) {
-        s.len[r] = roff[r + 1] - roff[r];
-        memcpy(s.r[r], rnodes + roff[r], sizeof(int) * (size_t)s.len[r]);
-    }
-    double after = cost(&s);
-    assert_true(after <= before + 1e-6);
     best_found = after;
     best_kind = NULL;
     relocations(&s, 1, 0);
@@ -221,6 +243,13 @@ static void local_optimum_tight_windows(void **state)
         run_case(seed, 9, 4, 1, 3, 2);
 }
 
+static void repeated_calls(void **state)
+{
+    (void)state;
+    for (unsigned seed = 200; seed <= 230; seed++)
+        run_case_calls(seed, 12, 5, (int)(seed % 2), 4, 2, 6);
+}
+
 static void local_optimum_high_penalties(void **state)
 {
     (void)state;
@@ -234,6 +263,7 @@ int main(void)
         cmocka_unit_test(local_optimum_loose_windows),
         cmocka_unit_test(local_optimum_tight_windows),
         cmocka_unit_test(local_optimum_high_penalties),
+        cmocka_unit_test(repeated_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
