@@ -31,6 +31,9 @@
 #ifndef HC_SEED_NEAR
 #define HC_SEED_NEAR 6 /* nearest neighbours whose places are priced first */
 #endif
+#ifndef HC_ROUTE_NEAR
+#define HC_ROUTE_NEAR 0 /* >0: scan first the routes of this many nearest neighbours */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -76,6 +79,7 @@ typedef struct hcs {
     int *pool;
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
     unsigned char *ruined; /* per nurse: a string was taken from it in this ruin */
+    int *rmark, rstamp;    /* per nurse: scanned in this insertion when rmark == rstamp */
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -408,6 +412,44 @@ static void ensure_cache(hcs *h, const hsol *s, int n)
     }
 }
 
+/* Prices k at every place of nurse n's route that may beat *best (detour bound), updating it. */
+static void scan_route(hcs *h, const hsol *s, int k, int n, double deadline, double latest,
+                       double *best, int *bn, int *bp)
+{
+    if (!can_serve(h, n, k, s))
+        return;
+    int len = s->len[n];
+    const int *r = row(h, s, n);
+    ensure_cache(h, s, n);
+    int kl = h->t[k].loc;
+    const double *to_k = h->ttin + (size_t)kl * h->nl, *from_k = h->tt + (size_t)kl * h->nl;
+    const sim *c = route_cache(h, n);
+    double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
+    reval ev;
+    for (int pos = 0; pos <= len; pos++) {
+        /* departures only get later along a route: once k cannot start after leaving the
+         * stop before pos, it cannot at any later place either */
+        if (c[pos].t > latest)
+            break;
+        /* the travel detour is a lower bound of the cost increase: skip hopeless places;
+         * the arc it replaces comes from the cache (a matrix read would miss the cache) */
+        int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
+        int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
+        double arc = pos < len ? c[pos + 1].travel - c[pos].travel : h->tt[a * h->nl + b];
+        double detour = to_k[a] + from_k[b] - arc;
+        if (len > 0 && detour + cont >= *best)
+            continue;
+        if (!price_insertion(h, s, n, k, pos, deadline, &ev))
+            continue;
+        double d = ev.cost - s->rcost[n];
+        if (d < *best) {
+            *best = d;
+            *bn = n;
+            *bp = pos;
+        }
+    }
+}
+
 /* Cheapest position of task k over all nurses; returns its cost increase (BIG if none).
  * The places next to k's nearest served neighbours are priced first: they are usually good,
  * and the bound they set lets the full scan skip most places on their detour alone. */
@@ -442,39 +484,28 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
             }
         }
     }
-    for (int n = 0; n < h->nn; n++) {
-        if (!can_serve(h, n, k, s))
-            continue;
-        int len = s->len[n];
-        const int *r = row(h, s, n);
-        ensure_cache(h, s, n);
-        int kl = h->t[k].loc;
-        const double *to_k = h->ttin + (size_t)kl * h->nl, *from_k = h->tt + (size_t)kl * h->nl;
-        const sim *c = route_cache(h, n);
-        double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
-        for (int pos = 0; pos <= len; pos++) {
-            /* departures only get later along a route: once k cannot start after leaving the
-             * stop before pos, it cannot at any later place either */
-            if (c[pos].t > latest)
-                break;
-            /* the travel detour is a lower bound of the cost increase: skip hopeless places;
-             * the arc it replaces comes from the cache (a matrix read would miss the cache) */
-            int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
-            int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
-            double arc = pos < len ? c[pos + 1].travel - c[pos].travel : h->tt[a * h->nl + b];
-            double detour = to_k[a] + from_k[b] - arc;
-            if (len > 0 && detour + cont >= best)
-                continue;
-            if (!price_insertion(h, s, n, k, pos, deadline, &ev))
-                continue;
-            double d = ev.cost - s->rcost[n];
-            if (d < best) {
-                best = d;
-                *bn = n;
-                *bp = pos;
-            }
-        }
-    }
+#if HC_ROUTE_NEAR > 0
+    /* the routes of k's nearest neighbours and the empty ones first; the others only when
+     * none of those can take k */
+    h->rstamp++;
+    for (int i = 0; i < h->nnear && i < HC_ROUTE_NEAR; i++)
+        if (s->where[nb[i]] >= 0)
+            h->rmark[s->where[nb[i]]] = h->rstamp;
+    for (int n = 0; n < h->nn; n++)
+        if (s->len[n] == 0)
+            h->rmark[n] = h->rstamp;
+    for (int n = 0; n < h->nn; n++)
+        if (h->rmark[n] == h->rstamp)
+            scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
+    if (best < BIG / 2)
+        return best;
+    for (int n = 0; n < h->nn; n++)
+        if (h->rmark[n] != h->rstamp)
+            scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
+#else
+    for (int n = 0; n < h->nn; n++)
+        scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
+#endif
     return best;
 }
 
@@ -710,11 +741,12 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
     h->cvalid = calloc((size_t)h->nn, 1);
     h->ruined = calloc((size_t)h->nn, 1);
+    h->rmark = calloc((size_t)h->nn, sizeof(int));
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
-        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->near || !locs ||
+        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->rmark || !h->near || !locs ||
         sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
@@ -794,6 +826,7 @@ static void free_hcs(hcs *h)
     free(h->cache);
     free(h->cvalid);
     free(h->ruined);
+    free(h->rmark);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
