@@ -11,7 +11,7 @@ def scrape(heime):
     for line in r.text.splitlines():
         if not line or line.startswith("#"):
             continue
-        m = re.fullmatch(r'([a-z_]+)(\{[^}]*\})? (\S+)', line)
+        m = re.fullmatch(r'([a-z_]+)(\{.*\})? (\S+)', line)  # route labels hold {id}
         assert m, f"not a Prometheus sample line: {line!r}"
         samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
     return r.text, samples
