@@ -268,7 +268,16 @@ export function StaffList({ me }) {
   const role = me?.role;
   const canCreate = role === 'admin';
   const canRecord = role === 'admin' || role === 'super_user';
-  const canManage = (s) => role === 'admin' || (role === 'super_user' && MUNICIPAL_ROLES.includes(s.role));
+  /* A super-user administers the municipal nurses and super-users of their own municipality:
+   * the same top of the organisation tree (the server checks it again). */
+  const tree = useLoad(() => (role === 'super_user' ? orgs() : Promise.resolve([])), [role]);
+  const parent = new Map((tree.data || []).map((x) => [x.id, x.parent_id ?? 0]));
+  const rootOf = (id) => {
+    for (let n = 0; parent.get(id) && n < 32; n++) id = parent.get(id);
+    return id;
+  };
+  const canManage = (s) => role === 'admin' ||
+    (role === 'super_user' && MUNICIPAL_ROLES.includes(s.role) && rootOf(s.org_id) === rootOf(me.org_id));
   const list = st.data || [];
   const comps = list.flatMap((s) => s.competences || []);
   const expired = comps.filter((c) => expiryState(c.expires_on) === 'expired').length;
