@@ -85,11 +85,11 @@ export async function loginAs(browser, base, username, opts = DESKTOP) {
   return page;
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, { doc = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, name + '.png');
   await page.screenshot({ path: file, fullPage: true });
-  if (process.env.HEIME_DOC_SHOTS !== '0') {
+  if (doc && process.env.HEIME_DOC_SHOTS !== '0') {
     mkdirSync(DOC_SHOTS, { recursive: true });
     copyFileSync(file, join(DOC_SHOTS, name + '.png'));
   }

@@ -1,6 +1,7 @@
 // run.mjs: runs the browser tests (node --test on tests/browser/*.test.mjs, one at a time) and
 // ends with "browser: N passed, N failed", which scripts/check.sh reads. Without chromium the
-// browser flows are skipped with a message; the i18n test still runs.
+// chromium-only flows are skipped with a message (roles.test.mjs skips each missing engine by
+// itself); the i18n and NEWS2 tests always run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';

@@ -32,11 +32,24 @@ export function tl(label) {
 const ZONE = 'Europe/Oslo';
 const locale = () => (lang.value === 'en' ? 'en-GB' : 'nb-NO');
 
+/* Formatters are costly to build and the alarm board formats hundreds of times a second:
+ * one per language and style. */
+const formatters = new Map();
+function formatter(opts) {
+  const key = locale() + JSON.stringify(opts);
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale(), { timeZone: ZONE, ...opts });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function fmt(value, opts) {
   if (value === null || value === undefined || value === '') return '';
-  const d = typeof value === 'number' ? new Date(value) : new Date(value);
+  const d = new Date(value);
   if (Number.isNaN(d.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale(), { timeZone: ZONE, ...opts }).format(d);
+  return formatter(opts).format(d);
 }
 export const fmtDateTime = (v) => fmt(v, { dateStyle: 'short', timeStyle: 'short' });
 export const fmtTime = (v) => fmt(v, { hour: '2-digit', minute: '2-digit' });

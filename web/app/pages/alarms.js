@@ -59,6 +59,10 @@ function AlarmRow({ a, now, selected, onSelect, names }) {
 }
 
 function Detail({ a, onDone }) {
+  /* Opening an alarm moves focus to its detail, so a keyboard user reaches "acknowledge" with
+   * one Tab instead of passing every row of a long board. */
+  const head = useRef(null);
+  useEffect(() => head.current?.focus(), [a.id]);
   const [note, setNote] = useState('');
   const [error, setError] = useState(null);
   const [msg, setMsg] = useState('');
@@ -76,7 +80,7 @@ function Detail({ a, onDone }) {
     }
   };
   return html`<aside class="detail" aria-labelledby="al-h">
-    <h2 id="al-h">${a.text || a.code}</h2>
+    <h2 id="al-h" tabindex="-1" ref=${head}>${a.text || a.code}</h2>
     <p><span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span> ${t('astate.' + a.state)} · ${fmtDateTime(raisedMs(a))}</p>
     <${Ok} text=${msg} />
     <${ErrorBox} error=${error} />
@@ -107,6 +111,20 @@ export function AlarmBoard() {
   const soundRef = useRef(sound);
   soundRef.current = sound;
 
+  /* Stream events are applied once per animation frame: a burst of hundreds of alarms costs
+   * one sort and one render, not one per event. */
+  const queued = useRef([]);
+  const enqueue = (raw) => {
+    queued.current.push(raw);
+    if (queued.current.length === 1) {
+      requestAnimationFrame(() => {
+        const batch = queued.current;
+        queued.current = [];
+        merge(batch, true);
+      });
+    }
+  };
+
   const merge = (list, announce) => {
     setAlarms((prev) => {
       const next = new Map(prev);
@@ -125,7 +143,7 @@ export function AlarmBoard() {
     let stop = () => {};
     get('/api/v1/alarms').then((list) => {
       merge(Array.isArray(list) ? list : list.alarms || [], false);
-      stop = stream('/api/v1/alarms/stream', (type, data) => merge([data], true), (s, e) => {
+      stop = stream('/api/v1/alarms/stream', (type, data) => enqueue(data), (s, e) => {
         setLive(s);
         if (e) setError(e);
         else if (s === 'open') setError(null);

@@ -14,14 +14,14 @@ export function PatientList() {
     <h1>${t('patients.title')}</h1>
     <${Loading} state=${st} />
     ${st.data && st.data.length === 0 && html`<p>${t('patients.none')}</p>`}
-    ${st.data && st.data.length > 0 && html`<table>
+    ${st.data && st.data.length > 0 && html`<div class="scroll"><table>
       <caption class="sr-only">${t('patients.title')}</caption>
       <thead><tr><th scope="col">${t('patient.name')}</th><th scope="col">${t('patient.national_id')}</th>
         <th scope="col">${t('patient.municipality')}</th><th scope="col">${t('patient.zone')}</th></tr></thead>
       <tbody>${st.data.map((p) => html`<tr>
         <td><${Link} href=${'/patients/' + p.id}>${p.name}</${Link}></td><td>${p.national_id}</td>
         <td>${p.municipality}</td><td>${p.zone || ''}</td></tr>`)}</tbody>
-    </table>`}
+    </table></div>`}
   </main>`;
 }
 
