@@ -411,6 +411,31 @@ export const flows = [
     },
   },
   {
+    name: 'every role: each page of its menu passes axe in both languages (nurses and patients on a phone)',
+    async run(open) {
+      const roles = [['lege1', DESKTOP], ['sykepleier1', DESKTOP], ['tromso.sentrum1', PHONE], ['tromso.sentrum2', PHONE],
+        ['operator1', DESKTOP], ['logistikk1', DESKTOP], ['analytiker1', DESKTOP], ['admin', DESKTOP], ['pasient1', PHONE]];
+      for (const [user, size] of roles) {
+        const ui = await open(size);
+        await ui.login(user);
+        const links = await ui.evaluate(() => [...document.querySelectorAll('header nav a')].map((a) => [a.getAttribute('href'), a.innerText]));
+        assert.ok(links.length > 0, `${user} has a menu`);
+        for (const [href, text] of links) {
+          await ui.css('header nav a', text).first().click();
+          await ui.waitFn((h) => location.pathname === h && document.querySelector('main h1') &&
+            !document.querySelector('main [aria-live="polite"]')?.textContent.includes('Henter'), href, `${href} loaded`);
+          await checkPage(ui, `${user} ${href}`, { phone: size === PHONE });
+        }
+        // A page that does not exist says so, in both languages too.
+        await ui.goto('/no-such-page');
+        await ui.css('main h1').waitFor();
+        await checkPage(ui, `${user} not found`, { phone: size === PHONE });
+        assert.deepEqual(ui.errors, [], user);
+        await ui.close();
+      }
+    },
+  },
+  {
     name: 'patient (phone): reports vital signs and sees who read the record',
     async run(open) {
       const ui = await open(PHONE);
