@@ -191,7 +191,10 @@ def test_kill9_loses_no_acked_message_and_escalates_exactly_once():
         esc = srv.sql("SELECT count(*) FROM alarm_event e JOIN alarm a ON a.id = e.alarm_id"
                       " WHERE e.kind = 'escalated' AND a.code LIKE 'MDC_EVT_CRASH_%'")[0][0]
         assert esc == 2 * len(rows)
-        assert srv.sql("SELECT count(*) FROM webhook_outbox")[0][0] == esc
+        # Only this test's alarms: the rules may raise others meanwhile (in the evening the
+        # questionnaire rule raises missed answers, and the short tiers escalate them too).
+        assert srv.sql("SELECT count(*) FROM webhook_outbox w JOIN alarm a ON a.id = w.alarm_id"
+                       " WHERE a.code LIKE 'MDC_EVT_CRASH_%'")[0][0] == esc
         # The webhook receiver gets each (alarm, tier), retried after its first refusal.
         deadline = time.time() + 30
         want = {(i, t) for i, _ in rows for t in (1, 2)}
