@@ -181,14 +181,7 @@ int hm_care_questions_due(const hm_call *c, int64_t patient_id, const char *date
     hm_store_read_end(c->care->store, db);
     char object[64];
     snprintf(object, sizeof object, "patient/%lld/questions", (long long)patient_id);
-    if (!rc)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(view);
-        return rc;
-    }
-    *out = view;
-    return HM_OK;
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, view, out, err);
 }
 
 /* ---- a set of answers --------------------------------------------------------------------- */
@@ -394,12 +387,5 @@ int hm_care_episode_answers(const hm_call *c, int64_t episode_id, json_t **out, 
     hm_store_read_end(c->care->store, db);
     char object[64];
     snprintf(object, sizeof object, "episode/%lld/answers", (long long)episode_id);
-    if (!rc)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return HM_OK;
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, arr, out, err);
 }

@@ -19,6 +19,12 @@ int hm__care_audit(hm_db *db, const hm_call *c, const char *action, const char *
 int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *patients, size_t n,
                         int emergency, hm_err *err);
 
+/* The end of a read of patient data: when the read succeeded (rc == HM_OK) its audit row is
+ * written, and only then is result handed over in *out; on any failure result is freed and
+ * the error returned. */
+int hm__care_read_done(const hm_call *c, int rc, const char *object, const int64_t *patients,
+                       size_t n, int emergency, json_t *result, json_t **out, hm_err *err);
+
 /* Role check plus care relation for one patient. */
 int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
                            int *emergency, hm_err *err);

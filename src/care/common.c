@@ -61,6 +61,19 @@ int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *pat
     return hm__care_write(c, read_audit_job, &ra, err);
 }
 
+int hm__care_read_done(const hm_call *c, int rc, const char *object, const int64_t *patients,
+                       size_t n, int emergency, json_t *result, json_t **out, hm_err *err)
+{
+    if (rc == HM_OK)
+        rc = hm__care_audit_read(c, object, patients, n, emergency, err);
+    if (rc) {
+        json_decref(result);
+        return rc;
+    }
+    *out = result;
+    return HM_OK;
+}
+
 int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
                            int *emergency, hm_err *err)
 {
@@ -164,14 +177,7 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
     hm_store_read_end(c->care->store, db);
     char object[64];
     snprintf(object, sizeof object, "patient/%lld/%s", (long long)patient_id, what);
-    if (!rc)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return HM_OK;
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, arr, out, err);
 }
 
 int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err)

@@ -174,12 +174,5 @@ int hm_care_episode_get(const hm_call *c, int64_t episode_id, json_t **out, hm_e
     hm_store_read_end(c->care->store, db);
     char object[48];
     snprintf(object, sizeof object, "episode/%lld", (long long)episode_id);
-    if (!rc)
-        rc = hm__care_audit_read(c, object, &patient, 1, emergency, err);
-    if (rc) {
-        json_decref(e);
-        return rc;
-    }
-    *out = e;
-    return HM_OK;
+    return hm__care_read_done(c, rc, object, &patient, 1, emergency, e, out, err);
 }

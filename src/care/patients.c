@@ -51,15 +51,9 @@ int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
     }
     hm_cursor_close(&cur);
     hm_store_read_end(c->care->store, db);
-    if (rc == HM_OK)
-        rc = hm__care_audit_read(c, "patients", ids.v, ids.n, 0, err);
+    rc = hm__care_read_done(c, rc, "patients", ids.v, ids.n, 0, arr, out, err);
     free(ids.v);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return HM_OK;
+    return rc;
 }
 
 int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
@@ -87,14 +81,7 @@ int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_e
     hm_store_read_end(c->care->store, db);
     char object[48];
     snprintf(object, sizeof object, "patient/%lld", (long long)patient_id);
-    if (rc == HM_OK)
-        rc = hm__care_audit_read(c, object, &patient_id, 1, emergency, err);
-    if (rc) {
-        json_decref(p);
-        return rc;
-    }
-    *out = p;
-    return HM_OK;
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, p, out, err);
 }
 
 static json_t *episode_row(hm_cursor *cur)
