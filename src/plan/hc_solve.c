@@ -31,9 +31,6 @@
 #ifndef HC_SEED_NEAR
 #define HC_SEED_NEAR 6 /* nearest neighbours whose places are priced first */
 #endif
-#ifndef HC_ROUTE_NEAR
-#define HC_ROUTE_NEAR 0 /* >0: scan first the routes of this many nearest neighbours */
-#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -79,7 +76,6 @@ typedef struct hcs {
     int *pool;
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
     unsigned char *ruined; /* per nurse: a string was taken from it in this ruin */
-    int *rmark, rstamp;    /* per nurse: scanned in this insertion when rmark == rstamp */
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -484,28 +480,8 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
             }
         }
     }
-#if HC_ROUTE_NEAR > 0
-    /* the routes of k's nearest neighbours and the empty ones first; the others only when
-     * none of those can take k */
-    h->rstamp++;
-    for (int i = 0; i < h->nnear && i < HC_ROUTE_NEAR; i++)
-        if (s->where[nb[i]] >= 0)
-            h->rmark[s->where[nb[i]]] = h->rstamp;
-    for (int n = 0; n < h->nn; n++)
-        if (s->len[n] == 0)
-            h->rmark[n] = h->rstamp;
-    for (int n = 0; n < h->nn; n++)
-        if (h->rmark[n] == h->rstamp)
-            scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
-    if (best < BIG / 2)
-        return best;
-    for (int n = 0; n < h->nn; n++)
-        if (h->rmark[n] != h->rstamp)
-            scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
-#else
     for (int n = 0; n < h->nn; n++)
         scan_route(h, s, k, n, deadline, latest, &best, bn, bp);
-#endif
     return best;
 }
 
@@ -741,12 +717,11 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
     h->cvalid = calloc((size_t)h->nn, 1);
     h->ruined = calloc((size_t)h->nn, 1);
-    h->rmark = calloc((size_t)h->nn, sizeof(int));
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
-        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->rmark || !h->near || !locs ||
+        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->near || !locs ||
         sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
@@ -826,7 +801,6 @@ static void free_hcs(hcs *h)
     free(h->cache);
     free(h->cvalid);
     free(h->ruined);
-    free(h->rmark);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
