@@ -720,9 +720,9 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
-    if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st || !h->brk ||
-        !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined || !h->near || !locs ||
-        sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+    if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st ||
+        !h->brk || !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined ||
+        !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
