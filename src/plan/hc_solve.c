@@ -76,6 +76,7 @@ typedef struct hcs {
     int *pool;
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
     unsigned char *ruined; /* per nurse: a string was taken from it in this ruin */
+    unsigned char *dirty;  /* per nurse: to simulate again in the release fixed point */
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -258,8 +259,13 @@ static double full_eval(hcs *h, hsol *s)
     for (int k = 0; k < h->nt; k++)
         h->release[k] = 0;
     reval ev;
+    /* a route is simulated again only when a release time of one of its tasks moved */
+    memset(h->dirty, 1, (size_t)h->nn);
     for (int round = 0; round < FIX_ROUNDS; round++) {
         for (int n = 0; n < h->nn; n++) {
+            if (!h->dirty[n])
+                continue;
+            h->dirty[n] = 0;
             eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, route_cache(h, n), &ev);
             s->rcost[n] = ev.cost;
             h->brk[n] = ev.brk;
@@ -272,6 +278,7 @@ static double full_eval(hcs *h, hsol *s)
                 double m = fmax(h->st[k], h->st[q]);
                 if (h->st[k] < m - 1e-9 || h->st[q] < m - 1e-9) {
                     h->release[k] = h->release[q] = m;
+                    h->dirty[s->where[k]] = h->dirty[s->where[q]] = 1;
                     changed = 1;
                 }
             }
@@ -283,13 +290,19 @@ static double full_eval(hcs *h, hsol *s)
             double need = h->st[b] + h->t[b].dur + p->precs[i].gap;
             if (h->st[a] < need - 1e-9) {
                 h->release[a] = need;
-                if (h->t[a].partner >= 0)
-                    h->release[h->t[a].partner] = need;
+                h->dirty[s->where[a]] = 1;
+                int q = h->t[a].partner;
+                if (q >= 0) {
+                    h->release[q] = need;
+                    if (s->where[q] >= 0)
+                        h->dirty[s->where[q]] = 1;
+                }
                 changed = 1;
             }
         }
-        /* caches hold the schedule of the last round, stale if release times moved again */
-        memset(h->cvalid, !changed, (size_t)h->nn);
+        /* caches hold each route's last simulation, stale where release times moved again */
+        for (int n = 0; n < h->nn; n++)
+            h->cvalid[n] = !h->dirty[n];
         if (!changed)
             break;
     }
@@ -717,12 +730,13 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
     h->cvalid = calloc((size_t)h->nn, 1);
     h->ruined = calloc((size_t)h->nn, 1);
+    h->dirty = calloc((size_t)h->nn, 1);
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st ||
         !h->brk || !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined ||
-        !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        !h->dirty || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -801,6 +815,7 @@ static void free_hcs(hcs *h)
     free(h->cache);
     free(h->cvalid);
     free(h->ruined);
+    free(h->dirty);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
