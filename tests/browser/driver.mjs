@@ -187,6 +187,16 @@ class Target {
   async fill(value) {
     if (this.ui.kind === 'chromium') return this.pw().fill(String(value), { timeout: TIMEOUT });
     const h = await this.handle();
+    /* Date and time fields take typed digits in the locale's order; set them as the value
+     * (yyyy-mm-dd, hh:mm), with the events a user's change fires, as Playwright's fill does. */
+    if (await h.evaluate((el) => ['date', 'time'].includes(el.type))) {
+      return h.evaluate((el, v) => {
+        el.focus();
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, String(value));
+    }
     await h.evaluate((el) => { el.focus(); el.select?.(); });
     if (String(value) === '') await this.ui.page.keyboard.press('Backspace');
     else await this.ui.page.keyboard.type(String(value));

@@ -5,7 +5,7 @@
 // Every page visited gets axe (WCAG 2.1 A/AA) in both languages, and on a phone (375x667) a
 // check that nothing overflows sideways and every control is within reach.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { HEIME, HEIME_CWD, apiLogin, apiCall } from './lib.mjs';
 import { PHONE, DESKTOP } from './driver.mjs';
 
@@ -34,6 +34,21 @@ function rowsAfter({ sel, n }) {
       } else requestAnimationFrame(check);
     };
     check();
+  });
+}
+
+function longestFrame(ms) {
+  return new Promise((resolve) => {
+    const end = performance.now() + ms;
+    let last = performance.now();
+    let worst = 0;
+    const frame = (now) => {
+      worst = Math.max(worst, now - last);
+      last = now;
+      if (now < end) requestAnimationFrame(frame);
+      else resolve(worst);
+    };
+    requestAnimationFrame(frame);
   });
 }
 
@@ -209,6 +224,30 @@ export const flows = [
     },
   },
   {
+    name: 'municipal nurse (phone): a planned day grouped per nurse by name, in route order',
+    async run(open, heime) {
+      const date = tomorrow();
+      const out = execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date, '--org', '6',
+        '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' });
+      const routes = JSON.parse(out).routes.filter((r) => r.visits.length > 0);
+      assert.ok(routes.length > 0, 'the plan has routes');
+      const ui = await open(PHONE);
+      await ui.login('tromso.sentrum2');
+      await ui.goto(`/worklist?date=${date}&org=6`);
+      for (const r of routes) {
+        const sec = ui.role('region', `Rute for ${r.name}`);
+        await sec.waitFor();
+        const stops = await sec.css('li.task .order').texts();
+        assert.ok(stops.length > 0, `${r.name}: stops shown`);
+        assert.deepEqual(stops, stops.map((_, i) => String(i + 1)), `${r.name}: stops in route order`);
+      }
+      assert.equal(await ui.css('h2', /Rute for sykepleier \d/).count(), 0);
+      await checkPage(ui, 'worklist with routes', { phone: true });
+      await ui.shot('worklist-routes-phone');
+      assert.deepEqual(ui.errors, []);
+    },
+  },
+  {
     name: 'physician: referral, eligibility, approval, regimen, NEWS2 scale, pump, training, activation, readmission, completion',
     async run(open, heime) {
       const ui = await open(DESKTOP);
@@ -341,6 +380,9 @@ export const flows = [
       await ui.reload();
       const renderMs = await ui.evaluate(rowsAfter, { sel: 'tr.alarm', n });
       await ui.css('.live', 'Direkte').waitFor();
+      // Responsiveness while the board's clock ticks (every row re-renders each second): the
+      // longest gap between animation frames over 3 s.
+      const frameMs = await ui.evaluate(longestFrame, 3000);
       // A new alarm: from the patient's POST to its row on the board (commit, stream, render).
       const ptok = await apiLogin(heime.base, 'pasient2');
       const me = (await apiCall(heime.base, ptok, 'GET', '/api/v1/me')).body;
@@ -358,10 +400,10 @@ export const flows = [
       const total = (await apiCall(heime.base, tok, 'GET', '/api/v1/alarms')).body.length;
       await ui.waitFn((k) => document.querySelectorAll('tr.alarm').length >= k, total, `${total} rows`, 60000);
       const burstMs = Date.now() - t1;
-      const figures = { engine: ui.kind, alarms: n, render_ms: Math.round(renderMs), ack_ms: Math.round(ackMs),
+      const figures = { engine: ui.kind, alarms: n, render_ms: Math.round(renderMs), longest_frame_ms: Math.round(frameMs), ack_ms: Math.round(ackMs),
         new_alarm_ms: Math.round(newMs), burst: total - shown, burst_ms: burstMs };
       console.log(`# board (${ui.kind}): ${n} open alarms rendered ${figures.render_ms} ms after navigation start; ` +
-        `acknowledgement shown ${figures.ack_ms} ms after the click; a new alarm on the board ${figures.new_alarm_ms} ms after its POST; ` +
+        `longest frame while ticking ${figures.longest_frame_ms} ms; acknowledgement shown ${figures.ack_ms} ms after the click; a new alarm on the board ${figures.new_alarm_ms} ms after its POST; ` +
         `a burst of ${figures.burst} alarms over MLLP all shown ${burstMs} ms after the simulator's last message`);
       boardFigures.push(figures);
       assert.deepEqual(ui.errors, []);
@@ -411,6 +453,63 @@ export const flows = [
     },
   },
   {
+    name: 'admin: creates a staff member and records a competence; another municipality\'s super-user is refused',
+    async run(open, heime) {
+      const tok = await apiLogin(heime.base, 'admin');
+      const staff = (await apiCall(heime.base, tok, 'GET', '/api/v1/staff')).body;
+      const org = staff.find((s) => s.username === 'tromso.sentrum2');
+      // Expired and soon-expiring competences, by today's date, are marked in words and colour.
+      const iso = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+      const dates = staff.flatMap((s) => s.competences.map((c) => c.expires_on)).filter(Boolean);
+      const ui = await open(DESKTOP);
+      await ui.login('admin');
+      await ui.heading('Ny ansatt').waitFor();
+      await ui.css('table.staff tbody tr').first().waitFor();
+      assert.equal(await ui.css('li.comp-expired').count(), dates.filter((d) => d < iso(0)).length, 'expired competences');
+      await ui.label('Navn').fill('Synne Nettleser');
+      await ui.label('Rolle').select('municipal_nurse');
+      await ui.label('Organisasjon').select(String(org.org_id));
+      await ui.label('Telefon (valgfritt)').fill('+47 400 00 001');
+      await ui.label('Brukernavn').fill('sykepleier1');
+      await ui.label('Passord').fill('et-langt-demo-passord');
+      await ui.button('Opprett ansatt').click();
+      // A taken username is said in words, and the form keeps what was typed.
+      await ui.alert('Brukernavnet er opptatt').waitFor();
+      await ui.label('Brukernavn').fill('ui.nyansatt1');
+      await ui.button('Opprett ansatt').click();
+      await ui.status('Synne Nettleser er opprettet med brukernavnet ui.nyansatt1').waitFor();
+      const row = ui.css('table.staff tbody tr', 'ui.nyansatt1');
+      await row.waitFor();
+      assert.ok((await row.text()).includes(org.org), 'new staff row names the organisation');
+      assert.ok((await row.text()).includes('ingen registrert'), 'no competences yet');
+      await ui.see(`${staff.length + 1} ansatte;`);
+      // Record a competence that expires within 60 days: it is listed with "utløper snart".
+      await row.role('button', 'Registrer kompetanse for Synne Nettleser').click();
+      const form = ui.role('form', 'Registrer kompetanse for Synne Nettleser');
+      await form.label('Kompetanse').select('infusion_pump');
+      await form.label('Opplært dato').fill(iso(-5));
+      await form.label('Utløper dato (valgfritt)').fill(iso(30));
+      await checkPage(ui, 'admin with the staff forms');
+      await form.role('button', 'Lagre').click();
+      await ui.status('Infusjonspumpe er registrert for Synne Nettleser').waitFor();
+      await row.css('li.comp-soon', 'Infusjonspumpe').waitFor();
+      assert.ok((await row.text()).includes('utløper snart'), 'the new competence is highlighted');
+      await ui.shot('admin-new-staff');
+      // Senja's super-user may read the staff list but not record Tromsø staff's training.
+      const su = await open(DESKTOP);
+      await su.login('senja1');
+      await su.link('Ansatte').click();
+      const other = su.css('table.staff tbody tr', 'ui.nyansatt1');
+      await other.role('button', 'Registrer kompetanse for Synne Nettleser').click();
+      const f2 = su.role('form', 'Registrer kompetanse for Synne Nettleser');
+      await f2.label('Kompetanse').select('central_line_care');
+      await f2.role('button', 'Lagre').click();
+      await f2.css('[role="alert"]', 'Du kan bare registrere kompetanse for ansatte i egen kommune').waitFor();
+      assert.equal(await other.css('li.comp', 'Stell av sentralt venekateter').count(), 0);
+      assert.deepEqual([...ui.errors, ...su.errors], []);
+    },
+  },
+  {
     name: 'every role: each page of its menu passes axe in both languages (nurses and patients on a phone)',
     async run(open) {
       const roles = [['lege1', DESKTOP], ['sykepleier1', DESKTOP], ['tromso.sentrum1', PHONE], ['tromso.sentrum2', PHONE],
@@ -436,8 +535,8 @@ export const flows = [
     },
   },
   {
-    name: 'patient (phone): reports vital signs and sees who read the record',
-    async run(open) {
+    name: 'patient (phone): reports vital signs with NEWS2 on the episode\'s SpO2 scale, sees who read the record',
+    async run(open, heime) {
       const ui = await open(PHONE);
       await ui.login('pasient1');
       await ui.heading('Min side').waitFor();
@@ -451,6 +550,31 @@ export const flows = [
       await ui.alert('mellom 40 og 300').waitFor();
       await checkPage(ui, 'patient page with an error', { phone: true });
       await ui.label('Systolisk blodtrykk').fill('118');
+      // NEWS2 on the episode's SpO2 scale: 97 % on oxygen is 2 on scale 1 and 2 + 3 on scale 2.
+      await ui.label('Oksygenmetning').fill('97');
+      await ui.role('group', 'Får oksygen').label('Ja').check();
+      await ui.css('[data-testid="news2"]', 'NEWS2: 2').waitFor();
+      const ltok = await apiLogin(heime.base, 'lege1');
+      const ptok = await apiLogin(heime.base, 'pasient1');
+      const pid = (await apiCall(heime.base, ptok, 'GET', '/api/v1/me')).body.patient_id;
+      const ep = (await apiCall(heime.base, ltok, 'GET', `/api/v1/patients/${pid}/episodes`)).body
+        .find((e) => !['completed', 'discontinued'].includes(e.state));
+      const scale = (n) => apiCall(heime.base, ltok, 'PUT', `/api/v1/episodes/${ep.id}/news2-scale`, { spo2_scale: n });
+      assert.equal((await scale(2)).status, 200);
+      try {
+        await ui.reload();
+        await ui.heading('Min side').waitFor();
+        await ui.label('Oksygenmetning').fill('97');
+        await ui.role('group', 'Får oksygen').label('Ja').check();
+        await ui.css('[data-testid="news2"]', /NEWS2: 5[\s\S]*SpO2-skala 2/).waitFor();
+      } finally {
+        await scale(1);
+      }
+      await ui.reload();
+      await ui.label('Temperatur').fill('37,2');
+      await ui.label('Puls').fill('72');
+      await ui.label('Systolisk blodtrykk').fill('118');
+      await ui.label('Diastolisk blodtrykk').fill('76');
       await ui.button('Send målingene').click();
       await ui.see('Takk! Målingene er sendt.');
       await ui.css('ul.log li').first().waitFor();

@@ -207,7 +207,7 @@ function NewStaff({ onCreated }) {
       <div class="field"><label for="ns-phone">${t('newstaff.phone')}</label>
         <input id="ns-phone" type="tel" value=${f.phone} onInput=${set('phone')} maxlength="40" autocomplete="off" /></div>
       <div class="field"><label for="ns-user">${t('staff.username')}</label>
-        <input id="ns-user" value=${f.username} onInput=${set('username')} required maxlength="64" pattern="[a-z0-9._\-]+"
+        <input id="ns-user" value=${f.username} onInput=${set('username')} required maxlength="64" pattern="[a-z0-9._\\-]+"
           aria-describedby="ns-user-hint" autocomplete="off" autocapitalize="none" spellcheck="false" />
         <span id="ns-user-hint" class="hint">${t('newstaff.username_hint')}</span></div>
       <div class="field"><label for="ns-pw">${t('login.password')}</label>

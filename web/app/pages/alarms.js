@@ -2,7 +2,9 @@
 // /api/v1/alarms/stream (server-sent events) so new alarms appear without reload. Sorted by
 // priority, then age; high priority is red, marked in text and announced with a tone.
 // Acknowledge, note and resolve; the patient's context opens beside the list.
+import { Component, h } from 'preact';
 import { useState, useEffect, useMemo, useRef } from 'preact/hooks';
+import { signal } from '@preact/signals';
 import { html, ErrorBox, Ok, useLoad } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
 import { get, post, stream } from '../api.js';
@@ -45,16 +47,40 @@ function left(msLeft) {
   return `${m}:${String(s).padStart(2, '0')}`;
 }
 
-function AlarmRow({ a, now, selected, onSelect, names }) {
+/* The board's clock. Only the cells that show an age or a time left read it, so a tick
+ * re-renders those small components, not every row of a long board. */
+const clock = signal(Date.now());
+function Age({ at }) {
+  return left(clock.value - at).replace('-', '');
+}
+function TimeLeft({ at }) {
+  return left(at == null ? null : at - clock.value);
+}
+
+/* A row renders again only when its own props change (its alarm, selection, names). */
+class MemoRow extends Component {
+  shouldComponentUpdate(next) {
+    for (const k in next) if (next[k] !== this.props[k]) return true;
+    for (const k in this.props) if (!(k in next)) return true;
+    return false;
+  }
+
+  render(props) {
+    return h(AlarmRow, props);
+  }
+}
+
+function AlarmRow({ a, selected, onSelect, names }) {
   const esc = escalateMs(a);
+
   return html`<tr class=${`alarm prio-${a.priority} ${a.state}${selected ? ' selected' : ''}`} data-alarm-id=${a.id}>
     <td><span class=${'badge prio-' + a.priority}>${t('priority.' + a.priority)}</span></td>
     <td><button type="button" class="link" onClick=${() => onSelect(a.id)} aria-pressed=${selected}>${a.text || a.code}</button>
       <div class="hint">${pid(a) ? (names[pid(a)] || t('alarms.patient_n', { id: pid(a) })) : t('alarms.unassigned_device')}${a.device || a.device_serial ? ` · ${a.device || a.device_serial}` : ''}${a.repeats > 1 ? ` · ×${a.repeats}` : ''}</div></td>
     <td>${t('astate.' + a.state)}</td>
-    <td><time>${fmtTime(raisedMs(a))}</time><div class="hint">${left(now - raisedMs(a)).replace('-', '')}</div></td>
+    <td><time>${fmtTime(raisedMs(a))}</time><div class="hint"><${Age} at=${raisedMs(a)} /></div></td>
     <td>${tierName(a)}</td>
-    <td>${a.state === 'open' ? left(esc == null ? null : esc - now) : '–'}</td>
+    <td>${a.state === 'open' ? html`<${TimeLeft} at=${esc} />` : '–'}</td>
   </tr>`;
 }
 
@@ -106,7 +132,6 @@ export function AlarmBoard() {
   const [live, setLive] = useState('connecting');
   const [sel, setSel] = useState(null);
   const [sound, setSound] = useState(false);
-  const [now, setNow] = useState(Date.now());
   const [names, setNames] = useState({});
   const soundRef = useRef(sound);
   soundRef.current = sound;
@@ -153,7 +178,9 @@ export function AlarmBoard() {
       setLive('error');
     });
     get('/api/v1/patients').then((l) => setNames(Object.fromEntries(l.map((p) => [p.id, p.name]))), () => {});
-    const tick = setInterval(() => setNow(Date.now()), 1000);
+    const tick = setInterval(() => {
+      clock.value = Date.now();
+    }, 1000);
     return () => {
       stop();
       clearInterval(tick);
@@ -180,7 +207,7 @@ export function AlarmBoard() {
         <caption class="sr-only">${t('alarms.title')}</caption>
         <thead><tr><th scope="col">${t('alarms.priority')}</th><th scope="col">${t('alarms.alarm')}</th><th scope="col">${t('alarms.state')}</th>
           <th scope="col">${t('alarms.raised')}</th><th scope="col">${t('alarms.tier')}</th><th scope="col">${t('alarms.escalates_in')}</th></tr></thead>
-        <tbody>${sorted.map((a) => html`<${AlarmRow} key=${a.id} a=${a} now=${now} selected=${a.id === sel} onSelect=${setSel} names=${names} />`)}</tbody>
+        <tbody>${sorted.map((a) => html`<${MemoRow} key=${a.id} a=${a} selected=${a.id === sel} onSelect=${setSel} names=${names} />`)}</tbody>
       </table>
       ${current && html`<${Detail} a=${current} onDone=${(a) => a && merge([a], false)} />`}
     </div>
