@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/api.sh: HTTP API throughput and latency with wrk, on the demo region scaled to
 # PATIENTS active patients (default 10000), on this machine's loopback.
-#   1. GET a zone's task list for today (audited: each answer waits for its audit row's commit)
+#   1. GET a zone's task list for tomorrow (a whole day) (audited: each answer waits for its audit row's commit)
 #   2. POST a vital-signs observation (durable before the 201)
 # DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
 # Prints wrk's figures and a summary line per case. Not a pass/fail test: figures only.
@@ -39,11 +39,13 @@ TOKEN=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" \
   -d '{"username":"tromso-x1.1","password":"demo-tromso-x1.1"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 export TOKEN
 ZONE=$(api /api/v1/orgs | /usr/bin/python3 -c 'import json,sys; print([o["id"] for o in json.load(sys.stdin) if o["code"]=="tromso-x1"][0])')
-TODAY=$(TZ=Europe/Oslo date +%F)
+# Tomorrow: a whole day of tasks at any hour (a region loaded late today has only the rest of
+# today's). DAY=YYYY-MM-DD picks another.
+TODAY=${DAY:-$(TZ=Europe/Oslo date -d tomorrow +%F)}
 PIDS=$(api "/api/v1/orgs/$ZONE/tasks?date=$TODAY" | /usr/bin/python3 -c 'import json,sys; print(",".join(sorted({str(t["patient_id"]) for t in json.load(sys.stdin)})))')
 NTASKS=$(api "/api/v1/orgs/$ZONE/tasks?date=$TODAY" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 export PIDS
-echo "zone $ZONE: $NTASKS tasks today for $(echo "$PIDS" | tr ',' '\n' | wc -l) patients"
+echo "zone $ZONE: $NTASKS tasks on $TODAY for $(echo "$PIDS" | tr ',' '\n' | wc -l) patients"
 
 cat > "$tmp/get.lua" <<'LUA'
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
