@@ -96,11 +96,8 @@ int hm_care_access_log(const hm_call *c, int64_t patient_id, json_t **out, hm_er
 static int simple_list(const hm_call *c, enum hm_action act, const char *sql,
                        json_t *(*row)(hm_cursor *), json_t **out, hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, act, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, act, &db, err);
     if (rc)
         return rc;
     json_t *arr = json_array();
@@ -209,11 +206,8 @@ static int attach_competences(hm_db *db, json_t *staff, hm_err *err)
 
 int hm_care_staff(const hm_call *c, json_t **out, hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, HM_ACT_STAFF_READ, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, HM_ACT_STAFF_READ, &db, err);
     if (rc)
         return rc;
     json_t *arr = json_array();

@@ -362,11 +362,8 @@ static json_t *answer_row(hm_cursor *cur)
 
 int hm_care_episode_answers(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, HM_ACT_PATIENT_READ, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
     if (rc)
         return rc;
     int64_t patient_id = 0;

@@ -19,6 +19,10 @@ int hm__care_audit(hm_db *db, const hm_call *c, const char *action, const char *
 int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *patients, size_t n,
                         int emergency, hm_err *err);
 
+/* The start of a read: the actor's role may do act, and *db is a reader connection (give it
+ * back with hm_store_read_end). */
+int hm__care_read_begin(const hm_call *c, enum hm_action act, hm_db **db, hm_err *err);
+
 /* The end of a read of patient data: when the read succeeded (rc == HM_OK) its audit row is
  * written, and only then is result handed over in *out; on any failure result is freed and
  * the error returned. */

@@ -61,6 +61,12 @@ int hm__care_audit_read(const hm_call *c, const char *object, const int64_t *pat
     return hm__care_write(c, read_audit_job, &ra, err);
 }
 
+int hm__care_read_begin(const hm_call *c, enum hm_action act, hm_db **db, hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, act, err);
+    return rc ? rc : hm_store_read_begin(c->care->store, db, err);
+}
+
 int hm__care_read_done(const hm_call *c, int rc, const char *object, const int64_t *patients,
                        size_t n, int emergency, json_t *result, json_t **out, hm_err *err)
 {
@@ -161,11 +167,8 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
                           int need_relation, const char *sql, hm_row_fn row, const char *what,
                           json_t **out, hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, act, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, act, &db, err);
     if (rc)
         return rc;
     int emergency = 0;

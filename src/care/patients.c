@@ -19,11 +19,8 @@ static const char visible_sql[] =
 
 int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, HM_ACT_PATIENT_READ, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
     if (rc)
         return rc;
     hm_cursor cur;

@@ -385,11 +385,8 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
                     const char *cache_date, const char *object, char **out, size_t *len,
                     hm_err *err)
 {
-    int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_LIST, err);
-    if (rc)
-        return rc;
     hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
+    int rc = hm__care_read_begin(c, HM_ACT_TASK_LIST, &db, err);
     if (rc)
         return rc;
     hm__ids patients = {0};
