@@ -99,6 +99,10 @@ int hm__alarm_audit_read(hm_alarms *a, const hm_alarm_call *c, const char *objec
  * "resolved") or NULL. */
 int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t *id,
                      const char **what, hm_err *err);
+/* Inside a write job: hm__alarm_upsert, then the live event it calls for (into *p, published
+ * once the job committed). *id is the alarm touched (0 when none); id may be NULL. */
+int hm__alarm_raise(hm_alarms *a, hm_db *db, const struct hm__raise *r, struct hm__pending *p,
+                    int64_t *id, hm_err *err);
 const hm_alarm_rules *hm__alarm_rules(const hm_alarms *a, const char *pathway);
 /* The rule passes, as one write job each (rules.c); events go to *p. */
 int hm__rules_job(hm_db *db, hm_alarms *a, int64_t now_ms, struct hm__pending *p, hm_err *err);

@@ -245,16 +245,13 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
                               .pathway = ctx.pathway,
                               .now_ms = t->now_ms};
         int64_t id = 0;
-        const char *what = NULL;
         /* A pump serving nobody (its treatment ended) is expected to fall silent: marked as
          * judged (0) without an alarm, until it speaks again. */
         if (!rc && ctx.patient)
-            rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
+            rc = hm__alarm_raise(a, db, &r, &t->pend, &id, err);
         if (!rc)
             rc = hm_db_exec(db, "UPDATE device_heard SET silent_alarm_id = ? WHERE serial = ?",
                             HM_ARGS(HM_I(id), HM_S(serials[i])), err);
-        if (!rc && what)
-            rc = hm__alarm_event_json(a, db, id, what, &t->pend, err);
     }
     free(serials);
     return rc;

@@ -171,6 +171,19 @@ int hm__alarm_upsert(hm_alarms *a, hm_db *db, const struct hm__raise *r, int64_t
     return repeat(db, r, *id, prio, what, err);
 }
 
+int hm__alarm_raise(hm_alarms *a, hm_db *db, const struct hm__raise *r, struct hm__pending *p,
+                    int64_t *id, hm_err *err)
+{
+    int64_t touched = 0;
+    const char *what = NULL;
+    int rc = hm__alarm_upsert(a, db, r, &touched, &what, err);
+    if (!rc && what)
+        rc = hm__alarm_event_json(a, db, touched, what, p, err);
+    if (id)
+        *id = touched;
+    return rc;
+}
+
 /* ---- HL7 PCD messages ---- */
 
 static enum hm_alarm_prio pcd_prio(enum hm_pcd_priority p)
@@ -259,11 +272,7 @@ static int pcd_alert(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, in
                           .pathway = ctx->pathway,
                           .now_ms = j->now_ms,
                           .request_id = m->header.control_id};
-    const char *what = NULL;
-    int rc = hm__alarm_upsert(j->a, db, &r, alarm, &what, err);
-    if (!rc && what)
-        rc = hm__alarm_event_json(j->a, db, *alarm, what, &j->pend, err);
-    return rc;
+    return hm__alarm_raise(j->a, db, &r, &j->pend, alarm, err);
 }
 
 /* The device was heard: a silence alarm it had ends (it spoke again). */
@@ -293,12 +302,7 @@ static int heard(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, hm_err
                           .ended = 1,
                           .patient = ctx->patient,
                           .now_ms = j->now_ms};
-    int64_t id = 0;
-    const char *what = NULL;
-    rc = hm__alarm_upsert(j->a, db, &r, &id, &what, err);
-    if (!rc && what)
-        rc = hm__alarm_event_json(j->a, db, id, what, &j->pend, err);
-    return rc;
+    return hm__alarm_raise(j->a, db, &r, &j->pend, NULL, err);
 }
 
 static int pcd_job(hm_db *db, void *arg, hm_err *err)
@@ -404,11 +408,7 @@ static int help_job(hm_db *db, void *arg, hm_err *err)
                           .actor = h->c->actor,
                           .request_id = h->c->request_id,
                           .now_ms = h->c->now_ms};
-    const char *what = NULL;
-    rc = hm__alarm_upsert(h->a, db, &r, &h->id, &what, err);
-    if (!rc && what)
-        rc = hm__alarm_event_json(h->a, db, h->id, what, &h->pend, err);
-    return rc;
+    return hm__alarm_raise(h->a, db, &r, &h->pend, &h->id, err);
 }
 
 int hm_alarms_help(hm_alarms *a, const hm_alarm_call *c, int64_t patient_id, const json_t *in,

@@ -208,17 +208,6 @@ static int cursor_set(hm_db *db, const char *name, int64_t v, hm_err *err)
                       HM_ARGS(HM_S(name), HM_I(v)), err);
 }
 
-static int raise_for(hm_db *db, hm_alarms *a, struct hm__raise *r, struct hm__pending *p,
-                     hm_err *err)
-{
-    int64_t id = 0;
-    const char *what = NULL;
-    int rc = hm__alarm_upsert(a, db, r, &id, &what, err);
-    if (!rc && what)
-        rc = hm__alarm_event_json(a, db, id, what, p, err);
-    return rc;
-}
-
 static int patient_raise(hm_db *db, hm_alarms *a, int64_t patient, const char *key,
                          const char *code, const char *text, int prio, int64_t now,
                          struct hm__pending *p, hm_err *err)
@@ -238,7 +227,7 @@ static int patient_raise(hm_db *db, hm_alarms *a, int64_t patient, const char *k
                           .municipality = ctx.municipality,
                           .pathway = ctx.pathway,
                           .now_ms = now};
-    return raise_for(db, a, &r, p, err);
+    return hm__alarm_raise(a, db, &r, p, NULL, err);
 }
 
 /* ---- vital signs ---- */
@@ -353,7 +342,7 @@ static int answered_day(hm_db *db, hm_alarms *a, int64_t patient, const char *da
     snprintf(key, sizeof key, "rule:%lld|QUESTIONNAIRE_MISSED:%s", (long long)patient, date);
     struct hm__raise r = {.source = "rule", .key = key, .ended = 1, .patient = patient,
                           .now_ms = now};
-    return raise_for(db, a, &r, p, err);
+    return hm__alarm_raise(a, db, &r, p, NULL, err);
 }
 
 /* Answers whose alarm rule fired (alarm_priority set when stored): one alarm per patient and
@@ -581,7 +570,7 @@ int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t n
                           .ended = 1,
                           .patient = ctx->patient,
                           .now_ms = now_ms};
-    return raise_for(db, a, &r, p, err);
+    return hm__alarm_raise(a, db, &r, p, NULL, err);
 }
 
 static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *p, hm_err *err)
@@ -629,10 +618,7 @@ static int pumps_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
                               .pathway = ctx.pathway,
                               .now_ms = now};
         int64_t id = 0;
-        const char *what = NULL;
-        rc = hm__alarm_upsert(a, db, &r, &id, &what, err);
-        if (!rc && what)
-            rc = hm__alarm_event_json(a, db, id, what, p, err);
+        rc = hm__alarm_raise(a, db, &r, p, &id, err);
         if (!rc)
             rc = hm_db_exec(db, "UPDATE pump_state SET alarm_id = ? WHERE serial = ?",
                             HM_ARGS(HM_I(id), HM_S(rows[i].serial)), err);
