@@ -164,7 +164,7 @@ int hm_care_devices(const hm_call *c, json_t **out, hm_err *err)
                        device_row, out, err);
 }
 
-static json_t *staff_row(hm_cursor *cur)
+json_t *hm__care_staff_row(hm_cursor *cur)
 {
     return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:b, s:[]}", "id",
                      (json_int_t)hm_cursor_int(cur, 0), "name", hm__text(cur, 1), "role",
@@ -212,10 +212,8 @@ int hm_care_staff(const hm_call *c, json_t **out, hm_err *err)
         return rc;
     json_t *arr = json_array();
     rc = hm__care_rows(db,
-                       "SELECT s.id, s.name, s.role, s.org_id, o.name, s.phone,"
-                       " (SELECT a.username FROM account a WHERE a.staff_id = s.id), s.active"
-                       " FROM staff s JOIN org o ON o.id = s.org_id ORDER BY s.id",
-                       HM_NOARGS, staff_row, arr, err);
+                       HM__STAFF_SELECT " ORDER BY s.id", HM_NOARGS, hm__care_staff_row, arr,
+                       err);
     if (!rc)
         rc = attach_competences(db, arr, err);
     hm_store_read_end(c->care->store, db);

@@ -29,6 +29,14 @@ int hm__care_read_begin(const hm_call *c, enum hm_action act, hm_db **db, hm_err
 int hm__care_read_done(const hm_call *c, int rc, const char *object, const int64_t *patients,
                        size_t n, int emergency, json_t *result, json_t **out, hm_err *err);
 
+/* A staff member as GET /api/v1/staff lists them: the columns HM__STAFF_SELECT reads, as JSON
+ * with an empty "competences" array to fill (access.c: the list; staff_admin.c: one member). */
+#define HM__STAFF_SELECT                                                                           \
+    "SELECT s.id, s.name, s.role, s.org_id, o.name, s.phone,"                                     \
+    " (SELECT a.username FROM account a WHERE a.staff_id = s.id), s.active"                       \
+    " FROM staff s JOIN org o ON o.id = s.org_id"
+json_t *hm__care_staff_row(hm_cursor *cur);
+
 /* Role check plus care relation for one patient. */
 int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
                            int *emergency, hm_err *err);

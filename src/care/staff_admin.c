@@ -110,15 +110,6 @@ static int audit_staff(hm_db *db, const hm_call *c, const char *action, int64_t 
     return hm__care_audit(db, c, action, object, NULL, 0, 0, NULL, err);
 }
 
-static json_t *one_staff_row(hm_cursor *cur)
-{
-    return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:o, s:b, s:[]}", "id",
-                     (json_int_t)hm_cursor_int(cur, 0), "name", hm__text(cur, 1), "role",
-                     hm__text(cur, 2), "org_id", (json_int_t)hm_cursor_int(cur, 3), "org",
-                     hm__text(cur, 4), "phone", hm__jstr(cur, 5), "username", hm__jstr(cur, 6),
-                     "active", (int)hm_cursor_int(cur, 7), "competences");
-}
-
 static json_t *competence_row(hm_cursor *cur)
 {
     return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)hm_cursor_int(cur, 0), "kind",
@@ -132,10 +123,8 @@ static int staff_json(hm_db *db, int64_t staff_id, json_t **out, hm_err *err)
 {
     json_t *arr = json_array();
     int rc = hm__care_rows(db,
-                           "SELECT s.id, s.name, s.role, s.org_id, o.name, s.phone,"
-                           " (SELECT a.username FROM account a WHERE a.staff_id = s.id), s.active"
-                           " FROM staff s JOIN org o ON o.id = s.org_id WHERE s.id = ?",
-                           HM_ARGS(HM_I(staff_id)), one_staff_row, arr, err);
+                           HM__STAFF_SELECT " WHERE s.id = ?", HM_ARGS(HM_I(staff_id)),
+                           hm__care_staff_row, arr, err);
     json_t *member = json_array_get(arr, 0);
     if (!rc && !member)
         rc = hm_err_set(err, HM_ENOTFOUND, "staff member %lld does not exist", (long long)staff_id);
