@@ -9,7 +9,7 @@ PKGS=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev libpq-dev
   libcurl4-openssl-dev libcmocka-dev sqlite3 tzdata
   python3 python3-pytest python3-requests python3-hl7
-  wrk curl
+  wrk curl faketime
   chromium fonts-dejavu-core
   firefox-esr
 )

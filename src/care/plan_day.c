@@ -2,8 +2,14 @@
  * duty with their valid competences, the day's planned visits with their windows, durations,
  * competences and priorities, "compound before the bag change" precedences and yesterday's
  * nurse as the preferred one (continuity); the plan is stored as each task's nurse and route
- * order, which the worklist API returns in that order. Visits done, not done, or whose window
- * has started keep their nurse: re-planning during the day only moves what is still ahead.
+ * order, which the worklist API returns in that order.
+ *
+ * Re-planning during the day (the plan is made after the day began) starts from where the day
+ * stands: each nurse on duty is free from now, at the place of the last visit she documented
+ * today; her break is dropped once its window has passed; a visit whose window has opened and
+ * that already has a nurse on duty stays hers (it may be under way): it is pinned to her by a
+ * competence only she has, so her route reserves its time; visits done or not done, and visits
+ * whose window has closed, are left as they are, and the new route orders follow theirs.
  *
  * The nurses on duty come from the zone's roster for the date (roster.c): one planner nurse per
  * shift, with its times, break and start and end places (the zone's office by default). A visit
@@ -24,7 +30,10 @@
 #define HM_PLAN_BREAK_FROM (11 * 60)
 #define HM_PLAN_BREAK_TO (13 * 60)
 #define HM_PLAN_BREAK_MIN 30
-#define MAX_COMPS 8
+#define MAX_COMPS 9 /* 8 competences and the pin of visits under way */
+/* Pins share the problem's HM_PLAN_MAX_COMPETENCES names with the real competences: beyond this
+ * many pinned nurses a visit under way is left free (planned like any other). */
+#define MAX_PINNED_NURSES 48
 
 struct nurse {
     int64_t staff_id, shift_id; /* shift_id 0: the default day */
@@ -32,6 +41,8 @@ struct nurse {
     double start, end, break_from, break_to, break_min; /* planner minutes */
     hm_plan_loc start_loc, end_loc;
     int start_clock, end_clock; /* local minutes of the day, for the report */
+    int gone;                   /* re-planning after the shift's end: not in the problem */
+    int order_base;             /* the highest route order of her visits left as they are */
     char comps[MAX_COMPS][32];
     const char *comp_ptrs[MAX_COMPS];
     int ncomp;
@@ -40,11 +51,14 @@ struct nurse {
 struct visit {
     int64_t task_id, episode_id, patient_id, preferred;
     char id[24], kind[32], competence[32], patient[128], pref_id[24];
-    const char *comp_ptr;
     double lat, lon, from, to, duration;
     int priority, seq;
     int location_office;
-    int off_duty; /* no shift covers its window */
+    int off_duty;        /* no shift covers its window */
+    int64_t assigned;    /* its nurse before this plan (0: none) */
+    int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
+    char pin[32];        /* the competence that pins it */
+    const char *comp_list[2];
 };
 
 struct day {
@@ -58,6 +72,7 @@ struct day {
     struct visit *visits;
     int nv;
     int rostered; /* the zone has a roster for the date */
+    double t_now; /* now in planner minutes; > 0: re-planning a day already begun */
 };
 
 static double minutes_of(const struct day *d, int64_t utc_ms)
@@ -204,7 +219,7 @@ static int load_competences(hm_db *db, struct day *d, hm_err *err)
                 rc = step == HM_DONE ? HM_OK : step;
                 break;
             }
-            if (n->ncomp < MAX_COMPS)
+            if (n->ncomp < MAX_COMPS - 1) /* the last place is for a pin */
                 snprintf(n->comps[n->ncomp++], sizeof n->comps[0], "%s", hm__text(&cur, 0));
         }
         hm_cursor_close(&cur);
@@ -230,9 +245,9 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         " t.window_end_ms, t.duration_min, coalesce(t.competence, ''), t.priority, t.location,"
         " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
-        "   ORDER BY y.local_date DESC LIMIT 1)"
+        "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0)"
         " FROM task t JOIN patient p ON p.id = t.patient_id"
-        " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_start_ms > ? AND t.org_id IN"
+        " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ? AND t.org_id IN"
         " (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?) ORDER BY t.window_start_ms, t.id",
         HM_ARGS(HM_S(d->date_s), HM_I(d->now_ms), HM_I(d->org_id)), &cur, err);
     if (rc)
@@ -269,9 +284,112 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         v->preferred = hm_cursor_is_null(&cur, 14) ? 0 : hm_cursor_int(&cur, 14);
         if (v->preferred)
             snprintf(v->pref_id, sizeof v->pref_id, "staff-%lld", (long long)v->preferred);
+        v->assigned = hm_cursor_int(&cur, 15);
+        if (v->from < d->t_now)
+            v->from = d->t_now; /* its window has opened: from now on */
     }
     hm_cursor_close(&cur);
     return rc == HM_DONE ? HM_OK : rc;
+}
+
+/* Re-planning a day already begun: the nurse is free from now (or her shift is over), at the
+ * place of the last visit she documented today, and her break is dropped once its window has
+ * passed (she took it or went without: either way the plan cannot give it back). */
+static int nurse_from_now(hm_db *db, struct day *d, struct nurse *n, hm_err *err)
+{
+    if (d->t_now >= n->end) {
+        n->gone = 1;
+        return HM_OK;
+    }
+    if (d->t_now <= n->start)
+        return HM_OK;
+    n->start = d->t_now;
+    if (n->break_to < d->t_now || n->break_min >= n->end - n->start) {
+        n->break_from = n->break_to = n->start;
+        n->break_min = 0;
+    } else if (n->break_from < d->t_now) {
+        n->break_from = d->t_now;
+    }
+    hm_cursor cur;
+    int rc = hm_db_query(db,
+                         "SELECT t.location, p.lat, p.lon FROM task t JOIN patient p ON"
+                         " p.id = t.patient_id WHERE t.local_date = ? AND t.done_by = ? AND"
+                         " t.state = 'done' AND t.done_ms <= ? ORDER BY t.done_ms DESC LIMIT 1",
+                         HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &cur,
+                         err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW && strcmp(hm__text(&cur, 0), "office") == 0)
+        n->start_loc = (hm_plan_loc){d->office_lat, d->office_lon, -1};
+    else if (rc == HM_ROW && !hm_cursor_is_null(&cur, 1))
+        n->start_loc = (hm_plan_loc){hm_cursor_double(&cur, 1), hm_cursor_double(&cur, 2), -1};
+    hm_cursor_close(&cur);
+    return rc < 0 ? rc : HM_OK;
+}
+
+/* The visits of a staff member that this plan leaves as they are (done, not done, window
+ * closed) keep their route orders; the plan's orders for her come after the highest. */
+static int load_order_base(hm_db *db, const struct day *d, struct nurse *n, hm_err *err)
+{
+    int64_t base = 0;
+    int rc = hm_db_query_int(db,
+                             "SELECT coalesce(max(route_order), 0) FROM task WHERE"
+                             " local_date = ? AND assigned_staff_id = ? AND NOT"
+                             " (state = 'planned' AND window_end_ms > ?)",
+                             HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &base,
+                             err);
+    n->order_base = (int)base;
+    return rc;
+}
+
+/* A visit whose window has opened and whose nurse is still on duty stays hers: the pin is a
+ * competence named after her that only her shifts have. Past MAX_PINNED_NURSES pinned nurses
+ * (competence names are limited per problem) the rest are planned freely. */
+static void pin_open_visits(struct day *d)
+{
+    int pinned_nurses = 0;
+    int64_t seen[MAX_PINNED_NURSES];
+    for (int i = 0; i < d->nv; i++) {
+        struct visit *v = &d->visits[i];
+        if (!v->assigned || v->from > d->t_now)
+            continue;
+        int on_duty = 0, known = 0;
+        for (int k = 0; k < d->nn; k++)
+            on_duty |= d->nurses[k].staff_id == v->assigned && !d->nurses[k].gone;
+        for (int k = 0; k < pinned_nurses; k++)
+            known |= seen[k] == v->assigned;
+        if (!on_duty || (!known && pinned_nurses == MAX_PINNED_NURSES))
+            continue;
+        if (!known)
+            seen[pinned_nurses++] = v->assigned;
+        v->pinned = v->assigned;
+        snprintf(v->pin, sizeof v->pin, "pin:staff-%lld", (long long)v->assigned);
+    }
+    for (int k = 0; k < d->nn; k++) {
+        struct nurse *n = &d->nurses[k];
+        for (int j = 0; j < pinned_nurses; j++)
+            if (seen[j] == n->staff_id && n->ncomp < MAX_COMPS) {
+                snprintf(n->comps[n->ncomp], sizeof n->comps[0], "pin:staff-%lld",
+                         (long long)n->staff_id);
+                n->comp_ptrs[n->ncomp] = n->comps[n->ncomp];
+                n->ncomp++;
+            }
+    }
+}
+
+/* Where the day stands when it is planned after it began (d->t_now > 0). */
+static int load_day_so_far(hm_db *db, struct day *d, hm_err *err)
+{
+    int rc = HM_OK;
+    for (int k = 0; k < d->nn && !rc; k++) {
+        rc = load_order_base(db, d, &d->nurses[k], err);
+        if (!rc && d->t_now > 0)
+            rc = nurse_from_now(db, d, &d->nurses[k], err);
+    }
+    if (!rc && d->t_now > 0)
+        pin_open_visits(d);
+    return rc;
 }
 
 /* A visit no shift can serve (its service cannot start and end inside any shift) is not the
@@ -282,7 +400,8 @@ static void mark_off_duty(struct day *d)
         struct visit *v = &d->visits[i];
         int covered = 0;
         for (int k = 0; k < d->nn && !covered; k++)
-            covered = v->from <= d->nurses[k].end - v->duration && v->to >= d->nurses[k].start;
+            covered = !d->nurses[k].gone && v->from <= d->nurses[k].end - v->duration &&
+                      v->to >= d->nurses[k].start;
         v->off_duty = !covered;
     }
 }
@@ -297,6 +416,8 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
         return rc;
     for (int i = 0; i < d->nn && !rc; i++) {
         struct nurse *n = &d->nurses[i];
+        if (n->gone)
+            continue;
         hm_plan_nurse pn = {n->id,         n->start_loc, n->end_loc,   n->start,     n->end,
                             n->break_from, n->break_to,  n->break_min, 0,            n->comp_ptrs,
                             n->ncomp};
@@ -309,9 +430,13 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
         /* A nurse can only have had "yesterday's" visit if she is on duty today. */
         const char *pref = NULL;
         for (int k = 0; k < d->nn && v->pref_id[0] && !pref; k++)
-            if (strcmp(d->nurses[k].id, v->pref_id) == 0)
+            if (!d->nurses[k].gone && strcmp(d->nurses[k].id, v->pref_id) == 0)
                 pref = v->pref_id;
-        v->comp_ptr = v->competence;
+        int ncomp = 0;
+        if (v->competence[0])
+            v->comp_list[ncomp++] = v->competence;
+        if (v->pinned)
+            v->comp_list[ncomp++] = v->pin;
         hm_plan_visit pv = {
             .id = v->id,
             .loc = {v->lat, v->lon, -1},
@@ -319,8 +444,8 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
             .win_from = {v->from},
             .win_to = {v->to},
             .duration = v->duration,
-            .competences = v->competence[0] ? &v->comp_ptr : NULL,
-            .n_competences = v->competence[0] ? 1 : 0,
+            .competences = ncomp ? v->comp_list : NULL,
+            .n_competences = ncomp,
             .priority = 11 - (v->priority < 1 ? 1 : v->priority > 10 ? 10 : v->priority),
             .mandatory = 1,
             .fixed_time = -1,
@@ -390,11 +515,13 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     struct store_job *j = arg;
     struct day *d = j->d;
     int rc = HM_OK;
+    /* A pinned visit keeps its nurse even when the plan could not fit it. */
     for (int i = 0; i < d->nv && !rc; i++)
-        rc = hm_db_exec(db,
-                        "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE id = ?"
-                        " AND state = 'planned'",
-                        HM_ARGS(HM_I(d->visits[i].task_id)), err);
+        if (!d->visits[i].pinned)
+            rc = hm_db_exec(db,
+                            "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE"
+                            " id = ? AND state = 'planned'",
+                            HM_ARGS(HM_I(d->visits[i].task_id)), err);
     for (int k = 0; j->r && k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
         const hm_plan_stop *stops = hm_plan_result_route(j->r, k, &n, NULL, NULL);
@@ -402,7 +529,7 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
         if (x < 0)
             continue;
         int64_t staff = d->nurses[x].staff_id;
-        int base = route_base(d, j->r, x);
+        int base = d->nurses[x].order_base + route_base(d, j->r, x);
         for (int s = 0; s < n && !rc; s++) {
             int v = find_visit(d, stops[s].visit_id);
             if (v >= 0)
@@ -487,12 +614,13 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
             char at[8];
             int m = (int)(stops[s].start + 0.5);
             snprintf(at, sizeof at, "%02d:%02d", (m / 60) % 100, m % 60);
+            int base = nu ? nu->order_base + route_base(d, r, (int)(nu - d->nurses)) : 0;
             json_array_append_new(visits,
-                                  json_pack("{s:I, s:s, s:s, s:s, s:i}", "task_id",
+                                  json_pack("{s:I, s:s, s:s, s:s, s:i, s:b}", "task_id",
                                             (json_int_t)d->visits[v].task_id, "kind",
                                             d->visits[v].kind, "patient", d->visits[v].patient,
-                                            "start", at, "route_order",
-                                            (nu ? route_base(d, r, (int)(nu - d->nurses)) : 0) + s + 1));
+                                            "start", at, "route_order", base + s + 1, "pinned",
+                                            d->visits[v].pinned != 0));
         }
         json_array_append_new(nurses, json_pack("{s:I, s:s, s:o, s:o}", "staff_id",
                                                 (json_int_t)(nu ? nu->staff_id : 0), "name",
@@ -517,7 +645,8 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     if (r)
         hm_plan_result_summary(r, &s);
     for (int i = 0; !r && i < d->nn; i++)
-        json_array_append_new(nurses, json_pack("{s:I, s:s, s:o, s:[]}", "staff_id",
+        if (!d->nurses[i].gone)
+            json_array_append_new(nurses, json_pack("{s:I, s:s, s:o, s:[]}", "staff_id",
                                                 (json_int_t)d->nurses[i].staff_id, "name",
                                                 d->nurses[i].name, "shift",
                                                 shift_json(&d->nurses[i]), "visits"));
@@ -531,8 +660,14 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                  "no roster for %s: every nurse of the zone works the default day %02d:%02d-%02d:%02d",
                  d->date_s, HM_PLAN_SHIFT_START / 60, HM_PLAN_SHIFT_START % 60,
                  HM_PLAN_SHIFT_END / 60, HM_PLAN_SHIFT_END % 60);
-    return json_pack("{s:s, s:I, s:s, s:i, s:b, s:s, s:i, s:o, s:o, s:{s:b, s:f, s:f, s:f, s:f}}",
-                     "date", d->date_s, "org_id", (json_int_t)d->org_id, "org", d->org_name,
+    /* Re-planned during the day: from when (Oslo clock time). */
+    char as_of[6] = "";
+    if (d->t_now > 0)
+        clock_of(d, d->t_now, as_of);
+    return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:o, s:o,"
+                     " s:{s:b, s:f, s:f, s:f, s:f}}",
+                     "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
+                     "org_id", (json_int_t)d->org_id, "org", d->org_name,
                      "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts", shifts, "visits",
                      d->nv, "routes", nurses, "unserved", unserved, "summary", "feasible",
                      s.feasible, "travel_minutes", s.travel, "lateness_minutes", s.lateness,
@@ -551,6 +686,9 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     if (rc)
         return rc;
     hm_date_format(d.date, d.date_s);
+    d.t_now = minutes_of(&d, d.now_ms);
+    if (d.t_now < 0)
+        d.t_now = 0; /* a day ahead: planned whole */
     hm_db *db;
     rc = hm_store_read_begin(care->store, &db, err);
     if (rc)
@@ -560,6 +698,8 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
         rc = load_nurses(db, &d, err);
     if (!rc)
         rc = load_visits(db, &d, err);
+    if (!rc)
+        rc = load_day_so_far(db, &d, err);
     hm_store_read_end(care->store, db);
     hm_plan_problem *p = NULL;
     hm_plan_result *r = NULL;
