@@ -38,6 +38,7 @@ typedef struct task {
     int visit, partner, loc, nw, pref;
     double wf[HM_PLAN_MAX_WINDOWS], wt[HM_PLAN_MAX_WINDOWS];
     double allow, dur, drop_cost;
+    double first, last; /* earliest and latest start in any window (0, BIG without) */
     uint64_t req;
 } task;
 
@@ -74,14 +75,30 @@ typedef struct hcs {
     unsigned char *cvalid; /* per nurse: its cache matches that route and the release times */
     double residual; /* sync and precedence violations left after the fixed point */
     int *pool;
+    int *pairs, npairs; /* the first task of each two-nurse visit, ascending */
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
     unsigned char *ruined; /* per nurse: a string was taken from it in this ruin */
     unsigned char *dirty;  /* per nurse: to simulate again in the release fixed point */
+    unsigned char *touched; /* per nurse: its route changed in this iteration's candidate */
+    unsigned char *zsim; /* per nurse: cache, arr/st/bad, brk/rend and zcost hold a simulation
+                          * of its route with every release time 0 (full_eval's first round) */
+    double *zcost;
+    /* per nurse: a copy of that simulation (zsnap set) kept while the route is unchanged, for
+     * routes whose later rounds run with release times (two-nurse visits, precedences) */
+    unsigned char *zsnap, *zbad;
+    sim *zcache;
+    double *zarr, *zst, *zbrk, *zrend, *zscost;
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
 
 /* ---- route simulation ---- */
+
+/* The later of two times (fmax is a library call here; times are never NaN). */
+static inline double later(double a, double b)
+{
+    return a > b ? a : b;
+}
 
 static int window_start(const task *k, double ready, double *start, double *late)
 {
@@ -116,8 +133,8 @@ static int sim_stop(const hcs *h, int nurse, sim *x, int k, double *arr_out, dou
     if (!x->taken && x->t + tr >= n->bf) {
         /* break now, or after this visit if that avoids lateness and stays in the window */
         double b = x->t > n->bf ? x->t : n->bf, s1, l1, s2, l2;
-        int now_ok = window_start(tk, fmax(b + n->bm + tr, rel), &s1, &l1);
-        int later_ok = window_start(tk, fmax(x->t + tr, rel), &s2, &l2) && s2 + tk->dur <= n->bt;
+        int now_ok = window_start(tk, later(b + n->bm + tr, rel), &s1, &l1);
+        int later_ok = window_start(tk, later(x->t + tr, rel), &s2, &l2) && s2 + tk->dur <= n->bt;
         if (!(later_ok && (!now_ok || l2 < l1))) {
             if (b > n->bt)
                 x->late += b - n->bt;
@@ -251,31 +268,89 @@ static void sol_copy(const hcs *h, hsol *d, const hsol *s)
     d->cost = s->cost;
 }
 
+/* Simulates route n of s into the cache and the schedule arrays (arr, st, bad, brk, rend)
+ * and sets its cost. */
+static void eval_store(hcs *h, hsol *s, int n)
+{
+    reval ev;
+    const int *r = row(h, s, n);
+    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
+    s->rcost[n] = ev.cost;
+    h->brk[n] = ev.brk;
+    h->rend[n] = ev.end;
+    h->cvalid[n] = 1;
+    int zero = 1;
+    for (int i = 0; i < s->len[n] && zero; i++)
+        zero = h->release[r[i]] == 0;
+    h->zsim[n] = (unsigned char)zero;
+    h->zcost[n] = ev.cost;
+}
+
+static sim *zero_cache(const hcs *h, int nurse)
+{
+    return h->zcache + (size_t)nurse * (size_t)(h->nt + 1);
+}
+
+/* full_eval's first round, every release time 0: a route that holds that simulation keeps
+ * it, one with a copy of it gets the copy back, the others are simulated (and copied). */
+static void zero_round(hcs *h, hsol *s)
+{
+    for (int n = 0; n < h->nn; n++) {
+        const int *r = row(h, s, n);
+        int len = s->len[n];
+        if (h->zsim[n] && h->cvalid[n]) {
+            s->rcost[n] = h->zcost[n];
+        } else if (h->zsnap[n]) {
+            memcpy(route_cache(h, n), zero_cache(h, n), sizeof(sim) * (size_t)(len + 1));
+            for (int i = 0; i < len; i++) {
+                h->arr[r[i]] = h->zarr[r[i]];
+                h->st[r[i]] = h->zst[r[i]];
+                h->bad[r[i]] = h->zbad[r[i]];
+            }
+            s->rcost[n] = h->zcost[n] = h->zscost[n];
+            h->brk[n] = h->zbrk[n];
+            h->rend[n] = h->zrend[n];
+            h->cvalid[n] = h->zsim[n] = 1;
+        } else {
+            eval_store(h, s, n);
+            memcpy(zero_cache(h, n), route_cache(h, n), sizeof(sim) * (size_t)(len + 1));
+            for (int i = 0; i < len; i++) {
+                h->zarr[r[i]] = h->arr[r[i]];
+                h->zst[r[i]] = h->st[r[i]];
+                h->zbad[r[i]] = h->bad[r[i]];
+            }
+            h->zbrk[n] = h->brk[n];
+            h->zscost[n] = s->rcost[n];
+            h->zrend[n] = h->rend[n];
+            h->zsnap[n] = 1;
+        }
+    }
+}
+
 /* Full evaluation: routes simulated with release times iterated to a fixed point for
- * two-nurse visits (same start) and precedences (after starts min_gap after before ends). */
+ * two-nurse visits (same start) and precedences (after starts min_gap after before ends).
+ * The first round (all release times 0) reuses simulations of unchanged routes: a candidate
+ * changes only a few routes. */
 static double full_eval(hcs *h, hsol *s)
 {
     const hm_plan_problem *p = h->p;
     for (int k = 0; k < h->nt; k++)
         h->release[k] = 0;
-    reval ev;
+    zero_round(h, s);
     /* a route is simulated again only when a release time of one of its tasks moved */
-    memset(h->dirty, 1, (size_t)h->nn);
+    memset(h->dirty, 0, (size_t)h->nn);
     for (int round = 0; round < FIX_ROUNDS; round++) {
-        for (int n = 0; n < h->nn; n++) {
+        for (int n = 0; round > 0 && n < h->nn; n++) {
             if (!h->dirty[n])
                 continue;
             h->dirty[n] = 0;
-            eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, route_cache(h, n), &ev);
-            s->rcost[n] = ev.cost;
-            h->brk[n] = ev.brk;
-            h->rend[n] = ev.end;
+            eval_store(h, s, n);
         }
         int changed = 0;
-        for (int k = 0; k < h->nt; k++) {
-            int q = h->t[k].partner;
-            if (q > k && s->where[k] >= 0 && s->where[q] >= 0) {
-                double m = fmax(h->st[k], h->st[q]);
+        for (int i = 0; i < h->npairs; i++) {
+            int k = h->pairs[i], q = h->t[k].partner;
+            if (s->where[k] >= 0 && s->where[q] >= 0) {
+                double m = later(h->st[k], h->st[q]);
                 if (h->st[k] < m - 1e-9 || h->st[q] < m - 1e-9) {
                     h->release[k] = h->release[q] = m;
                     h->dirty[s->where[k]] = h->dirty[s->where[q]] = 1;
@@ -412,12 +487,32 @@ static int price_insertion(const hcs *h, const hsol *s, int n, int k, int pos, d
     return out->ok;
 }
 
+/* After a rejected candidate: the caches of the routes it changed no longer match the current
+ * solution; the others do (full_eval left them at the release times now in force), which is
+ * what recomputing every cache at the next iteration's start would give, at a fraction of
+ * the cost. */
+static void forget_touched(hcs *h)
+{
+    for (int n = 0; n < h->nn; n++)
+        if (h->touched[n])
+            h->cvalid[n] = h->zsim[n] = h->zsnap[n] = 0;
+}
+
+/* Before evaluating a solution other than the one the caches were built for. */
+static void forget_all(hcs *h)
+{
+    memset(h->cvalid, 0, (size_t)h->nn);
+    memset(h->zsim, 0, (size_t)h->nn);
+    memset(h->zsnap, 0, (size_t)h->nn);
+}
+
 static void ensure_cache(hcs *h, const hsol *s, int n)
 {
     if (!h->cvalid[n]) {
         reval ev;
         eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, route_cache(h, n), &ev);
         h->cvalid[n] = 1;
+        h->zsim[n] = 0; /* the schedule arrays were not written */
     }
 }
 
@@ -433,17 +528,26 @@ static void scan_route(hcs *h, const hsol *s, int k, int n, double deadline, dou
     int kl = h->t[k].loc;
     const double *to_k = h->ttin + (size_t)kl * h->nl, *from_k = h->tt + (size_t)kl * h->nl;
     const sim *c = route_cache(h, n);
-    double cont = h->t[k].pref >= 0 && h->t[k].pref != n ? h->s->w_continuity : 0;
+    const task *tk = &h->t[k];
+    double cont = tk->pref >= 0 && tk->pref != n ? h->s->w_continuity : 0;
+    double open = later(tk->first, h->release[k]);
     reval ev;
     for (int pos = 0; pos <= len; pos++) {
         /* departures only get later along a route: once k cannot start after leaving the
          * stop before pos, it cannot at any later place either */
         if (c[pos].t > latest)
             break;
+        /* exact time tests (a break only delays): k cannot start in time from here, or the
+         * stop after it no longer can */
+        int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
+        double arrive = c[pos].t + to_k[a];
+        if (arrive > latest)
+            continue;
         /* the travel detour is a lower bound of the cost increase: skip hopeless places;
          * the arc it replaces comes from the cache (a matrix read would miss the cache) */
-        int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
         int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
+        if (pos < len && later(arrive, open) + tk->dur + from_k[b] > h->t[r[pos]].last)
+            continue;
         double arc = pos < len ? c[pos + 1].travel - c[pos].travel : h->tt[a * h->nl + b];
         double detour = to_k[a] + from_k[b] - arc;
         if (len > 0 && detour + cont >= *best)
@@ -469,8 +573,7 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
     h->release[k] = release_of(h, s, k);
     double deadline = deadline_of(h, s, k);
     const task *tk = &h->t[k];
-    double latest = tk->nw ? tk->wt[tk->nw - 1] + tk->allow : BIG;
-    latest = latest < deadline ? latest : deadline;
+    double latest = tk->last < deadline ? tk->last : deadline;
     latest += 1e-9;
     const int *nb = h->near + (size_t)k * (size_t)h->nnear;
     for (int i = 0; i < h->nnear && i < HC_SEED_NEAR; i++) {
@@ -505,10 +608,9 @@ static void insert_at(hcs *h, hsol *s, int k, int n, int pos)
     r[pos] = k;
     s->len[n]++;
     s->where[k] = n;
-    reval ev;
-    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
-    h->cvalid[n] = 1;
-    s->rcost[n] = ev.cost;
+    h->touched[n] = 1;
+    h->zsnap[n] = 0;
+    eval_store(h, s, n);
 }
 
 static void remove_task(hcs *h, hsol *s, int k)
@@ -523,10 +625,9 @@ static void remove_task(hcs *h, hsol *s, int k)
     memmove(r + i, r + i + 1, sizeof(int) * (size_t)(s->len[n] - i - 1));
     s->len[n]--;
     s->where[k] = -1;
-    reval ev;
-    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
-    h->cvalid[n] = 1;
-    s->rcost[n] = ev.cost;
+    h->touched[n] = 1;
+    h->zsnap[n] = 0;
+    eval_store(h, s, n);
 }
 
 /* Inserts tasks (partners right after each other) cheapest-first in the given order; a task
@@ -726,17 +827,31 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->brk = calloc((size_t)h->nn, sizeof(double));
     h->rend = calloc((size_t)h->nn, sizeof(double));
     h->pool = calloc((size_t)2 * h->nt + 1, sizeof(int));
+    h->pairs = calloc((size_t)p->nv, sizeof(int));
     h->bad = calloc((size_t)h->nt, 1);
     h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
     h->cvalid = calloc((size_t)h->nn, 1);
     h->ruined = calloc((size_t)h->nn, 1);
     h->dirty = calloc((size_t)h->nn, 1);
+    h->touched = calloc((size_t)h->nn, 1);
+    h->zsim = calloc((size_t)h->nn, 1);
+    h->zcost = calloc((size_t)h->nn, sizeof(double));
+    h->zsnap = calloc((size_t)h->nn, 1);
+    h->zbad = calloc((size_t)h->nt, 1);
+    h->zcache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
+    h->zarr = calloc((size_t)h->nt, sizeof(double));
+    h->zst = calloc((size_t)h->nt, sizeof(double));
+    h->zbrk = calloc((size_t)h->nn, sizeof(double));
+    h->zrend = calloc((size_t)h->nn, sizeof(double));
+    h->zscost = calloc((size_t)h->nn, sizeof(double));
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st ||
-        !h->brk || !h->rend || !h->pool || !h->bad || !h->cache || !h->cvalid || !h->ruined ||
-        !h->dirty || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        !h->brk || !h->rend || !h->pool || !h->pairs || !h->bad || !h->cache || !h->cvalid ||
+        !h->ruined || !h->dirty || !h->touched || !h->zsim || !h->zcost || !h->zsnap ||
+        !h->zbad || !h->zcache || !h->zarr || !h->zst || !h->zbrk || !h->zrend || !h->zscost ||
+        !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -788,8 +903,15 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
             memcpy(k->wt, x->wt, sizeof k->wt);
             k->allow = p->set.max_lateness;
         }
+        k->first = k->nw ? k->wf[0] : 0;
+        k->last = k->nw ? k->wt[0] + k->allow : BIG;
+        for (int w = 1; w < k->nw; w++) {
+            k->first = k->wf[w] < k->first ? k->wf[w] : k->first;
+            k->last = later(k->last, k->wt[w] + k->allow);
+        }
         k->drop_cost = x->mand ? p->set.w_unserved : p->set.w_optional * (x->prio ? x->prio : 1);
         if (x->two) {
+            h->pairs[h->npairs++] = v;
             h->t[extra] = *k;
             h->t[extra].partner = v;
             k->partner = extra++;
@@ -811,11 +933,23 @@ static void free_hcs(hcs *h)
     free(h->brk);
     free(h->rend);
     free(h->pool);
+    free(h->pairs);
     free(h->bad);
     free(h->cache);
     free(h->cvalid);
     free(h->ruined);
     free(h->dirty);
+    free(h->touched);
+    free(h->zsim);
+    free(h->zcost);
+    free(h->zsnap);
+    free(h->zbad);
+    free(h->zcache);
+    free(h->zarr);
+    free(h->zst);
+    free(h->zbrk);
+    free(h->zrend);
+    free(h->zscost);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
@@ -874,7 +1008,7 @@ int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *pr
     construct(&h);
     for (int round = 0; round < rounds; round++) {
         sol_copy(&h, &h.cand, &h.cur);
-        memset(h.cvalid, 0, (size_t)h.nn);
+        forget_all(&h);
         int cnt = ruin(&h, &h.cand, h.pool);
         for (int i = 0; i < cnt; i++) {
             int k = h.pool[i];
@@ -947,7 +1081,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
             prog = (double)it / (double)o->max_iterations;
         temp = T0 * (1 - prog) + 0.01;
         sol_copy(&h, &h.cand, &h.cur);
-        memset(h.cvalid, 0, (size_t)h.nn);
+        memset(h.touched, 0, (size_t)h.nn);
         int cnt = ruin(&h, &h.cand, h.pool);
         cnt = reinsert_list(&h, &h.cand, h.pool, cnt);
         /* release times of the current schedule guide the partner placement */
@@ -956,6 +1090,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         double u = hm__rng_unit(&h.rng);
         if (h.cand.cost < h.cur.cost - temp * log(u > 1e-12 ? u : 1e-12))
             sol_copy(&h, &h.cur, &h.cand);
+        else
+            forget_touched(&h);
         if (h.cur.cost < h.best.cost - 1e-9) {
             sol_copy(&h, &h.best, &h.cur);
             t_best = hm__now() - t0;
@@ -963,6 +1099,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
                 t_feas = t_best;
         }
     }
+    forget_all(&h); /* the caches hold the last candidate's routes, not the best's */
     full_eval(&h, &h.best);
     hm_plan_result *r = NULL;
     rc = build_result(&h, &h.best, &r);
