@@ -49,6 +49,26 @@ int hm__ctx_device(hm_db *db, const char *serial, struct hm__ctx *out, hm_err *e
     return ctx_query(db, ctx_sql_device, HM_S(serial), out, err);
 }
 
+/* PID-3 names the patient by a Norwegian national identity number (fødselsnummer or D-number:
+ * identifier type NNNOR, or their assigning authorities' OIDs): a monitor that its gateway bound
+ * to the patient, with no assignment to an episode in heime. Any other identifier (a gateway's
+ * own patient ids) is not ours to resolve. */
+static int ctx_national_id(hm_db *db, const hm_pcd_msg *m, struct hm__ctx *out, hm_err *err)
+{
+    static const char *const authorities[] = {"2.16.578.1.12.4.1.4.1", "2.16.578.1.12.4.1.4.2"};
+    int national = strcmp(m->patient_id_type, "NNNOR") == 0;
+    for (size_t i = 0; i < sizeof authorities / sizeof authorities[0]; i++)
+        national |= strcmp(m->patient_id_authority, authorities[i]) == 0;
+    if (!national || !m->patient_id[0])
+        return HM_OK;
+    int64_t patient = 0;
+    int rc = hm_db_query_int(db, "SELECT id FROM patient WHERE national_id = ?",
+                             HM_ARGS(HM_S(m->patient_id)), &patient, err);
+    if (rc == HM_ENOTFOUND)
+        return HM_OK;
+    return rc ? rc : hm__ctx_patient(db, patient, out, err);
+}
+
 int hm__ctx_patient(hm_db *db, int64_t patient, struct hm__ctx *out, hm_err *err)
 {
     int rc = ctx_query(db, ctx_sql_patient, HM_I(patient), out, err);
@@ -217,13 +237,15 @@ static void hd_text(const hm_hl7_hd *h, char *out, size_t cap, size_t *off)
 struct pcd_job {
     hm_alarms *a;
     const hm_pcd_msg *m;
+    json_t *vitals, *skipped; /* PCD-01: the vital signs mapped, the values left out */
+    int64_t observed_ms;
     int64_t now_ms;
     char sender[400];
     int duplicate;
     struct hm__pending pend;
 };
 
-static char *pcd_summary(const hm_pcd_msg *m)
+static char *pcd_summary(const hm_pcd_msg *m, json_t *skipped)
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "kind", hm_pcd_kind_name(m->kind), "type",
                           m->header.trigger, "patient_id", m->patient_id, "time_ms",
@@ -243,6 +265,8 @@ static char *pcd_summary(const hm_pcd_msg *m)
                                   json_pack("{s:s, s:s, s:s}", "code", m->obs[i].id.name, "value",
                                             m->obs[i].value, "unit", m->obs[i].units.name));
         json_object_set_new(j, "obs", obs);
+        if (json_array_size(skipped))
+            json_object_set(j, "skipped", skipped);
     }
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
@@ -309,7 +333,7 @@ static int pcd_job(hm_db *db, void *arg, hm_err *err)
 {
     struct pcd_job *j = arg;
     const hm_pcd_msg *m = j->m;
-    char *summary = pcd_summary(m);
+    char *summary = pcd_summary(m, j->skipped);
     if (!summary)
         return hm_err_set(err, HM_ENOMEM, "cannot store message: out of memory");
     int rc = hm_db_exec(db,
@@ -330,6 +354,8 @@ static int pcd_job(hm_db *db, void *arg, hm_err *err)
     memset(&ctx, 0, sizeof ctx);
     if (m->device_serial[0] && (rc = hm__ctx_device(db, m->device_serial, &ctx, err)))
         return rc;
+    if (!ctx.patient && (rc = ctx_national_id(db, m, &ctx, err)))
+        return rc;
     if (m->device_serial[0] && (rc = heard(j, db, &ctx, err)))
         return rc;
     int64_t alarm = 0;
@@ -337,6 +363,10 @@ static int pcd_job(hm_db *db, void *arg, hm_err *err)
         return rc;
     if (m->kind == HM_PCD_PUMP_EVENT &&
         (rc = hm__rules_pump_event(db, j->a, m, j->now_ms, &ctx, &j->pend, err)))
+        return rc;
+    int64_t obs = 0;
+    if (j->vitals && (rc = hm__device_observation_store(db, m, &ctx, j->vitals, j->observed_ms,
+                                                        j->now_ms, &obs, err)))
         return rc;
     if (!ctx.patient && !alarm)
         return HM_OK;
@@ -361,11 +391,18 @@ int hm_alarms_pcd_sink(void *ctx, const hm_pcd_msg *m, const char *raw, size_t l
     j->a = a;
     j->m = m;
     j->now_ms = hm_clock_now(a->clock);
+    if (m->kind == HM_PCD_OBSERVATION &&
+        hm__device_vitals_map(m, j->now_ms, &j->vitals, &j->skipped, &j->observed_ms)) {
+        free(j);
+        return hm_err_set(err, HM_ENOMEM, "cannot store message: out of memory");
+    }
     size_t off = 0;
     hd_text(&m->header.sending_app, j->sender, sizeof j->sender, &off);
     hd_text(&m->header.sending_fac, j->sender, sizeof j->sender, &off);
     int rc = hm_writer_submit(a->w, pcd_job, j, err);
     hm__pending_publish(a, &j->pend, rc == HM_OK);
+    json_decref(j->vitals);
+    json_decref(j->skipped);
     free(j);
     return rc;
 }

@@ -308,7 +308,10 @@ static int vitals_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending 
         const char *kind = hm_cursor_text(&c, 2);
         rows[n].id = hm_cursor_int(&c, 0);
         rows[n].patient = hm_cursor_int(&c, 1);
-        rows[n].body = kind && strcmp(kind, "vital_signs") == 0
+        /* A device's values go through the same rules as a nurse's (NEWS2 only when the set
+         * is complete, which a device's alone never is: no level of consciousness). */
+        rows[n].body = kind && (strcmp(kind, "vital_signs") == 0 ||
+                                strcmp(kind, "device_vitals") == 0)
                            ? strdup(hm_cursor_text(&c, 3) ? hm_cursor_text(&c, 3) : "")
                            : NULL;
         const char *pw = hm_cursor_text(&c, 4);

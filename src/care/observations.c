@@ -1,6 +1,7 @@
 /* observations.c: measurements reported by patients and nurses (vital signs, weight,
  * questionnaire answers), validated against the patient's pathway template, stored durably
- * before the answer, and listed for the patient's timeline. */
+ * before the answer, and listed for the patient's timeline together with those the patient's
+ * devices sent (alert/device_obs.c: source "device", with the device's serial). */
 #include "care/care_int.h"
 
 #include <stdio.h>
@@ -110,18 +111,19 @@ int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_
 static json_t *observation_row(hm_cursor *cur)
 {
     json_t *v = json_loads(hm__text(cur, 2), 0, NULL);
-    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
+    const char *device = hm_cursor_text(cur, 7);
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)hm_cursor_int(cur, 0), "kind", hm__text(cur, 1), "values",
                      v ? v : json_object(), "source", hm__text(cur, 3), "observed_at",
                      hm__jtime(cur, 4), "recorded_at", hm__jtime(cur, 5), "task_id",
-                     hm__jint(cur, 6));
+                     hm__jint(cur, 6), "device", device ? json_string(device) : json_null());
 }
 
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
 {
     return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1,
-                                 "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id"
-                                 " FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"
+                                 "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"
+                                 " device_serial FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"
                                  " LIMIT 500",
                                  observation_row, "observations", out, err);
 }

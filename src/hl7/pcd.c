@@ -276,6 +276,13 @@ static void read_context(const hm_hl7_msg *m, hm_pcd_msg *out)
             out->time_ms = 0;
     }
     hm_hl7_get_by_name(m, "PID", 0, 3, 1, 1, 1, out->patient_id, sizeof out->patient_id, NULL);
+    hm_hl7_get_by_name(m, "PID", 0, 3, 1, 4, 2, out->patient_id_authority,
+                       sizeof out->patient_id_authority, NULL);
+    if (!out->patient_id_authority[0])
+        hm_hl7_get_by_name(m, "PID", 0, 3, 1, 4, 1, out->patient_id_authority,
+                           sizeof out->patient_id_authority, NULL);
+    hm_hl7_get_by_name(m, "PID", 0, 3, 1, 5, 1, out->patient_id_type,
+                       sizeof out->patient_id_type, NULL);
     hm_hl7_get_by_name(m, "OBR", 0, 3, 1, 1, 1, out->alert.id, sizeof out->alert.id, NULL);
 }
 

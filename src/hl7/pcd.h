@@ -102,6 +102,8 @@ typedef struct hm_pcd_msg {
     char device_serial[HM_PCD_ID_MAX]; /* OBX-18 EI-1 of the device (MDS) OBX */
     char device_eui64[HM_PCD_ID_MAX];  /* OBX-18 EI-3 when EI-4 is EUI-64 */
     char patient_id[HM_PCD_ID_MAX];    /* PID-3 CX-1, first repetition (may be empty) */
+    char patient_id_authority[HM_PCD_ID_MAX]; /* its CX-4: HD-2 universal id (an OID), else HD-1 */
+    char patient_id_type[16];          /* its CX-5 identifier type code, e.g. NNNOR */
     hm_pcd_alert alert;             /* kind == HM_PCD_ALERT */
     hm_pcd_event event;             /* kind == HM_PCD_PUMP_EVENT */
     size_t n_obs;

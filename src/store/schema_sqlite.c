@@ -367,6 +367,32 @@ static const char schema_v7[] =
 /* Retention of the HL7 inbox (alert/escalate.c) deletes the oldest messages first. */
 static const char schema_v8[] = "CREATE INDEX hl7_inbox_received ON hl7_inbox(received_ms);";
 
+/* Device measurements (IHE PCD-01 from a patient's pulse oximeter, blood-pressure monitor,
+ * thermometer): an observation a device recorded has no account behind it, but the serial of
+ * the device that measured it. SQLite cannot drop a NOT NULL in place, so the table is rebuilt
+ * (ids kept: the alarm rules' cursor counts them). */
+static const char schema_v9[] =
+    "CREATE TABLE observation_v9 ("
+    " id INTEGER PRIMARY KEY,"
+    " patient_id INTEGER NOT NULL REFERENCES patient(id),"
+    " episode_id INTEGER REFERENCES episode(id),"
+    " kind TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " source TEXT NOT NULL CHECK (source IN ('nurse','patient','device')),"
+    " observed_ms INTEGER NOT NULL,"
+    " recorded_ms INTEGER NOT NULL,"
+    " recorded_by INTEGER REFERENCES account(id),"
+    " task_id INTEGER REFERENCES task(id),"
+    " device_serial TEXT,"
+    " CHECK ((source = 'device') = (recorded_by IS NULL)),"
+    " CHECK ((source = 'device') = (device_serial IS NOT NULL)));"
+    "INSERT INTO observation_v9 (id, patient_id, episode_id, kind, body, source, observed_ms,"
+    " recorded_ms, recorded_by, task_id) SELECT id, patient_id, episode_id, kind, body, source,"
+    " observed_ms, recorded_ms, recorded_by, task_id FROM observation;"
+    "DROP TABLE observation;"
+    "ALTER TABLE observation_v9 RENAME TO observation;"
+    "CREATE INDEX observation_patient ON observation(patient_id, observed_ms);";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -376,5 +402,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {6, schema_v6},
     {7, schema_v7},
     {8, schema_v8},
+    {9, schema_v9},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

@@ -52,7 +52,7 @@ export default {
   'episode.news2_scale_hint': 'Scale 2 is used only when a physician has prescribed it (hypercapnic respiratory failure).', 'event.spo2_scale': 'SpO2 scale set', 'news2.single3': 'one parameter scores 3',
   'vital.temperature': 'Temperature', 'vital.pulse': 'Pulse', 'vital.systolic_bp': 'Systolic blood pressure', 'vital.diastolic_bp': 'Diastolic blood pressure',
   'vital.resp_rate': 'Respiration rate', 'vital.spo2': 'SpO₂', 'vital.on_oxygen': 'On oxygen', 'vital.consciousness': 'Consciousness', 'vital.note': 'Note',
-  'source.patient': 'measured by the patient', 'source.nurse': 'measured by a nurse',
+  'source.patient': 'measured by the patient', 'source.nurse': 'measured by a nurse', 'source.device': 'measured by device',
   'patients.title': 'Patients', 'patients.none': 'No patients you have a care relation to.',
   'patient.title': 'Patient', 'patient.name': 'Name', 'patient.national_id': 'National id', 'patient.municipality': 'Municipality',
   'patient.zone': 'Zone', 'patient.address': 'Address', 'patient.phone': 'Phone', 'patient.next_of_kin': 'Next of kin',

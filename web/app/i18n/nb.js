@@ -53,7 +53,7 @@ export default {
   'episode.news2_scale_hint': 'Skala 2 brukes bare når lege har forordnet det (hyperkapnisk respirasjonssvikt).', 'event.spo2_scale': 'SpO2-skala satt', 'news2.single3': 'én parameter gir 3 poeng',
   'vital.temperature': 'Temperatur', 'vital.pulse': 'Puls', 'vital.systolic_bp': 'Systolisk blodtrykk', 'vital.diastolic_bp': 'Diastolisk blodtrykk',
   'vital.resp_rate': 'Respirasjonsfrekvens', 'vital.spo2': 'SpO₂', 'vital.on_oxygen': 'Får oksygen', 'vital.consciousness': 'Bevissthet', 'vital.note': 'Merknad',
-  'source.patient': 'målt av pasienten', 'source.nurse': 'målt av sykepleier',
+  'source.patient': 'målt av pasienten', 'source.nurse': 'målt av sykepleier', 'source.device': 'målt av utstyr',
   'patients.title': 'Pasienter', 'patients.none': 'Ingen pasienter du har tjenstlig behov for å se.',
   'patient.title': 'Pasient', 'patient.name': 'Navn', 'patient.national_id': 'Fødselsnummer', 'patient.municipality': 'Kommune',
   'patient.zone': 'Sone', 'patient.address': 'Adresse', 'patient.phone': 'Telefon', 'patient.next_of_kin': 'Pårørende',

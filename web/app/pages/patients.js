@@ -25,16 +25,28 @@ export function PatientList() {
   </main>`;
 }
 
+function VitalsList({ values }) {
+  return html`<ul class="vitals">${Object.entries(values).map(([k, x]) => html`<li><span>${t('vital.' + k)}</span> <strong>${x === true ? t('common.yes') : x === false ? t('common.no') : t('value.' + x) === 'value.' + x ? String(x) : t('value.' + x)}</strong></li>`)}</ul>`;
+}
+
+/* The last set a nurse or the patient entered (scored with NEWS2), and the patient's devices'
+ * last values when there are any (a device set is never complete enough for NEWS2). */
 export function LastVitals({ obs, spo2Scale = 1 }) {
   const v = (obs || []).find((o) => o.kind === 'vital_signs');
-  if (!v) return html`<p>${t('patient.no_vitals')}</p>`;
+  const d = (obs || []).find((o) => o.kind === 'device_vitals');
+  const device = d ? html`<div class="device-vitals">
+    <p>${fmtDateTime(d.observed_at)} (${t('source.device')} ${d.device})</p>
+    <${VitalsList} values=${d.values} />
+  </div>` : '';
+  if (!v) return html`<div><p>${t('patient.no_vitals')}</p>${device}</div>`;
   const r = news2(v.values, spo2Scale);
   return html`<div>
     <p>${fmtDateTime(v.observed_at)} (${t('source.' + v.source)})</p>
-    <ul class="vitals">${Object.entries(v.values).map(([k, x]) => html`<li><span>${t('vital.' + k)}</span> <strong>${x === true ? t('common.yes') : x === false ? t('common.no') : t('value.' + x) === 'value.' + x ? String(x) : t('value.' + x)}</strong></li>`)}</ul>
+    <${VitalsList} values=${v.values} />
     <p class=${'news2 risk-' + r.risk}><strong>NEWS2 ${r.total}</strong> ${t('news2.risk.' + r.risk)}
       ${!r.complete ? html` <em>(${t('news2.incomplete')})</em>` : ''}
       ${spo2Scale === 2 ? html` · ${t('news2.scale2')}` : ''}</p>
+    ${device}
   </div>`;
 }
 
