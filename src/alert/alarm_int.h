@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "alert/alarm.h"
+#include "alert/device_obs.h"
 
 #define HM__HUB_SIZE 4096
 #define HM__PENDING_MAX 256
@@ -127,15 +128,5 @@ int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t n
 int hm__ctx_device(hm_db *db, const char *serial, struct hm__ctx *out, hm_err *err);
 int hm__ctx_patient(hm_db *db, int64_t patient, struct hm__ctx *out, hm_err *err);
 
-/* device_obs.c: a PCD-01 message's vital signs, converted to the templates' units (values: a
- * JSON object, possibly empty), the values left out and why (skipped: a JSON array), and the
- * time they were measured (the newest OBX time; now when none or ahead of now by 5 minutes). */
-int hm__device_vitals_map(const hm_pcd_msg *m, int64_t now_ms, json_t **values, json_t **skipped,
-                          int64_t *observed_ms);
-/* Stores them as an observation of ctx's episode (kind device_vitals, source device, the
- * message's device serial); nothing when ctx has no open episode or values is empty (*id 0). */
-int hm__device_observation_store(hm_db *db, const hm_pcd_msg *m, const struct hm__ctx *ctx,
-                                 const json_t *values, int64_t observed_ms, int64_t now_ms,
-                                 int64_t *id, hm_err *err);
 
 #endif

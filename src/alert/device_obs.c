@@ -9,8 +9,9 @@
  * of the PCD mapping is, and converted to the units of the pathway templates (%, /min, mmHg,
  * degrees Celsius). A value that is not a number, comes in a unit we do not know, or lies outside
  * what can be measured on a living body is left out and named in the HL7 inbox's summary; the
- * message itself is still taken (AA): the other values in it are good. */
-#include "alert/alarm_int.h"
+ * message itself is still taken (AA): the other values in it are good. The sink (raise.c)
+ * stores them; this file only reads the message, so that the fuzzer can run it alone. */
+#include "alert/device_obs.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -180,25 +181,4 @@ int hm__device_vitals_map(const hm_pcd_msg *m, int64_t now_ms, json_t **values, 
     *values = vals;
     *skipped = sk;
     return HM_OK;
-}
-
-int hm__device_observation_store(hm_db *db, const hm_pcd_msg *m, const struct hm__ctx *ctx,
-                                 const json_t *values, int64_t observed_ms, int64_t now_ms,
-                                 int64_t *id, hm_err *err)
-{
-    *id = 0;
-    if (!ctx->episode || json_object_size(values) == 0)
-        return HM_OK;
-    char *body = json_dumps(values, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
-    if (!body)
-        return hm_err_set(err, HM_ENOMEM, "cannot store device values: out of memory");
-    int rc = hm_db_query_int(db,
-                             "INSERT INTO observation (patient_id, episode_id, kind, body, source,"
-                             " observed_ms, recorded_ms, device_serial) VALUES"
-                             " (?, ?, 'device_vitals', ?, 'device', ?, ?, ?) RETURNING id",
-                             HM_ARGS(HM_I(ctx->patient), HM_I(ctx->episode), HM_S(body),
-                                     HM_I(observed_ms), HM_I(now_ms), HM_S(m->device_serial)),
-                             id, err);
-    free(body);
-    return rc;
 }

@@ -1,12 +1,14 @@
 /* fuzz_hl7_parse: libFuzzer target for the HL7 parser, its accessors, header sniffing, the
- * PCD mapping and ACK building. Also checks one property: any UTF-8 text without NUL written
- * through the writer reads back unchanged (escaping round-trips). */
+ * PCD mapping (with a PCD-01's vital signs, alert/device_obs.c) and ACK building. Also checks
+ * one property: any UTF-8 text without NUL written through the writer reads back unchanged
+ * (escaping round-trips). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hl7/hl7.h"
 #include "hl7/pcd.h"
+#include "alert/device_obs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,6 +31,19 @@ static void walk(const hm_hl7_msg *m)
             int64_t ms;
             hm_hl7_time_parse(big, &ms);
         }
+    }
+}
+
+/* A PCD-01's vital signs, as the alarm sink maps them (alert/device_obs.c). */
+static void device_vitals(const hm_pcd_msg *p)
+{
+    json_t *values = NULL, *skipped = NULL;
+    int64_t at = 0;
+    if (hm__device_vitals_map(p, 1800000000000LL, &values, &skipped, &at) == HM_OK) {
+        char *s = json_dumps(values, JSON_COMPACT);
+        free(s);
+        json_decref(values);
+        json_decref(skipped);
     }
 }
 
@@ -84,6 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         walk(m);
         if (hm_pcd_map(m, &pcd, &err) != HM_OK)
             hm_hl7_ack_for_error(&h, err.code, err.msg, NULL, NULL, &reply, NULL);
+        else if (pcd.kind == HM_PCD_OBSERVATION)
+            device_vitals(&pcd);
         hm_hl7_free(m);
     }
     round_trip(data, size);
