@@ -59,6 +59,12 @@ static int plan_day(int argc, char **argv)
             i += used - 1;
             continue;
         }
+        static const char *const own[] = {"--date", "--org", "--time-limit", "--seed"};
+        int known = 0;
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++)
+            known |= strcmp(argv[i], own[k]) == 0;
+        if (!known)
+            return hm_cli_usage_error("plan", "unknown option '%s' (try --help)", argv[i]);
         if (i + 1 >= argc)
             return hm_cli_usage_error("plan", "option %s needs a value", argv[i]);
         const char *val = argv[++i];

@@ -427,7 +427,15 @@ static int parse_args(int argc, char **argv, struct config *c)
     c->seed = 1;
     snprintf(c->prefix, sizeof c->prefix, "SIM-PUMP-");
     bool have_mllp = false;
+    static const char *const names[] = {"--mllp",          "--pumps",         "--connections",
+                                        "--rate",          "--duration",      "--serial-prefix",
+                                        "--seed"};
     for (int i = 1; i < argc; i += 2) {
+        int known = 0;
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            known |= strcmp(argv[i], names[k]) == 0;
+        if (!known)
+            return bad("unknown option '%s' (try --help)", argv[i]);
         if (i + 1 >= argc)
             return bad("option '%s' needs a value", argv[i]);
         int rc = parse_one(c, argv[i], argv[i + 1], &have_mllp);

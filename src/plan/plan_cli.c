@@ -77,6 +77,17 @@ static int parse_seed(const char *s, unsigned long long *out)
 }
 
 /* Returns -1 for help printed, 0 ok, 2 usage error. */
+/* Every option takes a value; an unknown one is named as such, not as one missing its value. */
+static int known_option(const char *o)
+{
+    static const char *const names[] = {"--instance", "--time-limit", "--seed", "--iterations",
+                                        "--distance", "--objective"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strcmp(o, names[k]) == 0)
+            return 1;
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, plan_args *a)
 {
     a->instance = NULL;
@@ -93,6 +104,8 @@ static int parse_args(int argc, char **argv, plan_args *a)
         }
         if (strncmp(o, "--", 2) != 0)
             return usage_error("unexpected argument '%s' (try --help)", o);
+        if (!known_option(o))
+            return usage_error("unknown option '%s' (try --help)", o);
         if (i + 1 >= argc)
             return usage_error("option %s needs a value", o);
         const char *v = argv[++i];
