@@ -43,6 +43,17 @@ const struct hm_pathway *hm_care_pathway(const hm_care *c, const char *id);
 /* Patients */
 int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err);
 int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+/* The patients of hm_care_patients_list that f->match accepts (given each patient as the list
+ * shows it), a page of them: *out holds those from f->offset on, at most f->limit, and *total
+ * counts every match. The read's audit row names the patients answered, not the ones passed
+ * over. (The FHIR facade's Patient search.) */
+typedef struct hm_patient_filter {
+    int (*match)(const json_t *patient, void *cls);
+    void *cls;
+    size_t offset, limit;
+} hm_patient_filter;
+int hm_care_patients_find(const hm_call *c, const hm_patient_filter *f, json_t **out,
+                          size_t *total, hm_err *err);
 /* Changes a patient's contact details (name, address with coordinates, zone within the same
  * municipality, language, phone, next of kin): clinical staff with a care relation; audited.
  * Answers the patient as hm_care_patient_get does. */
@@ -96,6 +107,18 @@ int hm_care_shortage_declare(const hm_call *c, int64_t org_id, const json_t *in,
 int hm_care_observation_create(const hm_call *c, int64_t patient_id, const json_t *in,
                                json_t **out, hm_err *err);
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err);
+/* One observation as the list shows it, with "patient_id": care relation to its patient, audited
+ * as "observation/<id>"; HM_ENOTFOUND when there is no such observation. */
+int hm_care_observation_get(const hm_call *c, int64_t observation_id, json_t **out, hm_err *err);
+
+/* Episodes with their organisations, for the FHIR facade's EpisodeOfCare: id, patient_id,
+ * pathway, state, referred_at, activated_at, ended_at, hospital_org_id, hospital_org,
+ * home_care_org_id, home_care_org, physician. One episode (care relation to its patient,
+ * audited as "episode/<id>"), or a patient's, newest first (audited as
+ * "patient/<id>/episodes"). */
+int hm_care_episode_record(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);
+int hm_care_patient_episode_records(const hm_call *c, int64_t patient_id, json_t **out,
+                                    hm_err *err);
 
 /* The patient's questionnaire (answers.c). Questions due on date ("YYYY-MM-DD", NULL = today in
  * Europe/Oslo) with the day's newest answer of each; a set of answers {"date"?, "answers":

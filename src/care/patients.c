@@ -17,7 +17,10 @@ static const char visible_sql[] =
     " OR p.id IN (SELECT patient_id FROM emergency_access WHERE staff_id = ? AND expires_ms > ?)"
     " ORDER BY p.name, p.id";
 
-int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
+/* The visible patients that pass f (all when f is NULL), in name order; *out gets the page
+ * f asks for, *total how many passed. The audit row names the patients answered. */
+static int find_visible(const hm_call *c, const hm_patient_filter *f, json_t **out,
+                        size_t *total, hm_err *err)
 {
     hm_db *db;
     int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
@@ -36,21 +39,48 @@ int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
                          &cur, err);
     json_t *arr = json_array();
     hm__ids ids = {0};
+    size_t passed = 0;
     while (rc == HM_OK) {
         int step = hm_cursor_next(&cur, err);
         if (step != HM_ROW) {
             rc = step == HM_DONE ? HM_OK : step;
             break;
         }
-        rc = hm__ids_push(&ids, hm_cursor_int(&cur, 0), err);
-        if (rc == HM_OK)
-            json_array_append_new(arr, hm__care_patient_json(&cur));
+        json_t *p = hm__care_patient_json(&cur);
+        int in_page = 1;
+        if (f) {
+            if (!f->match(p, f->cls)) {
+                json_decref(p);
+                continue;
+            }
+            in_page = passed >= f->offset && passed - f->offset < f->limit;
+            passed++;
+        }
+        if (in_page)
+            rc = hm__ids_push(&ids, hm_cursor_int(&cur, 0), err);
+        if (in_page && rc == HM_OK)
+            json_array_append_new(arr, p);
+        else
+            json_decref(p);
     }
     hm_cursor_close(&cur);
     hm_store_read_end(c->care->store, db);
     rc = hm__care_read_done(c, rc, "patients", ids.v, ids.n, 0, arr, out, err);
     free(ids.v);
+    if (rc == HM_OK && total)
+        *total = f ? passed : json_array_size(*out);
     return rc;
+}
+
+int hm_care_patients_list(const hm_call *c, json_t **out, hm_err *err)
+{
+    return find_visible(c, NULL, out, NULL, err);
+}
+
+int hm_care_patients_find(const hm_call *c, const hm_patient_filter *f, json_t **out,
+                          size_t *total, hm_err *err)
+{
+    return find_visible(c, f, out, total, err);
 }
 
 int hm_care_patient_get(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)

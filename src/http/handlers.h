@@ -73,4 +73,15 @@ int hm_h_alarm_resolve(hm_req *r);
 int hm_h_alarm_help(hm_req *r);
 int hm_h_alarm_stream(hm_req *r); /* sse.c */
 
+/* The FHIR R4 read facade (fhir*.c). */
+int hm_h_fhir_metadata(hm_req *r);
+int hm_h_fhir_patient_read(hm_req *r);
+int hm_h_fhir_patient_search(hm_req *r);
+int hm_h_fhir_observation_read(hm_req *r);
+int hm_h_fhir_observation_search(hm_req *r);
+int hm_h_fhir_episode_read(hm_req *r);
+int hm_h_fhir_episode_search(hm_req *r);
+int hm_h_fhir_device_read(hm_req *r);
+int hm_h_fhir_device_search(hm_req *r);
+
 #endif

@@ -13,6 +13,7 @@
 
 #define HM_HTTP_BODY_MAX (1024 * 1024) /* bytes; larger bodies get 413 */
 #define HM_ROUTE_MAX_PARAMS 4
+#define HM_FHIR_ID_MAX 64 /* FHIR R4 id: [A-Za-z0-9.-]{1,64} */
 
 typedef struct hm_http hm_http;
 
@@ -34,6 +35,7 @@ typedef struct hm_req {
     const char *path;
     json_t *body;                          /* parsed JSON body, or NULL */
     int64_t param[HM_ROUTE_MAX_PARAMS];    /* the {id} parts of the route, in order */
+    char fhir_id[HM_FHIR_ID_MAX + 1];      /* a FHIR route's {id} */
     hm_actor actor;                        /* valid when the route needs authentication */
     const char *token;                     /* the bearer token, when one was sent */
     char request_id[24];
@@ -52,6 +54,11 @@ typedef int (*hm_handler)(hm_req *r);
 
 /* Query-string value, or NULL. */
 const char *hm_req_query(hm_req *r, const char *key);
+
+/* Calls fn for every query-string argument, in order, until it returns non-zero (which is
+ * returned); HM_OK when all were seen. value is NULL for a key without "=". */
+typedef int (*hm_query_fn)(void *cls, const char *key, const char *value);
+int hm_req_query_each(hm_req *r, hm_query_fn fn, void *cls);
 
 /* Sets a successful JSON answer (steals the reference). Returns HM_OK. */
 int hm_req_reply(hm_req *r, int status, json_t *body);

@@ -9,6 +9,7 @@
 
 #define A HM_ROUTE_AUTH
 #define B HM_ROUTE_BODY
+#define F HM_ROUTE_FHIR
 
 static const struct hm_route routes[] = {
     {"GET", "/healthz", hm_h_healthz, 0},
@@ -71,11 +72,56 @@ static const struct hm_route routes[] = {
     {"POST", "/api/v1/alarms/{id}/notes", hm_h_alarm_note, A | B},
     {"POST", "/api/v1/alarms/{id}/resolve", hm_h_alarm_resolve, A},
     {"POST", "/api/v1/patients/{id}/alarms", hm_h_alarm_help, A},
+    /* The FHIR R4 read facade (http/fhir*.c): {id} is a FHIR id there, not only digits. */
+    {"GET", "/fhir/metadata", hm_h_fhir_metadata, F},
+    {"GET", "/fhir/Patient", hm_h_fhir_patient_search, A | F},
+    {"GET", "/fhir/Patient/{id}", hm_h_fhir_patient_read, A | F},
+    {"GET", "/fhir/Observation", hm_h_fhir_observation_search, A | F},
+    {"GET", "/fhir/Observation/{id}", hm_h_fhir_observation_read, A | F},
+    {"GET", "/fhir/EpisodeOfCare", hm_h_fhir_episode_search, A | F},
+    {"GET", "/fhir/EpisodeOfCare/{id}", hm_h_fhir_episode_read, A | F},
+    {"GET", "/fhir/Device", hm_h_fhir_device_search, A | F},
+    {"GET", "/fhir/Device/{id}", hm_h_fhir_device_read, A | F},
 };
 
-/* Matches one path segment against one pattern segment; captures {id}. */
-static int match(const char *pattern, const char *path, int64_t *params, int *nparams)
+/* A FHIR id: [A-Za-z0-9.-]{1,64}, copied into out. */
+static int match_fhir_id(const char *seg, size_t len, char out[HM_FHIR_ID_MAX + 1])
 {
+    if (len == 0 || len > HM_FHIR_ID_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = seg[i];
+        int ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                 (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
+        if (!ok)
+            return 0;
+    }
+    memcpy(out, seg, len);
+    out[len] = '\0';
+    return 1;
+}
+
+/* A positive decimal integer of at most 18 digits. */
+static int match_number(const char *seg, size_t len, int64_t *out)
+{
+    if (len == 0 || len > 18)
+        return 0;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (seg[i] < '0' || seg[i] > '9')
+            return 0;
+        v = v * 10 + (seg[i] - '0');
+    }
+    *out = v;
+    return v > 0;
+}
+
+/* Matches the path against the pattern segment by segment; captures {id} (a FHIR id in
+ * fhir_id for FHIR routes, else a number in params). */
+static int match(const struct hm_route *route, const char *path, int64_t *params, int *nparams,
+                 char fhir_id[HM_FHIR_ID_MAX + 1])
+{
+    const char *pattern = route->pattern;
     while (*pattern && *path) {
         if (*pattern != '/' || *path != '/')
             return 0;
@@ -86,17 +132,14 @@ static int match(const char *pattern, const char *path, int64_t *params, int *np
         size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
         size_t sl = se ? (size_t)(se - path) : strlen(path);
         if (pl == 4 && memcmp(pattern, "{id}", 4) == 0) {
-            if (sl == 0 || sl > 18 || *nparams >= HM_ROUTE_MAX_PARAMS)
-                return 0;
-            int64_t v = 0;
-            for (size_t i = 0; i < sl; i++) {
-                if (path[i] < '0' || path[i] > '9')
+            if (route->flags & HM_ROUTE_FHIR) {
+                if (!match_fhir_id(path, sl, fhir_id))
                     return 0;
-                v = v * 10 + (path[i] - '0');
+            } else {
+                if (*nparams >= HM_ROUTE_MAX_PARAMS || !match_number(path, sl, &params[*nparams]))
+                    return 0;
+                (*nparams)++;
             }
-            if (v <= 0)
-                return 0;
-            params[(*nparams)++] = v;
         } else if (pl != sl || memcmp(pattern, path, pl) != 0) {
             return 0;
         }
@@ -114,13 +157,14 @@ const struct hm_route *hm_route_table(size_t *count)
 }
 
 int hm_route_find(const char *method, const char *path, const struct hm_route **out,
-                  int64_t params[HM_ROUTE_MAX_PARAMS], int *method_mismatch)
+                  int64_t params[HM_ROUTE_MAX_PARAMS], char fhir_id[HM_FHIR_ID_MAX + 1],
+                  int *method_mismatch)
 {
     *method_mismatch = 0;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        int64_t tmp[HM_ROUTE_MAX_PARAMS];
+        int64_t tmp[HM_ROUTE_MAX_PARAMS] = {0};
         int n = 0;
-        if (!match(routes[i].pattern, path, tmp, &n))
+        if (!match(&routes[i], path, tmp, &n, fhir_id))
             continue;
         if (strcmp(routes[i].method, method) != 0) {
             *method_mismatch = 1;

@@ -8,6 +8,7 @@
 enum {
     HM_ROUTE_AUTH = 1 << 0, /* needs a valid bearer token */
     HM_ROUTE_BODY = 1 << 1, /* needs a JSON object body */
+    HM_ROUTE_FHIR = 1 << 2, /* FHIR facade: {id} is a FHIR id, answers and errors are FHIR */
 };
 
 struct hm_route {
@@ -18,9 +19,10 @@ struct hm_route {
 };
 
 /* Finds the route for method and path. HM_ENOTFOUND when none; *method_mismatch is set when
- * the path exists for another method. */
+ * the path exists for another method. A FHIR route's {id} is copied into fhir_id. */
 int hm_route_find(const char *method, const char *path, const struct hm_route **out,
-                  int64_t params[HM_ROUTE_MAX_PARAMS], int *method_mismatch);
+                  int64_t params[HM_ROUTE_MAX_PARAMS], char fhir_id[HM_FHIR_ID_MAX + 1],
+                  int *method_mismatch);
 
 /* The table itself, for listing (metrics): *count routes. */
 const struct hm_route *hm_route_table(size_t *count);

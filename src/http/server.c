@@ -1,6 +1,8 @@
 /* server.c: the libmicrohttpd glue. Collects the body (up to HM_HTTP_BODY_MAX), finds the
  * route, authenticates the bearer token, runs the handler and writes the JSON answer. Errors
- * become statuses here and only here, always with a JSON body {"error": "..."}. */
+ * become statuses here and only here, always with a JSON body {"error": "..."}; under /fhir/
+ * the body is a FHIR OperationOutcome and the type application/fhir+json instead. */
+#include "http/fhir.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -69,6 +71,28 @@ const char *hm_req_query(hm_req *r, const char *key)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+struct query_walk {
+    hm_query_fn fn;
+    void *cls;
+    int rc;
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    struct query_walk *w = cls;
+    w->rc = w->fn(w->cls, key, value);
+    return w->rc ? MHD_NO : MHD_YES;
+}
+
+int hm_req_query_each(hm_req *r, hm_query_fn fn, void *cls)
+{
+    struct query_walk w = {fn, cls, HM_OK};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+    return w.rc;
+}
+
 int hm_req_reply_text(hm_req *r, int status, char *text, size_t len)
 {
     r->status = status;
@@ -84,11 +108,14 @@ int hm_req_reply(hm_req *r, int status, json_t *body)
     return HM_OK;
 }
 
+#define JSON_TYPE "application/json; charset=utf-8"
+#define FHIR_TYPE "application/fhir+json; charset=utf-8"
+
 static enum MHD_Result send_text(struct MHD_Connection *conn, int status, char *text, size_t len,
-                                 const char *request_id)
+                                 const char *request_id, int fhir)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Type", fhir ? FHIR_TYPE : JSON_TYPE);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Request-Id", request_id);
     if (status == 401)
@@ -99,21 +126,36 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, int status, char *
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *j,
-                                 const char *request_id)
+                                 const char *request_id, int fhir)
 {
-    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     if (!text)
         text = strdup("{\"error\":\"cannot encode the answer\"}");
-    return send_text(conn, status, text, strlen(text), request_id);
+    return send_text(conn, status, text, strlen(text), request_id, fhir);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *msg,
                                   const char *request_id)
 {
     json_t *j = json_pack("{s:s}", "error", msg);
-    enum MHD_Result ret = send_json(conn, status, j, request_id);
+    enum MHD_Result ret = send_json(conn, status, j, request_id, 0);
     json_decref(j);
     return ret;
+}
+
+/* An error under /fhir/: an OperationOutcome whose issue code follows the error code. */
+static enum MHD_Result send_outcome(struct MHD_Connection *conn, int status, int code,
+                                    const char *msg, const char *request_id)
+{
+    json_t *j = hm_fhir_outcome(code, msg);
+    enum MHD_Result ret = send_json(conn, status, j, request_id, 1);
+    json_decref(j);
+    return ret;
+}
+
+static int is_fhir_path(const char *url)
+{
+    return strncmp(url, "/fhir/", 6) == 0 || strcmp(url, "/fhir") == 0;
 }
 
 /* Static files of the web UI, for GET requests outside /api and /fhir. */
@@ -186,6 +228,7 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
 {
     hm_req r;
     memset(&r, 0, sizeof r);
+    int fhir = is_fhir_path(url);
     r.care = h->care;
     r.conn = conn;
     r.method = method;
@@ -194,27 +237,35 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
     snprintf(r.request_id, sizeof r.request_id, "r%llu",
              (unsigned long long)atomic_fetch_add(&request_counter, 1) + 1);
 
-#define SEND_ERROR(st, msg) (*status_out = (st), send_error(conn, (st), (msg), r.request_id))
+#define SEND_CODED(st, code, msg)                                                                  \
+    (*status_out = (st), fhir ? send_outcome(conn, (st), (code), (msg), r.request_id)             \
+                              : send_error(conn, (st), (msg), r.request_id))
+#define SEND_ERROR(st, msg) SEND_CODED((st), HM_EINVAL, (msg))
     if (cc->too_big)
-        return SEND_ERROR(413, "request body is larger than 1 MiB");
+        return SEND_CODED(413, HM_ETOOBIG, "request body is larger than 1 MiB");
 
     const struct hm_route *route = NULL;
     int method_mismatch = 0;
-    int rc = hm_route_find(method, url, &route, r.param, &method_mismatch);
+    int rc = hm_route_find(method, url, &route, r.param, r.fhir_id, &method_mismatch);
     if (rc != HM_OK) {
-        if (strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0 &&
-            strncmp(url, "/fhir/", 6) != 0) {
+        if (strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0 && !fhir) {
             *status_out = 0; /* static files are not counted */
             return serve_static(h, conn, url, r.request_id);
         }
-        return method_mismatch ? SEND_ERROR(405, "method not allowed")
-                               : SEND_ERROR(404, "no such route");
+        if (fhir) {
+            char msg[200];
+            int code = hm_fhir_unrouted(method, url, method_mismatch, msg, sizeof msg);
+            return SEND_CODED(code == HM_EUNSUPPORTED ? 405 : hm_http_status_for(code), code,
+                              msg);
+        }
+        return method_mismatch ? SEND_CODED(405, HM_EUNSUPPORTED, "method not allowed")
+                               : SEND_CODED(404, HM_ENOTFOUND, "no such route");
     }
     *route_out = route;
     if (route->flags & HM_ROUTE_AUTH) {
         rc = authenticate(&r);
         if (rc)
-            return SEND_ERROR(hm_http_status_for(rc), r.err.msg);
+            return SEND_CODED(hm_http_status_for(rc), rc, r.err.msg);
     }
     if (cc->len > 0) {
         json_error_t jerr;
@@ -238,10 +289,10 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
         int status = hm_http_status_for(rc);
         if (status >= 500)
             HM_LOG(HM_LOG_WARN, "%s %s %s: %s", r.request_id, method, route->pattern, r.err.msg);
-        ret = SEND_ERROR(status, r.err.msg);
+        ret = SEND_CODED(status, rc, r.err.msg);
     } else if (r.resp_text) {
         *status_out = r.status ? r.status : 200;
-        ret = send_text(conn, *status_out, r.resp_text, r.resp_len, r.request_id);
+        ret = send_text(conn, *status_out, r.resp_text, r.resp_len, r.request_id, fhir);
         r.resp_text = NULL;
     } else if (r.raw_resp) {
         *status_out = r.status ? r.status : 200;
@@ -256,9 +307,10 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
         MHD_destroy_response(resp);
     } else {
         *status_out = r.status ? r.status : 200;
-        ret = send_json(conn, *status_out, r.resp, r.request_id);
+        ret = send_json(conn, *status_out, r.resp, r.request_id, fhir);
     }
 #undef SEND_ERROR
+#undef SEND_CODED
     json_decref(r.resp);
     json_decref(r.body);
     return ret;
