@@ -147,8 +147,8 @@ int hm_care_observation_get(const hm_call *c, int64_t observation_id, json_t **o
     if (!rc) {
         json_t *arr = json_array();
         rc = hm__care_rows(db,
-                           "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id"
-                           " FROM observation WHERE id = ?",
+                           "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"
+                           " device_serial FROM observation WHERE id = ?",
                            HM_ARGS(HM_I(observation_id)), observation_row, arr, err);
         o = json_incref(json_array_get(arr, 0));
         json_decref(arr);

@@ -16,6 +16,8 @@
 #define HM_FHIR_DNR_SYSTEM "urn:oid:2.16.578.1.12.4.1.4.2"
 /* heime's own code systems and identifier systems live under this base. */
 #define HM_FHIR_BASE "https://fhir.heime.example"
+/* Serial numbers of heime's devices (pumps, monitors). */
+#define HM_FHIR_PUMP_SERIAL HM_FHIR_BASE "/sid/device-serial"
 #define HM_FHIR_LOINC "http://loinc.org"
 #define HM_FHIR_UCUM "http://unitsofmeasure.org"
 

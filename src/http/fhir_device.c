@@ -11,7 +11,6 @@
 
 #define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
 
-#define SERIAL_SYSTEM HM_FHIR_BASE "/sid/pump-serial"
 #define STATUS_SYSTEM HM_FHIR_BASE "/CodeSystem/device-status"
 
 static const char *str(const json_t *o, const char *k)
@@ -31,7 +30,7 @@ static json_t *device_resource(const json_t *d)
     json_t *r = json_pack(
         "{s:s, s:s, s:[{s:s, s:s}], s:s, s:s, s:[{s:s, s:s}], s:s, s:{s:s}, s:[{s:{s:s}, "
         "s:[{s:[{s:s, s:s}], s:s}]}]}",
-        "resourceType", "Device", "id", id, "identifier", "system", SERIAL_SYSTEM, "value",
+        "resourceType", "Device", "id", id, "identifier", "system", HM_FHIR_PUMP_SERIAL, "value",
         str(d, "serial"), "status", in_use ? "active" : "inactive", "serialNumber",
         str(d, "serial"), "deviceName", "name", str(d, "model"), "type", "model-name",
         "modelNumber", str(d, "model"), "type", "text", type, "property", "type", "text",
@@ -61,7 +60,7 @@ static int devices(hm_req *r, const char *identifier, const char *status, int64_
         if (id && json_integer_value(json_object_get(row, "id")) != id)
             continue;
         json_t *d = device_resource(row);
-        int ok = (!identifier || hm_fhir_token_match(identifier, SERIAL_SYSTEM,
+        int ok = (!identifier || hm_fhir_token_match(identifier, HM_FHIR_PUMP_SERIAL,
                                                      str(row, "serial"))) &&
                  (!status ||
                   hm_fhir_token_match(status, "http://hl7.org/fhir/device-status",

@@ -85,6 +85,11 @@ static json_t *base_obs(const struct row_ctx *x, const char *part, json_t *cat, 
     if (source && strcmp(source, "patient") == 0)
         json_object_set_new(o, "performer",
                             json_pack("[o]", hm_fhir_ref("Patient", x->patient, NULL)));
+    const char *device = json_string_value(json_object_get(x->row, "device"));
+    if (device && device[0])
+        json_object_set_new(o, "device",
+                            json_pack("{s:{s:s, s:s}, s:s}", "identifier", "system",
+                                      HM_FHIR_PUMP_SERIAL, "value", device, "display", device));
     if (x->note)
         json_object_set_new(o, "note", json_pack("[{s:s}]", "text", x->note));
     return o;

@@ -315,3 +315,21 @@ def test_the_api_v1_errors_stay_plain_json(heime):
     r = heime.get("/api/v1/patients")
     assert r.status_code == 401 and r.json() == {"error": "missing bearer token"}
     assert r.headers["Content-Type"].startswith("application/json")
+
+
+def test_device_vitals_are_vital_signs_with_their_device(heime):
+    """PCD-01 values from a patient's monitor (kind device_vitals) map like a nurse's."""
+    from test_alarms_mllp import assigned_serial, msa, send
+    from test_device_vitals import pcd01
+    serial = assigned_serial(heime, 2)
+    msg, _ = pcd01(serial, [
+        ("150456^MDC_PULS_OXIM_SAT_O2^MDC", "97", "262688^MDC_DIM_PERCENT^MDC", ""),
+        ("149530^MDC_PULS_OXIM_PULS_RATE^MDC", "66", "264864^MDC_DIM_BEAT_PER_MIN^MDC", ""),
+    ])
+    assert msa(send(heime, msg))[0] == "AA"
+    b = fhir(heime, "Observation", user="lege1",
+             params={"patient": 2, "code": "http://loinc.org|59408-5", "_count": 500}).json()
+    mine = [e["resource"] for e in b["entry"]
+            if e["resource"].get("device", {}).get("identifier", {}).get("value") == serial]
+    assert len(mine) == 1 and mine[0]["valueQuantity"]["value"] == 97
+    assert mine[0]["category"][0]["coding"][0]["code"] == "vital-signs"
