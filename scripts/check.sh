@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite (make check): style lint, unit tests in the normal and the
-# AddressSanitizer+UBSan build, end-to-end tests against a real heime, browser tests, and a
-# short run of every fuzz target. Ends with one line "check: N passed, N failed".
+# AddressSanitizer+UBSan build, end-to-end tests against a real heime, browser tests, the FHIR
+# facade against the R4 schema and FHIR clients, and a short run of every fuzz target. Ends with
+# one line "check: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,19 @@ if [ -f tests/browser/run.mjs ]; then
     ok=$(echo "$out" | awk '/^browser:/ {print $2}'); fail=$(echo "$out" | awk '/^browser:/ {print $4}')
     ok=${ok:-0}; fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
     record browser $rc "$ok" "$fail"
+  fi
+fi
+
+if [ -f tests/fhir/run.mjs ]; then
+  echo "== FHIR facade (R4 JSON schema, @medplum/core, fhir-kit-client)"
+  if [ ! -d node_modules/fhir-kit-client ]; then
+    echo "fhir: node_modules is missing; run scripts/install-deps.sh (npm ci)"; record fhir 1 0 1
+  else
+    out=$(HEIME_BIN="$PWD/build/src/cli/heime" node tests/fhir/run.mjs 2>&1); rc=$?
+    echo "$out" | grep -E '^(not ok|#)|^fhir:' | tail -n 30
+    ok=$(echo "$out" | awk '/^fhir:/ {print $2}'); fail=$(echo "$out" | awk '/^fhir:/ {print $4}')
+    ok=${ok:-0}; fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+    record fhir $rc "$ok" "$fail"
   fi
 fi
 
