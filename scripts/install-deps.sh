@@ -26,8 +26,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO -E apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Web tooling (browser tests) comes from the committed package-lock, only when there is one.
-if [ -f package-lock.json ] && [ ! -d node_modules ]; then
-  command -v npm >/dev/null || { echo "install-deps: npm is missing" >&2; exit 1; }
-  npm ci --no-audit --no-fund --loglevel=error
+# Web tooling (browser and FHIR tests) comes from the committed package-lock, only when there is
+# one: installed when node_modules is missing, and again when package.json names a package that
+# is not in it (a pull added one). A node_modules that is a symlink (a git worktree sharing
+# another checkout's) is left alone, with a note, since reinstalling would change the other's.
+npm_missing() {
+  node -e 'const fs = require("fs"); const p = require("./package.json");
+    const names = Object.keys({...p.dependencies, ...p.devDependencies});
+    const gone = names.filter((n) => !fs.existsSync("node_modules/" + n + "/package.json"));
+    if (gone.length) { console.log(gone.join(" ")); process.exit(1); }' 2>/dev/null
+}
+if [ -f package-lock.json ]; then
+  need=""
+  if [ ! -e node_modules ]; then
+    need="node_modules is missing"
+  elif command -v node >/dev/null && ! gone=$(npm_missing); then
+    need="missing npm packages: $gone"
+  fi
+  if [ -n "$need" ] && [ -L node_modules ]; then
+    echo "install-deps: $need, but node_modules is a symlink: run npm ci where it points" >&2
+  elif [ -n "$need" ]; then
+    command -v npm >/dev/null || { echo "install-deps: npm is missing" >&2; exit 1; }
+    echo "install-deps: $need; npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi
