@@ -74,6 +74,11 @@ void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_sum
  * receives how many insertions were compared. */
 int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *priced);
 
+/* For the unit tests: rounds of route trades (nurses swapping whole routes) between random
+ * ruins of the first plan; *made receives the number of trades. Returns how many rounds raised
+ * the cost or left a cost that a from-scratch evaluation does not reproduce (-1: no memory). */
+int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made);
+
 /* heime's JSON format: builds a problem from JSON text. */
 int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
 /* The plan as the JSON object printed by `heime plan`. */

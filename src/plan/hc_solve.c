@@ -31,6 +31,12 @@
 #ifndef HC_SEED_NEAR
 #define HC_SEED_NEAR 6 /* nearest neighbours whose places are priced first */
 #endif
+#ifndef HC_TRADE_EVERY
+#define HC_TRADE_EVERY 1000 /* iterations between rounds of route trades (200: no better) */
+#endif
+#ifndef HC_PREF_RUIN
+#define HC_PREF_RUIN 20 /* % of string ruins seeded at a missed preference (40: no better) */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -660,6 +666,69 @@ static void recreate(hcs *h, hsol *s, int *list, int cnt)
     }
 }
 
+/* ---- nurses trading routes ---- */
+
+/* Whether nurse b has every competence route a's tasks need. */
+static int can_take(const hcs *h, const hsol *s, int a, int b)
+{
+    uint64_t comp = h->p->nurses[b].comp;
+    const int *r = row(h, s, a);
+    for (int i = 0; i < s->len[a]; i++)
+        if ((comp & h->t[r[i]].req) != h->t[r[i]].req)
+            return 0;
+    return 1;
+}
+
+/* Nurses a and b swap their whole routes. */
+static void trade(hcs *h, hsol *s, int a, int b)
+{
+    int *ra = row(h, s, a), *rb = row(h, s, b);
+    int la = s->len[a], lb = s->len[b], m = la > lb ? la : lb;
+    for (int i = 0; i < m; i++) {
+        int t = ra[i];
+        ra[i] = rb[i];
+        rb[i] = t;
+    }
+    s->len[a] = lb;
+    s->len[b] = la;
+    for (int i = 0; i < lb; i++)
+        s->where[ra[i]] = a;
+    for (int i = 0; i < la; i++)
+        s->where[rb[i]] = b;
+    h->touched[a] = h->touched[b] = 1;
+    h->zsnap[a] = h->zsnap[b] = 0;
+    eval_store(h, s, a);
+    eval_store(h, s, b);
+}
+
+/* Every pair of nurses that gains by swapping routes does (a whole route moves, which no
+ * ruin of a few tasks can do: which nurse drives which area decides most continuity misses).
+ * Returns the number of trades made. */
+static int route_trades(hcs *h, hsol *s)
+{
+    int made = 0;
+    reval ea, eb;
+    for (int a = 0; a < h->nn; a++) {
+        for (int b = a + 1; b < h->nn; b++) {
+            if ((!s->len[a] && !s->len[b]) || !can_take(h, s, a, b) || !can_take(h, s, b, a))
+                continue;
+            eval_route(h, a, row(h, s, b), s->len[b], NULL, NULL, NULL, &ea);
+            eval_route(h, b, row(h, s, a), s->len[a], NULL, NULL, NULL, &eb);
+            if (ea.cost + eb.cost >= s->rcost[a] + s->rcost[b] - 1e-6)
+                continue;
+            double old = s->cost;
+            trade(h, s, a, b);
+            if (full_eval(h, s) < old - 1e-9) {
+                made++;
+                continue;
+            }
+            trade(h, s, a, b);
+            full_eval(h, s);
+        }
+    }
+    return made;
+}
+
 /* ---- ruin ---- */
 
 static void shuffle(hm__rng *r, int *a, int n)
@@ -698,6 +767,33 @@ static int remove_string(hcs *h, hsol *s, int c, int want, int *removed, int cnt
     return cnt;
 }
 
+/* A random served task whose preferred nurse (competent for it) serves it not; -1 if none. */
+static int missed_pref(hcs *h, const hsol *s)
+{
+    int pick = -1, seen = 0;
+    for (int k = 0; k < h->nt; k++) {
+        const task *t = &h->t[k];
+        int n = s->where[k];
+        if (t->pref < 0 || n < 0 || n == t->pref ||
+            (h->p->nurses[t->pref].comp & t->req) != t->req)
+            continue;
+        if (hm__rng_int(&h->rng, ++seen) == 0)
+            pick = k;
+    }
+    return pick;
+}
+
+/* The stop of nurse n's route whose start is nearest time t. */
+static int stop_near_time(const hcs *h, const hsol *s, int n, double t)
+{
+    const int *r = row(h, s, n);
+    int best = r[0];
+    for (int i = 1; i < s->len[n]; i++)
+        if (fabs(h->st[r[i]] - t) < fabs(h->st[best] - t))
+            best = r[i];
+    return best;
+}
+
 /* Ruin: random tasks (15 %), or strings from the routes nearest a random seed task (slack
  * induction by string removals, Christiaens & Vanden Berghe 2020): strings of 1 to lmax
  * consecutive visits in up to ks routes, walking the seed's neighbours by relatedness, so
@@ -727,6 +823,17 @@ static int ruin(hcs *h, hsol *s, int *removed)
         int ks = 1 + hm__rng_int(&h->rng, (int)ksmax > 0 ? (int)ksmax : 1);
         int seed = hm__rng_int(&h->rng, h->nt);
         memset(h->ruined, 0, (size_t)h->nn);
+        if (hm__rng_int(&h->rng, 100) < HC_PREF_RUIN) {
+            int m = missed_pref(h, s);
+            int n = m >= 0 ? h->t[m].pref : -1;
+            if (n >= 0 && s->len[n] > 0) {
+                seed = m;
+                h->ruined[n] = 1;
+                double lt = lmax < s->len[n] ? lmax : s->len[n];
+                int l = 1 + hm__rng_int(&h->rng, (int)lt > 0 ? (int)lt : 1);
+                cnt = remove_string(h, s, stop_near_time(h, s, n, h->st[m]), l, removed, cnt);
+            }
+        }
         const int *nb = h->near + (size_t)seed * (size_t)h->nnear;
         for (int i = -1; i < h->nnear && ks > 0; i++) {
             int c = i < 0 ? seed : nb[i];
@@ -1047,6 +1154,37 @@ int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *pr
     return bad;
 }
 
+/* For the unit tests: route trades after `rounds` ruins of the first plan never raise its
+ * cost, and the cost they leave (from kept simulations) is the cost of evaluating the plan
+ * from scratch. */
+int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made)
+{
+    hcs h;
+    memset(&h, 0, sizeof h);
+    hm_err err;
+    int bad = 0;
+    *made = 0;
+    if (setup(&h, p, &err) != HM_OK) {
+        free_hcs(&h);
+        return -1;
+    }
+    hm__rng_seed(&h.rng, seed);
+    construct(&h);
+    for (int round = 0; round < rounds; round++) {
+        double before = h.cur.cost;
+        *made += route_trades(&h, &h.cur);
+        double after = h.cur.cost;
+        forget_all(&h);
+        bad += after > before + 1e-9 || fabs(full_eval(&h, &h.cur) - after) > 1e-6;
+        int cnt = ruin(&h, &h.cur, h.pool);
+        cnt = reinsert_list(&h, &h.cur, h.pool, cnt);
+        recreate(&h, &h.cur, h.pool, cnt);
+        full_eval(&h, &h.cur);
+    }
+    free_hcs(&h);
+    return bad;
+}
+
 /* ---- result ---- */
 
 static int build_result(hcs *h, const hsol *s, hm_plan_result **out);
@@ -1092,6 +1230,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
             sol_copy(&h, &h.cur, &h.cand);
         else
             forget_touched(&h);
+        if (it % HC_TRADE_EVERY == 0)
+            route_trades(&h, &h.cur);
         if (h.cur.cost < h.best.cost - 1e-9) {
             sol_copy(&h, &h.best, &h.cur);
             t_best = hm__now() - t0;

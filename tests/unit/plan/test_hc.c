@@ -245,6 +245,22 @@ static void incremental_pricing(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* Nurses swapping whole routes (which nurse drives which area decides most continuity
+ * misses): a trade is made only when it lowers the cost, and the cost it leaves, computed
+ * from the simulations the search keeps, is what evaluating the plan afresh gives. */
+static void route_trades(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = day_problem();
+    int made = 0;
+    assert_int_equal(hm__hc_check_trades(p, 5, 8, &made), 0);
+    assert_true(made > 0);
+    hm_plan_problem_destroy(p);
+    p = json_problem();
+    assert_int_equal(hm__hc_check_trades(p, 6, 8, &made), 0);
+    hm_plan_problem_destroy(p);
+}
+
 static void deterministic_and_time_limit(void **state)
 {
     (void)state;
@@ -354,6 +370,7 @@ int main(void)
         cmocka_unit_test(supplied_matrix),
         cmocka_unit_test(deterministic_and_time_limit),
         cmocka_unit_test(incremental_pricing),
+        cmocka_unit_test(route_trades),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
     };
