@@ -322,14 +322,18 @@ def test_device_vitals_are_vital_signs_with_their_device(heime):
     from test_alarms_mllp import assigned_serial, msa, send
     from test_device_vitals import pcd01
     serial = assigned_serial(heime, 2)
+
+    def spo2_from_device():
+        b = fhir(heime, "Observation", user="lege1",
+                 params={"patient": 2, "code": "http://loinc.org|59408-5", "_count": 500}).json()
+        return [e["resource"] for e in b.get("entry", [])
+                if e["resource"].get("device", {}).get("identifier", {}).get("value") == serial]
+    before = len(spo2_from_device())  # other tests' messages from the same pump count too
     msg, _ = pcd01(serial, [
         ("150456^MDC_PULS_OXIM_SAT_O2^MDC", "97", "262688^MDC_DIM_PERCENT^MDC", ""),
         ("149530^MDC_PULS_OXIM_PULS_RATE^MDC", "66", "264864^MDC_DIM_BEAT_PER_MIN^MDC", ""),
     ])
     assert msa(send(heime, msg))[0] == "AA"
-    b = fhir(heime, "Observation", user="lege1",
-             params={"patient": 2, "code": "http://loinc.org|59408-5", "_count": 500}).json()
-    mine = [e["resource"] for e in b["entry"]
-            if e["resource"].get("device", {}).get("identifier", {}).get("value") == serial]
-    assert len(mine) == 1 and mine[0]["valueQuantity"]["value"] == 97
+    mine = spo2_from_device()
+    assert len(mine) == before + 1 and mine[0]["valueQuantity"]["value"] == 97, mine
     assert mine[0]["category"][0]["coding"][0]["code"] == "vital-signs"
