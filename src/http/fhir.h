@@ -70,4 +70,9 @@ json_t *hm_fhir_datetime(int64_t utc_ms);
  * "system|code", "|code" (no system) or "system|". */
 int hm_fhir_token_match(const char *param, const char *system, const char *code);
 
+/* Appends the FHIR Observations of one stored observation (a row as care/observations.c
+ * answers it: id, kind, values, source, observed_at, recorded_at, device) of patient to out:
+ * one per vital sign, the rest as one survey Observation (fhir_observation.c). */
+void hm_fhir_observations_map(const json_t *row, int64_t patient, json_t *out);
+
 #endif

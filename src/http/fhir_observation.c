@@ -45,6 +45,13 @@ static int is_vital_key(const char *key)
     return strcmp(key, bp_keys[0]) == 0 || strcmp(key, bp_keys[1]) == 0;
 }
 
+/* A vital sign that maps to LOINC: a known key with a number (anything else stays a survey
+ * component, so that no stored value is dropped). */
+static int is_vital_value(const char *key, const json_t *v)
+{
+    return is_vital_key(key) && json_is_number(v);
+}
+
 static json_t *category(const char *code, const char *display)
 {
     return json_pack("[{s:[{s:s, s:s, s:s}], s:s}]", "coding", "system", CATEGORY_SYSTEM, "code",
@@ -204,7 +211,7 @@ static json_t *survey_obs(const struct row_ctx *x, const char *kind, const json_
     json_t *v;
     json_object_foreach((json_t *)values, key, v)
     {
-        if (is_vital_key(key) || strcmp(key, "note") == 0 || json_is_null(v))
+        if (is_vital_value(key, v) || strcmp(key, "note") == 0 || json_is_null(v))
             continue;
         json_t *c = json_pack("{s:{s:[{s:s, s:s}], s:s}}", "code", "coding", "system",
                               FIELD_SYSTEM, "code", key, "text", key);
@@ -221,8 +228,7 @@ static json_t *survey_obs(const struct row_ctx *x, const char *kind, const json_
     return o;
 }
 
-/* Appends the FHIR Observations of one stored row (care/observations.c's JSON) to out. */
-static void map_row(const json_t *row, int64_t patient, json_t *out)
+void hm_fhir_observations_map(const json_t *row, int64_t patient, json_t *out)
 {
     const json_t *values = json_object_get(row, "values");
     const char *kind = json_string_value(json_object_get(row, "kind"));
@@ -243,7 +249,7 @@ static void map_row(const json_t *row, int64_t patient, json_t *out)
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)values, key, v)
-        rest |= !is_vital_key(key) && strcmp(key, "note") != 0 && !json_is_null(v);
+        rest |= !is_vital_value(key, v) && strcmp(key, "note") != 0 && !json_is_null(v);
     if (rest || json_array_size(out) == before)
         json_array_append_new(out, survey_obs(&x, kind ? kind : "unknown", values));
 }
@@ -269,7 +275,7 @@ int hm_h_fhir_observation_read(hm_req *r)
     if (rc)
         return rc;
     json_t *all = json_array();
-    map_row(row, json_integer_value(json_object_get(row, "patient_id")), all);
+    hm_fhir_observations_map(row, json_integer_value(json_object_get(row, "patient_id")), all);
     json_decref(row);
     json_t *found = NULL;
     size_t i;
@@ -343,7 +349,7 @@ int hm_h_fhir_observation_search(hm_req *r)
     json_t *all = json_array();
     size_t n = json_array_size(rows);
     for (size_t k = 0; k < n; k++)
-        map_row(json_array_get(rows, newest ? k : n - 1 - k), patient, all);
+        hm_fhir_observations_map(json_array_get(rows, newest ? k : n - 1 - k), patient, all);
     json_decref(rows);
     const char *cat = hm_fhir_query_get(&q, "category"), *code = hm_fhir_query_get(&q, "code");
     json_t *matches = json_array();

@@ -138,12 +138,62 @@ static void test_routes_take_fhir_ids(void **state)
     assert_int_equal(params[0], 3);
 }
 
+/* The ids of the Observations one stored row becomes. */
+static char *mapped_ids(const char *row_json)
+{
+    json_t *row = json_loads(row_json, 0, NULL);
+    assert_non_null(row);
+    json_t *out = json_array();
+    hm_fhir_observations_map(row, 5, out);
+    static char ids[512];
+    ids[0] = '\0';
+    size_t i;
+    json_t *o;
+    json_array_foreach(out, i, o)
+    {
+        assert_string_equal(json_string_value(json_object_get(o, "resourceType")), "Observation");
+        assert_string_equal(json_string_value(json_object_get(o, "status")), "final");
+        strncat(ids, json_string_value(json_object_get(o, "id")), sizeof ids - strlen(ids) - 2);
+        strncat(ids, " ", sizeof ids - strlen(ids) - 1);
+    }
+    json_decref(out);
+    json_decref(row);
+    return ids;
+}
+
+static void test_observation_mapping(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        mapped_ids("{\"id\": 9, \"kind\": \"vital_signs\", \"values\": {\"pulse\": 80,"
+                   " \"spo2\": 97, \"temperature\": 37.5, \"resp_rate\": 14,"
+                   " \"systolic_bp\": 120, \"diastolic_bp\": 70, \"weight\": 70.5}}"),
+        "9-heart-rate 9-spo2 9-body-temp 9-resp-rate 9-body-weight 9-bp ");
+    /* Only the diastolic: the panel still has both components (one absent). */
+    assert_string_equal(mapped_ids("{\"id\": 3, \"values\": {\"diastolic_bp\": 70}}"), "3-bp ");
+    /* Other values become one survey Observation; the note alone is no Observation of its own
+     * when there are vital signs. */
+    assert_string_equal(mapped_ids("{\"id\": 4, \"kind\": \"vital_signs\", \"values\":"
+                                   " {\"pulse\": 80, \"note\": \"ok\"}}"),
+                        "4-heart-rate ");
+    assert_string_equal(mapped_ids("{\"id\": 4, \"kind\": \"x\", \"values\": {}}"), "4 ");
+    /* Odd values never crash: wrong types, nulls, nesting, huge numbers, no values at all. */
+    assert_string_equal(
+        mapped_ids("{\"id\": 6, \"kind\": \"site_inspection\", \"values\": {\"pulse\": \"80\","
+                   " \"spo2\": null, \"findings\": [\"redness\", 3], \"deep\": {\"a\": [1]},"
+                   " \"big\": 123456789012345, \"empty\": \"\", \"list\": [], \"ok\": true}}"),
+        "6 ");
+    assert_string_equal(mapped_ids("{\"id\": 7}"), "7 ");
+    assert_string_equal(mapped_ids("{}"), "0 ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_match),   cmocka_unit_test(test_reference_parameter),
         cmocka_unit_test(test_numeric_id),    cmocka_unit_test(test_outcome),
         cmocka_unit_test(test_unrouted),      cmocka_unit_test(test_routes_take_fhir_ids),
+        cmocka_unit_test(test_observation_mapping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
