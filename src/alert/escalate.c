@@ -203,7 +203,19 @@ static int escalate_job(hm_db *db, void *arg, hm_err *err)
 }
 
 /* Pumps serving a patient, heard from and then silent longer than the heartbeat, get a
- * technical alarm for that patient. */
+ * technical alarm for that patient. Only pumps: they send a heartbeat; a monitoring device
+ * (a thermometer used twice a day) is silent between measurements by design. */
+static int is_pump(hm_db *db, const char *serial, int *out, hm_err *err)
+{
+    int64_t n = 0;
+    int rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM device WHERE serial = ? AND"
+                             " kind = 'infusion_pump'",
+                             HM_ARGS(HM_S(serial)), &n, err);
+    *out = n > 0;
+    return rc;
+}
+
 static int silence_job(hm_db *db, void *arg, hm_err *err)
 {
     struct tick_job *t = arg;
@@ -227,7 +239,10 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
     rc = rc < 0 ? rc : HM_OK;
     for (size_t i = 0; rc == HM_OK && i < n; i++) {
         struct hm__ctx ctx;
+        int pump = 0;
         rc = hm__ctx_device(db, serials[i], &ctx, err);
+        if (!rc)
+            rc = is_pump(db, serials[i], &pump, err);
         char key[96], text[160];
         snprintf(key, sizeof key, "silence:%s", serials[i]);
         snprintf(text, sizeof text, "no message from %s for over %lld minutes", serials[i],
@@ -246,8 +261,8 @@ static int silence_job(hm_db *db, void *arg, hm_err *err)
                               .now_ms = t->now_ms};
         int64_t id = 0;
         /* A pump serving nobody (its treatment ended) is expected to fall silent: marked as
-         * judged (0) without an alarm, until it speaks again. */
-        if (!rc && ctx.patient)
+         * judged (0) without an alarm, until it speaks again; so is any other device. */
+        if (!rc && ctx.patient && pump)
             rc = hm__alarm_raise(a, db, &r, &t->pend, &id, err);
         if (!rc)
             rc = hm_db_exec(db, "UPDATE device_heard SET silent_alarm_id = ? WHERE serial = ?",

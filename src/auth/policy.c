@@ -35,7 +35,7 @@ static const struct {
     [HM_ACT_ELIGIBILITY_ANSWER] = {"answer the eligibility checklist", R_PHYS | R_HNURSE},
     [HM_ACT_EPISODE_APPROVE] = {"approve an episode", R_PHYS},
     [HM_ACT_REGIMEN_SET] = {"set the regimen", R_PHYS},
-    [HM_ACT_DEVICE_ASSIGN] = {"assign a pump", R_PHYS | R_HNURSE},
+    [HM_ACT_DEVICE_ASSIGN] = {"assign or release a device", R_PHYS | R_HNURSE},
     [HM_ACT_TRAINING_RECORD] = {"record training", R_PHYS | R_HNURSE | R_SUPER},
     [HM_ACT_EPISODE_ACTIVATE] = {"activate an episode", R_PHYS | R_HNURSE},
     [HM_ACT_EPISODE_READMIT] = {"readmit or return a patient", R_PHYS | R_HNURSE},

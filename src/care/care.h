@@ -74,6 +74,12 @@ int hm_care_news2_scale_set(const hm_call *c, int64_t episode_id, const json_t *
                             hm_err *err);
 int hm_care_pump_assign(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
                         hm_err *err);
+/* A monitoring device (any kind but an infusion pump) {serial} to the episode, and one device
+ * (monitor or pump) back from it {serial}. */
+int hm_care_device_assign(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                          hm_err *err);
+int hm_care_device_release(const hm_call *c, int64_t episode_id, const json_t *in, json_t **out,
+                           hm_err *err);
 int hm_care_training_record(const hm_call *c, int64_t episode_id, const json_t *in,
                             json_t **out, hm_err *err);
 int hm_care_episode_activate(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err);

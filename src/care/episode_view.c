@@ -1,5 +1,5 @@
 /* episode_view.c: one episode as JSON: state, organisations, eligibility answers, current
- * regimen, pump, timeline, and the days spent at home (bed-days saved). */
+ * regimen, pump and monitoring devices, timeline, and the days spent at home (bed-days saved). */
 #include "care/care_int.h"
 
 #include <math.h>
@@ -89,20 +89,30 @@ static json_t *current_regimen(hm_db *db, int64_t id, hm_err *err)
     return r;
 }
 
-static json_t *current_pump(hm_db *db, int64_t id, hm_err *err)
+/* The devices with the patient now: "pump" (the infusion pump, or null) and "devices" (every
+ * device assigned, the pump included, by kind then serial). */
+static void current_devices(hm_db *db, int64_t id, json_t *e, hm_err *err)
 {
     hm_cursor cur;
-    json_t *p = json_null();
-    if (hm_db_query(db,
-                    "SELECT d.serial, d.model, a.assigned_ms FROM device_assignment a JOIN device d"
-                    " ON d.id = a.device_id WHERE a.episode_id = ? AND a.released_ms IS NULL",
-                    HM_ARGS(HM_I(id)), &cur, err))
-        return p;
-    if (hm_cursor_next(&cur, err) == HM_ROW)
-        p = json_pack("{s:s, s:s, s:o}", "serial", hm__text(&cur, 0), "model", hm__text(&cur, 1),
-                      "assigned_at", hm__jtime(&cur, 2));
-    hm_cursor_close(&cur);
-    return p;
+    json_t *pump = json_null(), *all = json_array();
+    if (!hm_db_query(db,
+                     "SELECT d.serial, d.model, a.assigned_ms, d.kind FROM device_assignment a"
+                     " JOIN device d ON d.id = a.device_id WHERE a.episode_id = ? AND"
+                     " a.released_ms IS NULL ORDER BY d.kind, d.serial",
+                     HM_ARGS(HM_I(id)), &cur, err)) {
+        while (hm_cursor_next(&cur, err) == HM_ROW) {
+            json_array_append_new(all, json_pack("{s:s, s:s, s:s, s:o}", "serial",
+                                                 hm__text(&cur, 0), "kind", hm__text(&cur, 3),
+                                                 "model", hm__text(&cur, 1), "assigned_at",
+                                                 hm__jtime(&cur, 2)));
+            if (strcmp(hm__text(&cur, 3), "infusion_pump") == 0 && json_is_null(pump))
+                pump = json_pack("{s:s, s:s, s:o}", "serial", hm__text(&cur, 0), "model",
+                                 hm__text(&cur, 1), "assigned_at", hm__jtime(&cur, 2));
+        }
+        hm_cursor_close(&cur);
+    }
+    json_object_set_new(e, "pump", pump);
+    json_object_set_new(e, "devices", all);
 }
 
 static int episode_json(hm_db *db, int64_t id, int64_t now_ms, json_t **out, int64_t *patient,
@@ -150,7 +160,7 @@ static int episode_json(hm_db *db, int64_t id, int64_t now_ms, json_t **out, int
     home_time(events, now_ms, &days, &bed_days);
     json_object_set_new(e, "timeline", events);
     json_object_set_new(e, "regimen", current_regimen(db, id, err));
-    json_object_set_new(e, "pump", current_pump(db, id, err));
+    current_devices(db, id, e, err);
     json_object_set_new(e, "days_at_home", json_real(days));
     json_object_set_new(e, "bed_days_at_home", json_integer(bed_days));
     *out = e;

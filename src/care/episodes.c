@@ -258,44 +258,67 @@ static int spo2_scale_fn(hm_db *db, struct transition *t, hm_err *err)
                       err);
 }
 
-/* ---- pump ---- */
+/* ---- devices: the infusion pump, and devices that monitor the patient ---- */
 
-static int pump_fn(hm_db *db, struct transition *t, hm_err *err)
+/* An episode has at most one infusion pump, and any number of monitoring devices (a pulse
+ * oximeter, a blood-pressure monitor, a thermometer: every kind that is not a pump), each device
+ * serving one episode at a time. The pump is assigned by /pump, the others by /devices. */
+static int device_to_assign(hm_db *db, const char *serial, int pump, int64_t *id, hm_err *err)
 {
-    if (in_states(t->state, ",completed,discontinued,"))
-        return wrong_state(t, "assign a pump to", err);
-    const char *serial;
-    int rc = hm_json_str(t->in, "serial", 1, 64, &serial, err);
-    if (rc)
-        return rc;
     hm_cursor cur;
-    rc = hm_db_query(db, "SELECT id, status, kind FROM device WHERE serial = ?",
-                     HM_ARGS(HM_S(serial)), &cur, err);
+    int rc = hm_db_query(db, "SELECT id, status, kind FROM device WHERE serial = ?",
+                         HM_ARGS(HM_S(serial)), &cur, err);
     if (rc)
         return rc;
-    int64_t device_id = 0;
     char status[16] = "", kind[32] = "";
+    *id = 0;
     if (hm_cursor_next(&cur, err) == HM_ROW) {
-        device_id = hm_cursor_int(&cur, 0);
+        *id = hm_cursor_int(&cur, 0);
         snprintf(status, sizeof status, "%s", hm__text(&cur, 1));
         snprintf(kind, sizeof kind, "%s", hm__text(&cur, 2));
     }
     hm_cursor_close(&cur);
-    if (!device_id)
-        return hm_err_set(err, HM_ENOTFOUND, "unknown pump '%s'", serial);
-    if (strcmp(kind, "infusion_pump") != 0)
+    const char *what = pump ? "pump" : "device";
+    if (!*id)
+        return hm_err_set(err, HM_ENOTFOUND, "unknown %s '%s'", what, serial);
+    int is_pump = strcmp(kind, "infusion_pump") == 0;
+    if (pump && !is_pump)
         return hm_err_set(err, HM_EINVAL, "device '%s' is not an infusion pump", serial);
+    if (!pump && is_pump)
+        return hm_err_set(err, HM_EINVAL,
+                          "device '%s' is an infusion pump: it is assigned as the episode's pump",
+                          serial);
     if (strcmp(status, "available") != 0)
-        return hm_err_set(err, HM_ECONFLICT, "pump '%s' is not available: it is %s", serial,
+        return hm_err_set(err, HM_ECONFLICT, "%s '%s' is not available: it is %s", what, serial,
                           status);
-    int64_t has = 0;
-    rc = hm_db_query_int(db,
-                         "SELECT count(*) FROM device_assignment WHERE episode_id = ? AND"
-                         " released_ms IS NULL",
-                         HM_ARGS(HM_I(t->episode_id)), &has, err);
+    return HM_OK;
+}
+
+static int has_pump(hm_db *db, int64_t episode_id, int64_t *n, hm_err *err)
+{
+    return hm_db_query_int(db,
+                           "SELECT count(*) FROM device_assignment a JOIN device d ON"
+                           " d.id = a.device_id WHERE a.episode_id = ? AND a.released_ms IS NULL"
+                           " AND d.kind = 'infusion_pump'",
+                           HM_ARGS(HM_I(episode_id)), n, err);
+}
+
+static int assign_device(hm_db *db, struct transition *t, int pump, hm_err *err)
+{
+    if (in_states(t->state, ",completed,discontinued,"))
+        return wrong_state(t, pump ? "assign a pump to" : "assign a device to", err);
+    const char *serial;
+    int rc = hm_json_only(t->in, (const char *const[]){"serial", NULL}, err);
+    if (!rc)
+        rc = hm_json_str(t->in, "serial", 1, 64, &serial, err);
+    int64_t device_id = 0, pumps = 0;
+    if (!rc)
+        rc = device_to_assign(db, serial, pump, &device_id, err);
+    if (!rc && pump)
+        rc = has_pump(db, t->episode_id, &pumps, err);
     if (rc)
         return rc;
-    if (has)
+    if (pumps)
         return hm_err_set(err, HM_ECONFLICT, "episode %lld already has a pump",
                           (long long)t->episode_id);
     rc = hm_db_exec(db,
@@ -305,7 +328,8 @@ static int pump_fn(hm_db *db, struct transition *t, hm_err *err)
                             HM_I(t->c->actor->staff_id)),
                     err);
     if (rc == HM_ECONFLICT)
-        return hm_err_set(err, HM_ECONFLICT, "pump '%s' is already assigned", serial);
+        return hm_err_set(err, HM_ECONFLICT, "%s '%s' is already assigned",
+                          pump ? "pump" : "device", serial);
     if (rc)
         return rc;
     rc = hm_db_exec(db, "UPDATE device SET status = 'assigned' WHERE id = ?",
@@ -314,7 +338,53 @@ static int pump_fn(hm_db *db, struct transition *t, hm_err *err)
         return rc;
     return hm_db_exec(db,
                       "INSERT INTO episode_event (episode_id, kind, at_ms, staff_id, note)"
-                      " VALUES (?, 'pump_assigned', ?, ?, ?)",
+                      " VALUES (?, ?, ?, ?, ?)",
+                      HM_ARGS(HM_I(t->episode_id), HM_S(pump ? "pump_assigned" : "device_assigned"),
+                              HM_I(t->c->now_ms), HM_I(t->c->actor->staff_id), HM_S(serial)),
+                      err);
+}
+
+static int pump_fn(hm_db *db, struct transition *t, hm_err *err)
+{
+    return assign_device(db, t, 1, err);
+}
+
+static int device_fn(hm_db *db, struct transition *t, hm_err *err)
+{
+    return assign_device(db, t, 0, err);
+}
+
+/* One device back from the patient (a monitor no longer needed, a pump swapped for service):
+ * available again at its depot. The episode's end releases them all (release_pump). */
+static int device_release_fn(hm_db *db, struct transition *t, hm_err *err)
+{
+    const char *serial;
+    int rc = hm_json_only(t->in, (const char *const[]){"serial", NULL}, err);
+    if (!rc)
+        rc = hm_json_str(t->in, "serial", 1, 64, &serial, err);
+    int64_t device_id = 0;
+    if (!rc)
+        rc = hm_db_query_int(db,
+                             "SELECT a.device_id FROM device_assignment a JOIN device d ON"
+                             " d.id = a.device_id WHERE a.episode_id = ? AND d.serial = ? AND"
+                             " a.released_ms IS NULL",
+                             HM_ARGS(HM_I(t->episode_id), HM_S(serial)), &device_id, err);
+    if (rc == HM_ENOTFOUND)
+        return hm_err_set(err, HM_ENOTFOUND, "device '%s' is not assigned to episode %lld",
+                          serial, (long long)t->episode_id);
+    if (!rc)
+        rc = hm_db_exec(db,
+                        "UPDATE device_assignment SET released_ms = ? WHERE device_id = ? AND"
+                        " released_ms IS NULL",
+                        HM_ARGS(HM_I(t->c->now_ms), HM_I(device_id)), err);
+    if (!rc)
+        rc = hm_db_exec(db, "UPDATE device SET status = 'available' WHERE id = ?",
+                        HM_ARGS(HM_I(device_id)), err);
+    if (rc)
+        return rc;
+    return hm_db_exec(db,
+                      "INSERT INTO episode_event (episode_id, kind, at_ms, staff_id, note)"
+                      " VALUES (?, 'device_released', ?, ?, ?)",
                       HM_ARGS(HM_I(t->episode_id), HM_I(t->c->now_ms),
                               HM_I(t->c->actor->staff_id), HM_S(serial)),
                       err);
@@ -370,10 +440,7 @@ static int activate_fn(hm_db *db, struct transition *t, hm_err *err)
     if (!n)
         return hm_err_set(err, HM_ECONFLICT, "cannot activate episode %lld: no regimen is set",
                           (long long)t->episode_id);
-    rc = hm_db_query_int(db,
-                         "SELECT count(*) FROM device_assignment WHERE episode_id = ? AND"
-                         " released_ms IS NULL",
-                         HM_ARGS(HM_I(t->episode_id)), &n, err);
+    rc = has_pump(db, t->episode_id, &n, err);
     if (rc)
         return rc;
     if (!n)
@@ -515,6 +582,19 @@ int hm_care_news2_scale_set(const hm_call *c, int64_t id, const json_t *in, json
 int hm_care_pump_assign(const hm_call *c, int64_t id, const json_t *in, json_t **out, hm_err *err)
 {
     return run(c, id, in, pump_fn, HM_ACT_DEVICE_ASSIGN, "pump", NULL, out, err);
+}
+
+int hm_care_device_assign(const hm_call *c, int64_t id, const json_t *in, json_t **out,
+                          hm_err *err)
+{
+    return run(c, id, in, device_fn, HM_ACT_DEVICE_ASSIGN, "devices", NULL, out, err);
+}
+
+int hm_care_device_release(const hm_call *c, int64_t id, const json_t *in, json_t **out,
+                           hm_err *err)
+{
+    return run(c, id, in, device_release_fn, HM_ACT_DEVICE_ASSIGN, "devices/release", NULL, out,
+               err);
 }
 
 int hm_care_training_record(const hm_call *c, int64_t id, const json_t *in, json_t **out,

@@ -293,6 +293,24 @@ static int base_job(hm_db *db, void *arg, hm_err *err)
                                 HM_S(i == 3 ? "2026-11-30" : due)),
                         err);
     }
+    /* Devices that monitor a patient at home, at the Tromsø depot (synthetic models). Their
+     * serials sort after the pumps'. */
+    static const struct {
+        const char *prefix, *kind, *model;
+        int n;
+    } monitors[] = {{"MON-OXI", "pulse_oximeter", "Pulse oximeter, Bluetooth (demo)", 4},
+                    {"MON-BPM", "blood_pressure_monitor", "Blood-pressure monitor (demo)", 2},
+                    {"MON-TMP", "thermometer", "Ear thermometer (demo)", 2}};
+    for (size_t k = 0; k < sizeof monitors / sizeof monitors[0] && !rc; k++)
+        for (int i = 0; i < monitors[k].n && !rc; i++) {
+            char serial[32];
+            snprintf(serial, sizeof serial, "%s-%03d", monitors[k].prefix, i + 1);
+            rc = hm_db_exec(db,
+                            "INSERT INTO device (serial, kind, model, depot_id) VALUES (?,?,?,?)",
+                            HM_ARGS(HM_S(serial), HM_S(monitors[k].kind), HM_S(monitors[k].model),
+                                    HM_I(org_id(db, "depot-tromso"))),
+                            err);
+        }
     return rc;
 }
 

@@ -141,6 +141,16 @@ int hm_h_pump_assign(hm_req *r)
     ANSWER(r, 200, hm_care_pump_assign(c, r->param[0], r->body, &out_, &r->err));
 }
 
+int hm_h_device_assign(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_device_assign(c, r->param[0], r->body, &out_, &r->err));
+}
+
+int hm_h_device_release(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_device_release(c, r->param[0], r->body, &out_, &r->err));
+}
+
 int hm_h_training(hm_req *r)
 {
     ANSWER(r, 200, hm_care_training_record(c, r->param[0], r->body, &out_, &r->err));

@@ -46,6 +46,8 @@ int hm_h_patient_update(hm_req *r);
 int hm_h_patient_episodes(hm_req *r);
 int hm_h_patients(hm_req *r);
 int hm_h_pump_assign(hm_req *r);
+int hm_h_device_assign(hm_req *r);
+int hm_h_device_release(hm_req *r);
 int hm_h_readmit(hm_req *r);
 int hm_h_referral_create(hm_req *r);
 int hm_h_regimen(hm_req *r);

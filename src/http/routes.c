@@ -55,6 +55,8 @@ static const struct hm_route routes[] = {
     {"PUT", "/api/v1/episodes/{id}/regimen", hm_h_regimen, A | B},
     {"PUT", "/api/v1/episodes/{id}/news2-scale", hm_h_news2_scale, A | B},
     {"POST", "/api/v1/episodes/{id}/pump", hm_h_pump_assign, A | B},
+    {"POST", "/api/v1/episodes/{id}/devices", hm_h_device_assign, A | B},
+    {"POST", "/api/v1/episodes/{id}/devices/release", hm_h_device_release, A | B},
     {"POST", "/api/v1/episodes/{id}/training", hm_h_training, A},
     {"POST", "/api/v1/episodes/{id}/activate", hm_h_activate, A},
     {"POST", "/api/v1/episodes/{id}/readmit", hm_h_readmit, A},

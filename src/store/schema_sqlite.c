@@ -393,6 +393,12 @@ static const char schema_v9[] =
     "ALTER TABLE observation_v9 RENAME TO observation;"
     "CREATE INDEX observation_patient ON observation(patient_id, observed_ms);";
 
+/* Devices that monitor the patient (pulse oximeter, blood-pressure monitor, thermometer) join
+ * the infusion pump: an episode may have several devices, still one episode per device
+ * (device_assignment_open_device) and at most one pump per episode (checked by care/episodes.c,
+ * since the kind lives in device). */
+static const char schema_v10[] = "DROP INDEX device_assignment_open_episode;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -403,5 +409,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {7, schema_v7},
     {8, schema_v8},
     {9, schema_v9},
+    {10, schema_v10},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

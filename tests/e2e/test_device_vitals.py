@@ -1,21 +1,33 @@
 """End-to-end: vital signs from a patient's devices (IHE PCD-01, ORU^R01 over MLLP) become the
 patient's observations (kind device_vitals, source device, the device's serial), converted to
 the template's units; bad values are left out and named in the inbox; the temperature rule fires
-on them; a monitor without an assignment reaches its patient by the national id in PID-3."""
+on them; a monitor assigned to the episode (besides its pump) or, without an assignment, named
+by the national id in PID-3 reaches its patient; monitors are not judged silent as pumps are."""
 import json
+import os
+import time
 import uuid
 
 import pytest
 
 from conftest import running_heime
-from test_alarms_mllp import assigned_serial, msa, send, wait_for
+from test_alarms_mllp import assigned_serial, msa, pcd10, send, wait_for
 
 
 @pytest.fixture(scope="module")
 def own():
-    """A heime of this module's own: the temperature alarms it raises stay here."""
-    with running_heime() as h:
-        yield h
+    """A heime of this module's own (the alarms it raises stay here), with a 2 s heartbeat so
+    that silence is judged within the test."""
+    old = os.environ.get("HEIME_HEARTBEAT_S")
+    os.environ["HEIME_HEARTBEAT_S"] = "2"
+    try:
+        with running_heime() as h:
+            yield h
+    finally:
+        if old is None:
+            os.environ.pop("HEIME_HEARTBEAT_S", None)
+        else:
+            os.environ["HEIME_HEARTBEAT_S"] = old
 
 
 def pcd01(serial, obx, pid="TESTPAT-001^^^HEIME_TEST^PI", control=None):
@@ -110,3 +122,68 @@ def test_monitor_without_assignment_reaches_the_patient_by_national_id(own):
     assert len(device_obs(own, 4, serial)) == 2
     assert own.sql("SELECT patient_id FROM hl7_inbox WHERE control_id = ?",
                    (control,))[0][0] is None
+
+
+def episode_of(heime, patient):
+    return next(e["id"] for e in heime.get(f"/api/v1/patients/{patient}/episodes",
+                                            user="lege1").json()
+                if e["state"] not in ("completed", "discontinued"))
+
+
+def test_monitor_assigned_besides_the_pump_sends_to_its_patient(own):
+    eid = episode_of(own, 2)
+    pump = assigned_serial(own, 2)
+    devices = own.get("/api/v1/devices", user="sykepleier1").json()
+    oxi = next(d["serial"] for d in devices
+               if d["kind"] == "pulse_oximeter" and d["status"] == "available")
+    # The pump route takes pumps only, the device route everything else.
+    r = own.post(f"/api/v1/episodes/{eid}/pump", user="sykepleier1", json={"serial": oxi})
+    assert r.status_code == 400 and "not an infusion pump" in r.json()["error"], r.text
+    free_pump = next(d["serial"] for d in devices
+                     if d["kind"] == "infusion_pump" and d["status"] == "available")
+    r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1", json={"serial": free_pump})
+    assert r.status_code == 400 and "is an infusion pump" in r.json()["error"], r.text
+    r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1", json={"serial": oxi})
+    assert r.status_code == 200, r.text
+    ep = r.json()
+    assert ep["pump"]["serial"] == pump
+    assert {d["serial"]: d["kind"] for d in ep["devices"]} == {pump: "infusion_pump",
+                                                              oxi: "pulse_oximeter"}
+    # A municipal nurse may not assign devices; the same device twice is refused.
+    r = own.post(f"/api/v1/episodes/{eid}/devices", user="tromso.sentrum2", json={"serial": oxi})
+    assert r.status_code == 403, r.text
+    r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1", json={"serial": oxi})
+    assert r.status_code == 409 and "not available" in r.json()["error"], r.text
+
+    msg, _ = pcd01(oxi, [("150456^MDC_PULS_OXIM_SAT_O2^MDC", "91", "262688^MDC_DIM_PERCENT^MDC",
+                          "")])
+    assert msa(send(own, msg))[0] == "AA"
+    assert [o["values"] for o in device_obs(own, 2, oxi)] == [{"spo2": 91}]
+
+    # Monitors are silent between measurements by design; a pump that stops talking is not.
+    assert msa(send(own, pcd10(pump)))[0] == "AA"
+    time.sleep(5)
+    silent = {s for (s,) in own.sql("SELECT device_serial FROM alarm WHERE source = 'silence'"
+                                    " AND state = 'open'")}
+    assert pump in silent and oxi not in silent, silent
+
+    # Returned: available again, and what it sends no longer reaches the patient.
+    r = own.post(f"/api/v1/episodes/{eid}/devices/release", user="sykepleier1",
+                 json={"serial": oxi})
+    assert r.status_code == 200 and [d["serial"] for d in r.json()["devices"]] == [pump], r.text
+    assert "device_released" in [e["kind"] for e in r.json()["timeline"]]
+    status = {d["serial"]: d["status"] for d in own.get("/api/v1/devices",
+                                                          user="sykepleier1").json()}
+    assert status[oxi] == "available"
+    msg, _ = pcd01(oxi, [("150456^MDC_PULS_OXIM_SAT_O2^MDC", "90", "", "")])
+    assert msa(send(own, msg))[0] == "AA"
+    assert len(device_obs(own, 2, oxi)) == 1
+    r = own.post(f"/api/v1/episodes/{eid}/devices/release", user="sykepleier1",
+                 json={"serial": oxi})
+    assert r.status_code == 404 and "is not assigned" in r.json()["error"], r.text
+    for bad in ({}, {"serial": 5}, {"serial": oxi, "x": 1}):
+        r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1", json=bad)
+        assert r.status_code == 400, (bad, r.text)
+    r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1",
+                 json={"serial": "NO-SUCH-DEVICE"})
+    assert r.status_code == 404 and "unknown device" in r.json()["error"], r.text

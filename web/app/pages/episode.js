@@ -146,7 +146,7 @@ function News2ScaleForm({ ep, act }) {
 function PumpForm({ act }) {
   const [serial, setSerial] = useState('');
   const dev = useLoad(() => get('/api/v1/devices'), []);
-  const avail = (dev.data || []).filter((d) => d.status === 'available');
+  const avail = (dev.data || []).filter((d) => d.status === 'available' && d.kind === 'infusion_pump');
   return html`<form onSubmit=${(e) => { e.preventDefault(); act('post', 'pump', { serial }, t('episode.pump_saved')); }}>
     <div class="field"><label for="pump-serial">${t('episode.pump_serial')}</label>
       <input id="pump-serial" list="pump-list" value=${serial} onInput=${(e) => setSerial(e.target.value)} required />
@@ -154,6 +154,26 @@ function PumpForm({ act }) {
     ${dev.error && html`<p class="hint">${t('episode.pumps_unavailable')}</p>`}
     <button type="submit">${t('episode.assign_pump')}</button>
   </form>`;
+}
+
+/* Devices that monitor the patient at home (pulse oximeter, blood-pressure monitor,
+ * thermometer): their measurements arrive over HL7 and show on the patient page. */
+function MonitorDevices({ ep, act, ended }) {
+  const [serial, setSerial] = useState('');
+  const dev = useLoad(() => get('/api/v1/devices'), []);
+  const avail = (dev.data || []).filter((d) => d.status === 'available' && d.kind !== 'infusion_pump');
+  const mine = (ep.devices || []).filter((d) => d.kind !== 'infusion_pump');
+  return html`<div>
+    ${mine.length ? html`<ul class="devices">${mine.map((d) => html`<li>${t('device.' + d.kind)} ${d.serial} (${d.model})
+      ${!ended && html` <button type="button" class="secondary" onClick=${() => act('post', 'devices/release', { serial: d.serial }, t('episode.device_released'))}>${t('episode.release_device')}</button>`}</li>`)}</ul>`
+      : html`<p>${t('episode.no_devices')}</p>`}
+    ${!ended && html`<form class="row" onSubmit=${(e) => { e.preventDefault(); act('post', 'devices', { serial }, t('episode.device_saved')); setSerial(''); }}>
+      <div class="field"><label for="device-serial">${t('episode.device_serial')}</label>
+        <input id="device-serial" list="device-list" value=${serial} onInput=${(e) => setSerial(e.target.value)} required />
+        <datalist id="device-list">${avail.map((d) => html`<option value=${d.serial}>${t('device.' + d.kind)} · ${d.model} · ${d.depot}</option>`)}</datalist></div>
+      <div><button type="submit" class="secondary">${t('episode.assign_device')}</button></div>
+    </form>`}
+  </div>`;
 }
 
 export function EpisodePage({ me, id }) {
@@ -226,6 +246,7 @@ export function EpisodePage({ me, id }) {
     ${!ended && isPhys && html`<section aria-labelledby="scale-h"><h2 id="scale-h">NEWS2</h2>
       <p class="hint">${t('episode.news2_scale_hint')}</p><${News2ScaleForm} ep=${ep} act=${act} /></section>`}
     ${!ended && !ep.pump && html`<section aria-labelledby="pump-h"><h2 id="pump-h">${t('episode.pump')}</h2><${PumpForm} act=${act} /></section>`}
+    <section aria-labelledby="devices-h"><h2 id="devices-h">${t('episode.devices')}</h2><${MonitorDevices} ep=${ep} act=${act} ended=${ended} /></section>
 
     <section aria-labelledby="steps-h"><h2 id="steps-h">${t('episode.steps')}</h2>
       <div class="actions">
