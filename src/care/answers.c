@@ -347,7 +347,7 @@ int hm_care_answers_submit(const hm_call *c, int64_t patient_id, const json_t *i
 
 /* ---- an episode's answers ----------------------------------------------------------------- */
 
-static json_t *answer_row(hm_cursor *cur)
+json_t *hm__care_answer_row(hm_cursor *cur)
 {
     json_t *v = json_loads(hm__text(cur, 3), JSON_DECODE_ANY, NULL);
     json_t *alarm = hm_cursor_is_null(cur, 7)
@@ -375,14 +375,41 @@ int hm_care_episode_answers(const hm_call *c, int64_t episode_id, json_t **out, 
         rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &emergency, err);
     if (!rc)
         rc = hm__care_rows(db,
-                           "SELECT a.id, a.question_id, a.local_date, a.value, a.answered_ms,"
-                           " coalesce(s.name, pt.name), a.answered_role, a.alarm_priority,"
-                           " a.alarm_text FROM answer a" ANSWER_WHO
-                           " WHERE a.episode_id = ? ORDER BY a.answered_ms DESC, a.id DESC"
-                           " LIMIT 2000",
-                           HM_ARGS(HM_I(episode_id)), answer_row, arr, err);
+                           HM__ANSWER_SELECT " WHERE a.episode_id = ?"
+                                             " ORDER BY a.answered_ms DESC, a.id DESC LIMIT 2000",
+                           HM_ARGS(HM_I(episode_id)), hm__care_answer_row, arr, err);
     hm_store_read_end(c->care->store, db);
     char object[64];
     snprintf(object, sizeof object, "episode/%lld/answers", (long long)episode_id);
     return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, arr, out, err);
+}
+
+int hm_care_answer_get(const hm_call *c, int64_t answer_id, json_t **out, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
+    if (rc)
+        return rc;
+    int64_t patient_id = 0;
+    int emergency = 0;
+    json_t *arr = json_array();
+    rc = hm_db_query_int(db, "SELECT patient_id FROM answer WHERE id = ?",
+                         HM_ARGS(HM_I(answer_id)), &patient_id, err);
+    if (rc == HM_ENOTFOUND)
+        rc = hm_err_set(err, HM_ENOTFOUND, "answer %lld does not exist", (long long)answer_id);
+    if (!rc)
+        rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &emergency, err);
+    if (!rc)
+        rc = hm__care_rows(db, HM__ANSWER_SELECT " WHERE a.id = ?", HM_ARGS(HM_I(answer_id)),
+                           hm__care_answer_row, arr, err);
+    hm_store_read_end(c->care->store, db);
+    json_t *a = json_incref(json_array_get(arr, 0));
+    json_decref(arr);
+    if (!rc && !a)
+        rc = hm_err_set(err, HM_ENOTFOUND, "answer %lld does not exist", (long long)answer_id);
+    if (a)
+        json_object_set_new(a, "patient_id", json_integer(patient_id));
+    char object[48];
+    snprintf(object, sizeof object, "answer/%lld", (long long)answer_id);
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, a, out, err);
 }

@@ -116,6 +116,15 @@ int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out
 /* One observation as the list shows it, with "patient_id": care relation to its patient, audited
  * as "observation/<id>"; HM_ENOTFOUND when there is no such observation. */
 int hm_care_observation_get(const hm_call *c, int64_t observation_id, json_t **out, hm_err *err);
+/* A patient's measurements for the FHIR facade's Observation search, read in one transaction
+ * and audited as the observation list is ("patient/<id>/observations"): {"observations": as
+ * hm_care_observations_list, "answers": the questionnaire answers as
+ * hm_care_episode_answers lists them, of every episode}, each newest first, at most 500. */
+int hm_care_patient_measurements(const hm_call *c, int64_t patient_id, json_t **out,
+                                 hm_err *err);
+/* One questionnaire answer as hm_care_episode_answers lists it, with "patient_id"; care
+ * relation to its patient, audited as "answer/<id>"; HM_ENOTFOUND when there is none. */
+int hm_care_answer_get(const hm_call *c, int64_t answer_id, json_t **out, hm_err *err);
 
 /* Episodes with their organisations, for the FHIR facade's EpisodeOfCare: id, patient_id,
  * pathway, state, referred_at, activated_at, ended_at, hospital_org_id, hospital_org,

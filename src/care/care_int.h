@@ -37,6 +37,16 @@ int hm__care_read_done(const hm_call *c, int rc, const char *object, const int64
     " FROM staff s JOIN org o ON o.id = s.org_id"
 json_t *hm__care_staff_row(hm_cursor *cur);
 
+/* An answer to the questionnaire as GET /api/v1/episodes/{id}/answers lists it ({id,
+ * question_id, date, value, answered_at, answered_by: {name, role}, alarm}): the columns
+ * HM__ANSWER_SELECT reads (alias a; add the WHERE). */
+#define HM__ANSWER_SELECT                                                                          \
+    "SELECT a.id, a.question_id, a.local_date, a.value, a.answered_ms,"                           \
+    " coalesce(s.name, pt.name), a.answered_role, a.alarm_priority, a.alarm_text FROM answer a"   \
+    " LEFT JOIN account ac ON ac.id = a.answered_by LEFT JOIN staff s ON s.id = ac.staff_id"      \
+    " LEFT JOIN patient pt ON pt.id = ac.patient_id"
+json_t *hm__care_answer_row(hm_cursor *cur);
+
 /* Role check plus care relation for one patient. */
 int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int64_t patient_id,
                            int *emergency, hm_err *err);

@@ -119,13 +119,41 @@ static json_t *observation_row(hm_cursor *cur)
                      hm__jint(cur, 6), "device", device ? json_string(device) : json_null());
 }
 
+#define LIST_SQL                                                                                   \
+    "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"                           \
+    " device_serial FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"              \
+    " LIMIT 500"
+
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)
 {
-    return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1,
-                                 "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"
-                                 " device_serial FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"
-                                 " LIMIT 500",
+    return hm__care_patient_list(c, patient_id, HM_ACT_PATIENT_READ, 1, LIST_SQL,
                                  observation_row, "observations", out, err);
+}
+
+int hm_care_patient_measurements(const hm_call *c, int64_t patient_id, json_t **out,
+                                 hm_err *err)
+{
+    hm_db *db;
+    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
+    if (rc)
+        return rc;
+    int emergency = 0;
+    json_t *obs = json_array(), *answers = json_array();
+    rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &emergency, err);
+    if (!rc)
+        rc = hm__care_rows(db, LIST_SQL, HM_ARGS(HM_I(patient_id)), observation_row, obs, err);
+    /* Through the patient's episodes: answers are indexed by episode. */
+    if (!rc)
+        rc = hm__care_rows(db,
+                           HM__ANSWER_SELECT " WHERE a.episode_id IN (SELECT id FROM episode"
+                                             " WHERE patient_id = ?)"
+                                             " ORDER BY a.answered_ms DESC, a.id DESC LIMIT 500",
+                           HM_ARGS(HM_I(patient_id)), hm__care_answer_row, answers, err);
+    hm_store_read_end(c->care->store, db);
+    json_t *both = json_pack("{s:o, s:o}", "observations", obs, "answers", answers);
+    char object[64];
+    snprintf(object, sizeof object, "patient/%lld/observations", (long long)patient_id);
+    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, both, out, err);
 }
 
 int hm_care_observation_get(const hm_call *c, int64_t observation_id, json_t **out, hm_err *err)

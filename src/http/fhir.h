@@ -74,5 +74,13 @@ int hm_fhir_token_match(const char *param, const char *system, const char *code)
  * answers it: id, kind, values, source, observed_at, recorded_at, device) of patient to out:
  * one per vital sign, the rest as one survey Observation (fhir_observation.c). */
 void hm_fhir_observations_map(const json_t *row, int64_t patient, json_t *out);
+/* Sets value[x] of o (an Observation or a component) from one of heime's values: boolean,
+ * whole number, decimal (a Quantity), text, a list of choices ("a, b"), else its JSON text. */
+void hm_fhir_set_value(json_t *o, const json_t *v);
+
+/* A questionnaire answer (as care/answers.c lists it) of patient as an Observation, id
+ * "answer-<id>"; and the read of one by its answer id (fhir_answer.c). */
+json_t *hm_fhir_answer_observation(const json_t *row, int64_t patient);
+int hm_fhir_answer_read(hm_req *r, int64_t answer_id);
 
 #endif

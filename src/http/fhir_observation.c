@@ -181,9 +181,7 @@ static json_t *joined(const json_t *arr)
     return s ? s : json_string("?");
 }
 
-/* One value of heime's (boolean, whole or decimal number, text, list of choices) as the
- * value[x] of a component. */
-static void set_value(json_t *c, const json_t *v)
+void hm_fhir_set_value(json_t *c, const json_t *v)
 {
     if (json_is_boolean(v)) {
         json_object_set_new(c, "valueBoolean", json_boolean(json_is_true(v)));
@@ -215,7 +213,7 @@ static json_t *survey_obs(const struct row_ctx *x, const char *kind, const json_
             continue;
         json_t *c = json_pack("{s:{s:[{s:s, s:s}], s:s}}", "code", "coding", "system",
                               FIELD_SYSTEM, "code", key, "text", key);
-        set_value(c, v);
+        hm_fhir_set_value(c, v);
         json_array_append_new(comps, c);
     }
     json_t *code = json_pack("{s:[{s:s, s:s}], s:s}", "coding", "system", KIND_SYSTEM, "code",
@@ -256,6 +254,14 @@ void hm_fhir_observations_map(const json_t *row, int64_t patient, json_t *out)
 
 int hm_h_fhir_observation_read(hm_req *r)
 {
+    /* "answer-<id>": a questionnaire answer (fhir_answer.c). */
+    if (strncmp(r->fhir_id, "answer-", 7) == 0) {
+        int64_t answer_id;
+        if (hm_fhir_numeric_id("Observation", r->fhir_id + 7, &answer_id, &r->err))
+            return hm_err_set(&r->err, HM_ENOTFOUND, "Observation/%s does not exist",
+                              r->fhir_id);
+        return hm_fhir_answer_read(r, answer_id);
+    }
     /* "<row>" or "<row>-<part>": the row decides access and audit, the part picks the one. */
     char digits[24];
     size_t n = strspn(r->fhir_id, "0123456789");
@@ -304,6 +310,45 @@ static int concept_match(const char *param, const json_t *concept)
     return 0;
 }
 
+/* effectiveDateTime, or "" (ISO 8601 in one format: text order is time order). */
+static const char *when(const json_t *o)
+{
+    const char *t = json_string_value(json_object_get(o, "effectiveDateTime"));
+    return t ? t : "";
+}
+
+/* The i-th of n rows, walking them backwards for oldest first (care/ answers newest first). */
+static const json_t *nth(const json_t *rows, size_t i, int newest)
+{
+    size_t n = json_array_size(rows);
+    return json_array_get(rows, newest ? i : n - 1 - i);
+}
+
+/* The Observations of the measurements and of the answers, merged in time order (newest first
+ * or oldest first); the Observations of one stored row stay in their order. */
+static json_t *in_time_order(const json_t *read, int64_t patient, int newest)
+{
+    const json_t *rows = json_object_get(read, "observations");
+    const json_t *answers = json_object_get(read, "answers");
+    json_t *obs = json_array(), *ans = json_array(), *all = json_array();
+    for (size_t i = 0; i < json_array_size(rows); i++)
+        hm_fhir_observations_map(nth(rows, i, newest), patient, obs);
+    for (size_t i = 0; i < json_array_size(answers); i++)
+        json_array_append_new(ans, hm_fhir_answer_observation(nth(answers, i, newest), patient));
+    size_t a = 0, b = 0, na = json_array_size(obs), nb = json_array_size(ans);
+    while (a < na || b < nb) {
+        int take_obs = b >= nb;
+        if (a < na && b < nb) {
+            int cmp = strcmp(when(json_array_get(obs, a)), when(json_array_get(ans, b)));
+            take_obs = newest ? cmp >= 0 : cmp <= 0;
+        }
+        json_array_append(all, take_obs ? json_array_get(obs, a++) : json_array_get(ans, b++));
+    }
+    json_decref(obs);
+    json_decref(ans);
+    return all;
+}
+
 static int sort_newest_first(const char *sort, int *newest, hm_err *err)
 {
     if (!sort || strcmp(sort, "-date") == 0)
@@ -341,16 +386,12 @@ int hm_h_fhir_observation_search(hm_req *r)
     if (rc)
         return rc;
     hm_call c = CALL(r);
-    json_t *rows = NULL;
-    rc = hm_care_observations_list(&c, patient, &rows, &r->err);
+    json_t *read = NULL;
+    rc = hm_care_patient_measurements(&c, patient, &read, &r->err);
     if (rc)
         return rc;
-    /* Rows come newest first; ascending order walks them backwards. */
-    json_t *all = json_array();
-    size_t n = json_array_size(rows);
-    for (size_t k = 0; k < n; k++)
-        hm_fhir_observations_map(json_array_get(rows, newest ? k : n - 1 - k), patient, all);
-    json_decref(rows);
+    json_t *all = in_time_order(read, patient, newest);
+    json_decref(read);
     const char *cat = hm_fhir_query_get(&q, "category"), *code = hm_fhir_query_get(&q, "code");
     json_t *matches = json_array();
     size_t i;

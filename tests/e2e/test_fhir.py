@@ -337,3 +337,34 @@ def test_device_vitals_are_vital_signs_with_their_device(heime):
     mine = spo2_from_device()
     assert len(mine) == before + 1 and mine[0]["valueQuantity"]["value"] == 97, mine
     assert mine[0]["category"][0]["coding"][0]["code"] == "vital-signs"
+
+
+def test_questionnaire_answers_are_survey_observations(heime):
+    """The demo's patients with accounts answered the two days before today."""
+    pid = heime.get("/api/v1/patients", user="pasient1").json()[0]["id"]
+    stored = heime.sql("SELECT id, question_id, value FROM answer WHERE patient_id = ?"
+                       " ORDER BY answered_ms DESC, id DESC", (pid,))
+    assert stored
+    q = "https://fhir.heime.example/CodeSystem/question"
+    b = fhir(heime, "Observation", user="pasient1",
+             params={"patient": pid, "code": f"{q}|", "_count": 500}).json()
+    assert [e["resource"]["id"] for e in b["entry"]] == [f"answer-{a[0]}" for a in stored]
+    aid, question, value = stored[0]
+    o = fhir(heime, f"Observation/answer-{aid}", user="lege1").json()
+    assert o["category"][0]["coding"][0]["code"] == "survey"
+    assert o["code"]["coding"][0] == {"system": q, "code": question}
+    got = [v for k, v in o.items() if k.startswith("value")]
+    assert got == [__import__("json").loads(value)]
+    assert o["performer"][0]["reference"] == f"Patient/{pid}"
+    # Same access and audit as the episode's answers in /api/v1.
+    assert audit_rows(heime, f"answer/{aid}")[-1] == ("physician", "read")
+    outcome(fhir(heime, f"Observation/answer-{aid}", user="berlevag2"), 403, "forbidden")
+    outcome(fhir(heime, "Observation/answer-0", user="lege1"), 404, "not-found")
+    outcome(fhir(heime, "Observation/answer-x", user="lege1"), 404, "not-found")
+    # Newest first across measurements and answers; oldest first reverses the same list.
+    newest = fhir(heime, "Observation", user="lege1", params={"patient": pid, "_count": 500})
+    times = [e["resource"]["effectiveDateTime"] for e in newest.json()["entry"]]
+    assert times == sorted(times, reverse=True)
+    oldest = fhir(heime, "Observation", user="lege1",
+                  params={"patient": pid, "_count": 500, "_sort": "date"}).json()
+    assert [e["resource"]["effectiveDateTime"] for e in oldest["entry"]] == times[::-1]

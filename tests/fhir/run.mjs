@@ -213,6 +213,14 @@ try {
     assert(kinds.has('site_inspection') && kinds.has('vital_signs'), `survey kinds ${[...kinds]}`);
   });
 
+  await test("the patient's questionnaire answers are valid survey Observations", async () => {
+    const c = client('pasient1');
+    const me = (await allPages(c, 'Patient', {}, 'pasient1 self'))[0];
+    const answers = await allPages(c, 'Observation', { patient: me.id, code: 'https://fhir.heime.example/CodeSystem/question|' }, 'answers');
+    assert(answers.length > 0 && answers.every((o) => o.id.startsWith('answer-')), 'no answers');
+    for (const o of answers.slice(0, 5)) valid(await c.read({ resourceType: 'Observation', id: o.id }), `Observation/${o.id}`);
+  });
+
   await test('every Device is valid R4 (logistics)', async () => {
     const c = client('logistikk1');
     const devices = await allPages(c, 'Device', { _count: 7 }, 'Device search');
