@@ -861,8 +861,9 @@ void hm__ls_run(hm__ls *ls, int *rnodes, int *roff)
     int improved = 1;
     for (ls->loop = 0; improved; ls->loop++) {
         improved = customer_pass(ls);
-        if (swap_star_pass(ls))
-            improved = 1;
+        /* SWAP* only once the cheap moves are exhausted (see planner.md) */
+        if (!improved)
+            improved = swap_star_pass(ls);
     }
     export_routes(ls, rnodes, roff);
 }
