@@ -4,7 +4,8 @@
 // (Playwright's getByRole / puppeteer's ::-p-aria, both read the browser's accessibility tree),
 // by label, or by CSS with a text filter. Everything else (waiting for a condition, axe, layout
 // checks on a phone, the keyboard) runs as page.evaluate / page.keyboard, which both engines
-// share. Waits poll with one timeout (HEIME_UI_TIMEOUT ms, default 15000).
+// share. Waits poll with one timeout (HEIME_UI_TIMEOUT ms, default 30000: a loaded
+// 2-core machine once took longer than 15 s for a Firefox step that passes in 1 s when idle).
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM, shot } from './lib.mjs';
 
 export const FIREFOX = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
-const TIMEOUT = Number(process.env.HEIME_UI_TIMEOUT || 15000);
+const TIMEOUT = Number(process.env.HEIME_UI_TIMEOUT || 30000);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /* The engines this machine has: [{kind, have, why}]. */
