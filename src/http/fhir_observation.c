@@ -252,6 +252,20 @@ void hm_fhir_observations_map(const json_t *row, int64_t patient, json_t *out)
         json_array_append_new(out, survey_obs(&x, kind ? kind : "unknown", values));
 }
 
+/* After the row's digits: nothing, or "-" and one of the vital-sign parts. Checked before the
+ * read, so that an id that cannot exist is not read (nor audited). */
+static int known_suffix(const char *s)
+{
+    if (!*s)
+        return 1;
+    if (*s++ != '-')
+        return 0;
+    for (size_t i = 0; i < sizeof vitals / sizeof vitals[0]; i++)
+        if (strcmp(s, vitals[i].part) == 0)
+            return 1;
+    return strcmp(s, BP_PART) == 0;
+}
+
 int hm_h_fhir_observation_read(hm_req *r)
 {
     /* "answer-<id>": a questionnaire answer (fhir_answer.c). */
@@ -266,7 +280,7 @@ int hm_h_fhir_observation_read(hm_req *r)
     char digits[24];
     size_t n = strspn(r->fhir_id, "0123456789");
     int64_t row_id;
-    if (n == 0 || n >= sizeof digits)
+    if (n == 0 || n >= sizeof digits || !known_suffix(r->fhir_id + n))
         return hm_err_set(&r->err, HM_ENOTFOUND, "Observation/%s does not exist", r->fhir_id);
     memcpy(digits, r->fhir_id, n);
     digits[n] = '\0';

@@ -273,6 +273,7 @@ def test_reads_are_audited_like_api_v1(heime, case):
     counts = heime.counts()
     fhir(heime, f"Patient/{pid}", user="berlevag2")
     fhir(heime, "Patient?birthdate=2000", user="lege1")
+    outcome(fhir(heime, f"Observation/{case['vitals']}-nope", user="lege1"), 404, "not-found")
     assert heime.counts() == counts
 
 
