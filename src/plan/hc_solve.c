@@ -543,20 +543,20 @@ static void scan_route(hcs *h, const hsol *s, int k, int n, double deadline, dou
          * stop before pos, it cannot at any later place either */
         if (c[pos].t > latest)
             break;
-        /* exact time tests (a break only delays): k cannot start in time from here, or the
-         * stop after it no longer can */
-        int a = pos == 0 ? h->ls[n] : h->t[r[pos - 1]].loc;
+        /* the locations come from the cache, not the tasks (fewer cache misses) */
+        int a = c[pos].loc, b = pos < len ? c[pos + 1].loc : h->le[n];
+        /* exact time test (a break only delays): k cannot start in time from here */
         double arrive = c[pos].t + to_k[a];
         if (arrive > latest)
             continue;
         /* the travel detour is a lower bound of the cost increase: skip hopeless places;
          * the arc it replaces comes from the cache (a matrix read would miss the cache) */
-        int b = pos == len ? h->le[n] : h->t[r[pos]].loc;
-        if (pos < len && later(arrive, open) + tk->dur + from_k[b] > h->t[r[pos]].last)
-            continue;
         double arc = pos < len ? c[pos + 1].travel - c[pos].travel : h->tt[a * h->nl + b];
         double detour = to_k[a] + from_k[b] - arc;
         if (len > 0 && detour + cont >= *best)
+            continue;
+        /* exact: the stop after k could no longer start in time */
+        if (pos < len && later(arrive, open) + tk->dur + from_k[b] > h->t[r[pos]].last)
             continue;
         if (!price_insertion(h, s, n, k, pos, deadline, &ev))
             continue;
