@@ -3,9 +3,9 @@
  * granular local search (hgs_ls.c) under penalties for load excess and time warp. Feasible and
  * infeasible individuals live in two subpopulations ranked by a biased fitness that mixes cost
  * and diversity (broken-pairs distance); parents come from binary tournaments and are combined
- * by ordered crossover (OX). Penalties adapt towards 20 % feasible offspring. The run is
- * deterministic for a seed (own PRNG) up to the wall-clock limit; all memory is taken before
- * the loop starts. */
+ * by ordered crossover (OX) or route exchange (SREX). Penalties adapt towards 43 % feasible
+ * offspring. The run is deterministic for a seed (own PRNG) up to the wall-clock limit; all
+ * memory is taken before the loop starts. */
 #include "plan/hgs_int.h"
 
 #include <float.h>
