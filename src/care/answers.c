@@ -386,30 +386,8 @@ int hm_care_episode_answers(const hm_call *c, int64_t episode_id, json_t **out, 
 
 int hm_care_answer_get(const hm_call *c, int64_t answer_id, json_t **out, hm_err *err)
 {
-    hm_db *db;
-    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
-    if (rc)
-        return rc;
-    int64_t patient_id = 0;
-    int emergency = 0;
-    json_t *arr = json_array();
-    rc = hm_db_query_int(db, "SELECT patient_id FROM answer WHERE id = ?",
-                         HM_ARGS(HM_I(answer_id)), &patient_id, err);
-    if (rc == HM_ENOTFOUND)
-        rc = hm_err_set(err, HM_ENOTFOUND, "answer %lld does not exist", (long long)answer_id);
-    if (!rc)
-        rc = hm_policy_patient_access(db, c->actor, patient_id, c->now_ms, &emergency, err);
-    if (!rc)
-        rc = hm__care_rows(db, HM__ANSWER_SELECT " WHERE a.id = ?", HM_ARGS(HM_I(answer_id)),
-                           hm__care_answer_row, arr, err);
-    hm_store_read_end(c->care->store, db);
-    json_t *a = json_incref(json_array_get(arr, 0));
-    json_decref(arr);
-    if (!rc && !a)
-        rc = hm_err_set(err, HM_ENOTFOUND, "answer %lld does not exist", (long long)answer_id);
-    if (a)
-        json_object_set_new(a, "patient_id", json_integer(patient_id));
-    char object[48];
-    snprintf(object, sizeof object, "answer/%lld", (long long)answer_id);
-    return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, a, out, err);
+    static const struct hm__care_by_id one = {
+        "answer", "SELECT patient_id FROM answer WHERE id = ?", HM__ANSWER_SELECT " WHERE a.id = ?",
+        hm__care_answer_row, 1};
+    return hm__care_read_by_id(c, &one, answer_id, out, err);
 }

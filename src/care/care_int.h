@@ -54,6 +54,7 @@ int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int6
 /* The patient of an episode; HM_ENOTFOUND "episode N does not exist". */
 int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err);
 
+
 /* A growable list of ids (patients touched, episodes to extend): push one, doubling the
  * storage as needed. HM_ENOMEM (list unchanged) when it cannot grow. */
 typedef struct hm__ids {
@@ -80,6 +81,21 @@ typedef json_t *(*hm_row_fn)(hm_cursor *cur);
 /* Appends row(cursor) to arr for every row of sql. */
 int hm__care_rows(hm_db *db, const char *sql, const hm_val *p, int n, hm_row_fn row, json_t *arr,
                   hm_err *err);
+
+/* One record read by its id, as a read of its patient's data (a physician's or nurse's
+ * HM_ACT_PATIENT_READ): the record's patient (owner_sql, with the id as its one parameter,
+ * answers one integer; none: "<what> <id> does not exist", 404), the care-relation check, then
+ * the row of row_sql (same parameter) through row, with "patient_id" added when with_patient;
+ * audited as "<what>/<id>" in the same way as every other read. */
+struct hm__care_by_id {
+    const char *what;
+    const char *owner_sql;
+    const char *row_sql;
+    hm_row_fn row;
+    int with_patient;
+};
+int hm__care_read_by_id(const hm_call *c, const struct hm__care_by_id *r, int64_t id,
+                        json_t **out, hm_err *err);
 
 /* A list about one patient: the role check for act, the care relation (unless need_relation is
  * 0), the rows of sql (its one parameter is the patient id) through row(), and the read's audit

@@ -102,6 +102,35 @@ int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id,
     return rc;
 }
 
+int hm__care_read_by_id(const hm_call *c, const struct hm__care_by_id *r, int64_t id,
+                        json_t **out, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm__care_read_begin(c, HM_ACT_PATIENT_READ, &db, err);
+    if (rc)
+        return rc;
+    int64_t patient = 0;
+    int emergency = 0;
+    json_t *arr = json_array();
+    rc = hm_db_query_int(db, r->owner_sql, HM_ARGS(HM_I(id)), &patient, err);
+    if (rc == HM_ENOTFOUND)
+        rc = hm_err_set(err, HM_ENOTFOUND, "%s %lld does not exist", r->what, (long long)id);
+    if (!rc)
+        rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient, &emergency, err);
+    if (!rc)
+        rc = hm__care_rows(db, r->row_sql, HM_ARGS(HM_I(id)), r->row, arr, err);
+    hm_store_read_end(c->care->store, db);
+    json_t *one = json_incref(json_array_get(arr, 0));
+    json_decref(arr);
+    if (!rc && !one)
+        rc = hm_err_set(err, HM_ENOTFOUND, "%s %lld does not exist", r->what, (long long)id);
+    if (one && r->with_patient)
+        json_object_set_new(one, "patient_id", json_integer(patient));
+    char object[64];
+    snprintf(object, sizeof object, "%s/%lld", r->what, (long long)id);
+    return hm__care_read_done(c, rc, object, &patient, 1, emergency, one, out, err);
+}
+
 void hm__clock_text(int minutes, char out[6])
 {
     unsigned m = minutes < 0 ? 0u : minutes > 1440 ? 1440u : (unsigned)minutes;

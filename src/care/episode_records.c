@@ -26,27 +26,10 @@ static json_t *record_row(hm_cursor *cur)
 
 int hm_care_episode_record(const hm_call *c, int64_t episode_id, json_t **out, hm_err *err)
 {
-    hm_db *db;
-    int rc = hm_store_read_begin(c->care->store, &db, err);
-    if (rc)
-        return rc;
-    int64_t patient = 0;
-    int emergency = 0;
-    json_t *arr = json_array();
-    rc = hm__care_episode_patient(db, episode_id, &patient, err);
-    if (!rc)
-        rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient, &emergency, err);
-    if (!rc)
-        rc = hm__care_rows(db, RECORD_SELECT " WHERE e.id = ?", HM_ARGS(HM_I(episode_id)),
-                           record_row, arr, err);
-    hm_store_read_end(c->care->store, db);
-    json_t *e = json_incref(json_array_get(arr, 0));
-    json_decref(arr);
-    if (!rc && !e)
-        rc = hm_err_set(err, HM_ENOTFOUND, "episode %lld does not exist", (long long)episode_id);
-    char object[48];
-    snprintf(object, sizeof object, "episode/%lld", (long long)episode_id);
-    return hm__care_read_done(c, rc, object, &patient, 1, emergency, e, out, err);
+    static const struct hm__care_by_id one = {
+        "episode", "SELECT patient_id FROM episode WHERE id = ?", RECORD_SELECT " WHERE e.id = ?",
+        record_row, 0};
+    return hm__care_read_by_id(c, &one, episode_id, out, err);
 }
 
 int hm_care_patient_episode_records(const hm_call *c, int64_t patient_id, json_t **out,

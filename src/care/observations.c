@@ -158,36 +158,10 @@ int hm_care_patient_measurements(const hm_call *c, int64_t patient_id, json_t **
 
 int hm_care_observation_get(const hm_call *c, int64_t observation_id, json_t **out, hm_err *err)
 {
-    hm_db *db;
-    int rc = hm_store_read_begin(c->care->store, &db, err);
-    if (rc)
-        return rc;
-    int64_t patient = 0;
-    int emergency = 0;
-    json_t *o = NULL;
-    rc = hm_db_query_int(db, "SELECT patient_id FROM observation WHERE id = ?",
-                         HM_ARGS(HM_I(observation_id)), &patient, err);
-    if (rc == HM_ENOTFOUND)
-        rc = hm_err_set(err, HM_ENOTFOUND, "observation %lld does not exist",
-                        (long long)observation_id);
-    if (!rc)
-        rc = hm__care_patient_check(db, c, HM_ACT_PATIENT_READ, patient, &emergency, err);
-    if (!rc) {
-        json_t *arr = json_array();
-        rc = hm__care_rows(db,
-                           "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"
-                           " device_serial FROM observation WHERE id = ?",
-                           HM_ARGS(HM_I(observation_id)), observation_row, arr, err);
-        o = json_incref(json_array_get(arr, 0));
-        json_decref(arr);
-        if (!rc && !o)
-            rc = hm_err_set(err, HM_ENOTFOUND, "observation %lld does not exist",
-                            (long long)observation_id);
-        if (o)
-            json_object_set_new(o, "patient_id", json_integer(patient));
-    }
-    hm_store_read_end(c->care->store, db);
-    char object[48];
-    snprintf(object, sizeof object, "observation/%lld", (long long)observation_id);
-    return hm__care_read_done(c, rc, object, &patient, 1, emergency, o, out, err);
+    static const struct hm__care_by_id one = {
+        "observation", "SELECT patient_id FROM observation WHERE id = ?",
+        "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id, device_serial"
+        " FROM observation WHERE id = ?",
+        observation_row, 1};
+    return hm__care_read_by_id(c, &one, observation_id, out, err);
 }
