@@ -300,6 +300,12 @@ json_t *hm_fhir_ref(const char *type, int64_t id, const char *display)
     return j;
 }
 
+const char *hm_fhir_str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
 json_t *hm_fhir_datetime(int64_t utc_ms)
 {
     char t[32];

@@ -66,6 +66,8 @@ int hm_fhir_numeric_id(const char *type, const char *fid, int64_t *id, hm_err *e
 json_t *hm_fhir_ref(const char *type, int64_t id, const char *display);
 /* FHIR dateTime of UTC milliseconds. */
 json_t *hm_fhir_datetime(int64_t utc_ms);
+/* The string at key k of a JSON object from care/, or "" when absent or not a string. */
+const char *hm_fhir_str(const json_t *o, const char *k);
 /* Does a token parameter match system|code? Alternatives separated by commas, each "code",
  * "system|code", "|code" (no system) or "system|". */
 int hm_fhir_token_match(const char *param, const char *system, const char *code);

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 #define QUESTION_SYSTEM HM_FHIR_BASE "/CodeSystem/question"
 #define INTERPRETATION_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 
@@ -63,7 +61,7 @@ json_t *hm_fhir_answer_observation(const json_t *row, int64_t patient)
 
 int hm_fhir_answer_read(hm_req *r, int64_t answer_id)
 {
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *row = NULL;
     int rc = hm_care_answer_get(&c, answer_id, &row, &r->err);
     if (rc == HM_ENOTFOUND)

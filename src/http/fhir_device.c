@@ -9,37 +9,30 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 #define STATUS_SYSTEM HM_FHIR_BASE "/CodeSystem/device-status"
-
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
 
 static json_t *device_resource(const json_t *d)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(d, "id")));
-    const char *status = str(d, "status");
+    const char *status = hm_fhir_str(d, "status");
     int in_use = strcmp(status, "available") == 0 || strcmp(status, "assigned") == 0;
-    const char *type = strcmp(str(d, "kind"), "infusion_pump") == 0 ? "Ambulatory infusion pump"
-                                                                    : str(d, "kind");
+    const char *type = strcmp(hm_fhir_str(d, "kind"), "infusion_pump") == 0
+                           ? "Ambulatory infusion pump"
+                           : hm_fhir_str(d, "kind");
     json_t *r = json_pack(
         "{s:s, s:s, s:[{s:s, s:s}], s:s, s:s, s:[{s:s, s:s}], s:s, s:{s:s}, s:[{s:{s:s}, "
         "s:[{s:[{s:s, s:s}], s:s}]}]}",
         "resourceType", "Device", "id", id, "identifier", "system", HM_FHIR_PUMP_SERIAL, "value",
-        str(d, "serial"), "status", in_use ? "active" : "inactive", "serialNumber",
-        str(d, "serial"), "deviceName", "name", str(d, "model"), "type", "model-name",
-        "modelNumber", str(d, "model"), "type", "text", type, "property", "type", "text",
-        "heime status", "valueCode", "coding", "system", STATUS_SYSTEM, "code", status, "text",
-        status);
+        hm_fhir_str(d, "serial"), "status", in_use ? "active" : "inactive", "serialNumber",
+        hm_fhir_str(d, "serial"), "deviceName", "name", hm_fhir_str(d, "model"), "type",
+        "model-name", "modelNumber", hm_fhir_str(d, "model"), "type", "text", type, "property",
+        "type", "text", "heime status", "valueCode", "coding", "system", STATUS_SYSTEM, "code",
+        status, "text", status);
     json_t *depot = json_object_get(d, "depot_id");
     if (json_is_integer(depot))
         json_object_set_new(r, "owner", hm_fhir_ref("Organization", json_integer_value(depot),
-                                                     str(d, "depot")));
+                                                     hm_fhir_str(d, "depot")));
     return r;
 }
 
@@ -47,7 +40,7 @@ static json_t *device_resource(const json_t *d)
 static int devices(hm_req *r, const char *identifier, const char *status, int64_t id,
                    json_t **out)
 {
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *rows = NULL;
     int rc = hm_care_devices(&c, &rows, &r->err);
     if (rc)
@@ -61,10 +54,10 @@ static int devices(hm_req *r, const char *identifier, const char *status, int64_
             continue;
         json_t *d = device_resource(row);
         int ok = (!identifier || hm_fhir_token_match(identifier, HM_FHIR_PUMP_SERIAL,
-                                                     str(row, "serial"))) &&
+                                                     hm_fhir_str(row, "serial"))) &&
                  (!status ||
                   hm_fhir_token_match(status, "http://hl7.org/fhir/device-status",
-                                      str(d, "status")));
+                                      hm_fhir_str(d, "status")));
         if (ok)
             json_array_append_new(arr, d);
         else

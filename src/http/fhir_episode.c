@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 #define PATHWAY_SYSTEM HM_FHIR_BASE "/CodeSystem/pathway"
 #define STATE_SYSTEM HM_FHIR_BASE "/CodeSystem/episode-state"
 
@@ -31,36 +29,30 @@ static const char *status_of(const char *state, int was_active)
     return "entered-in-error";
 }
 
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 static json_t *episode_resource(const json_t *e)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(e, "id")));
-    const char *state = str(e, "state");
+    const char *state = hm_fhir_str(e, "state");
     int was_active = json_is_string(json_object_get(e, "activated_at"));
-    json_t *period = json_pack("{s:s}", "start", str(e, "referred_at"));
+    json_t *period = json_pack("{s:s}", "start", hm_fhir_str(e, "referred_at"));
     if (json_is_string(json_object_get(e, "ended_at")))
         json_object_set(period, "end", json_object_get(e, "ended_at"));
     json_t *r = json_pack(
         "{s:s, s:s, s:s, s:[{s:[{s:s, s:s}, {s:s, s:s}], s:s}], s:o, s:o, s:o}", "resourceType",
         "EpisodeOfCare", "id", id, "status", status_of(state, was_active), "type", "coding",
-        "system", PATHWAY_SYSTEM, "code", str(e, "pathway"), "system", STATE_SYSTEM, "code",
-        state, "text", str(e, "pathway"), "patient",
+        "system", PATHWAY_SYSTEM, "code", hm_fhir_str(e, "pathway"), "system", STATE_SYSTEM, "code",
+        state, "text", hm_fhir_str(e, "pathway"), "patient",
         hm_fhir_ref("Patient", json_integer_value(json_object_get(e, "patient_id")), NULL),
         "managingOrganization",
         hm_fhir_ref("Organization", json_integer_value(json_object_get(e, "hospital_org_id")),
-                    str(e, "hospital_org")),
+                    hm_fhir_str(e, "hospital_org")),
         "period", period);
     const char *phys = json_string_value(json_object_get(e, "physician"));
     if (phys && phys[0])
         json_object_set_new(r, "careManager", json_pack("{s:s}", "display", phys));
     json_object_set_new(r, "team",
-                        json_pack("[{s:s}]", "display", str(e, "home_care_org")));
+                        json_pack("[{s:s}]", "display", hm_fhir_str(e, "home_care_org")));
     return r;
 }
 
@@ -70,7 +62,7 @@ int hm_h_fhir_episode_read(hm_req *r)
     int rc = hm_fhir_numeric_id("EpisodeOfCare", r->fhir_id, &id, &r->err);
     if (rc)
         return rc;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *row = NULL;
     rc = hm_care_episode_record(&c, id, &row, &r->err);
     if (rc == HM_ENOTFOUND)
@@ -97,7 +89,7 @@ int hm_h_fhir_episode_search(hm_req *r)
     rc = hm_fhir_ref_param("patient", pat, "Patient", &patient, &r->err);
     if (rc)
         return rc;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *rows = NULL;
     rc = hm_care_patient_episode_records(&c, patient, &rows, &r->err);
     if (rc)
@@ -110,7 +102,7 @@ int hm_h_fhir_episode_search(hm_req *r)
     {
         json_t *e = episode_resource(row);
         if (status && !hm_fhir_token_match(status, "http://hl7.org/fhir/episode-of-care-status",
-                                           str(e, "status")))
+                                           hm_fhir_str(e, "status")))
             json_decref(e);
         else
             json_array_append_new(matches, e);

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 #define CATEGORY_SYSTEM "http://terminology.hl7.org/CodeSystem/observation-category"
 #define KIND_SYSTEM HM_FHIR_BASE "/CodeSystem/observation-kind"
 #define FIELD_SYSTEM HM_FHIR_BASE "/CodeSystem/observation-field"
@@ -287,7 +285,7 @@ int hm_h_fhir_observation_read(hm_req *r)
     int rc = hm_fhir_numeric_id("Observation", digits, &row_id, &r->err);
     if (rc)
         return hm_err_set(&r->err, HM_ENOTFOUND, "Observation/%s does not exist", r->fhir_id);
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *row = NULL;
     rc = hm_care_observation_get(&c, row_id, &row, &r->err);
     if (rc == HM_ENOTFOUND)
@@ -399,7 +397,7 @@ int hm_h_fhir_observation_search(hm_req *r)
         rc = sort_newest_first(hm_fhir_query_get(&q, "_sort"), &newest, &r->err);
     if (rc)
         return rc;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *read = NULL;
     rc = hm_care_patient_measurements(&c, patient, &read, &r->err);
     if (rc)

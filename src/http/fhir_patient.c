@@ -11,14 +11,6 @@
 
 #include "base/natid.h"
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 /* The identifier system of a national id: D-numbers have 40 added to the day. */
 static const char *natid_system(const char *nid)
 {
@@ -64,16 +56,17 @@ static void add_birth_and_gender(json_t *p, const char *nid)
 
 static json_t *address(const json_t *row)
 {
-    json_t *a = json_pack("{s:s, s:s, s:s, s:s}", "use", "home", "type", "physical", "text",
-                          str(row, "address"), "district", str(row, "municipality"));
+    json_t *a =
+        json_pack("{s:s, s:s, s:s, s:s}", "use", "home", "type", "physical", "text",
+                  hm_fhir_str(row, "address"), "district", hm_fhir_str(row, "municipality"));
     json_t *lat = json_object_get(row, "lat"), *lon = json_object_get(row, "lon");
     if (json_is_number(lat) && json_is_number(lon))
-        json_object_set_new(
-            a, "extension",
-            json_pack("[{s:s, s:[{s:s, s:f}, {s:s, s:f}]}]", "url",
-                      "http://hl7.org/fhir/StructureDefinition/geolocation", "extension", "url",
-                      "latitude", "valueDecimal", json_number_value(lat), "url", "longitude",
-                      "valueDecimal", json_number_value(lon)));
+        json_object_set_new(a, "extension",
+                            json_pack("[{s:s, s:[{s:s, s:f}, {s:s, s:f}]}]", "url",
+                                      "http://hl7.org/fhir/StructureDefinition/geolocation",
+                                      "extension", "url", "latitude", "valueDecimal",
+                                      json_number_value(lat), "url", "longitude", "valueDecimal",
+                                      json_number_value(lon)));
     return a;
 }
 
@@ -85,10 +78,10 @@ static json_t *contacts(const json_t *nok)
     json_t *k;
     json_array_foreach(nok, i, k)
     {
-        json_array_append_new(out, json_pack("{s:[{s:s}], s:{s:s}, s:[{s:s, s:s}]}",
-                                             "relationship", "text", str(k, "relation"), "name",
-                                             "text", str(k, "name"), "telecom", "system",
-                                             "phone", "value", str(k, "phone")));
+        json_array_append_new(out, json_pack("{s:[{s:s}], s:{s:s}, s:[{s:s, s:s}]}", "relationship",
+                                             "text", hm_fhir_str(k, "relation"), "name", "text",
+                                             hm_fhir_str(k, "name"), "telecom", "system", "phone",
+                                             "value", hm_fhir_str(k, "phone")));
     }
     return out;
 }
@@ -98,11 +91,11 @@ static json_t *patient_resource(const json_t *row)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(row, "id")));
-    const char *nid = str(row, "national_id");
+    const char *nid = hm_fhir_str(row, "national_id");
     json_t *p = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}], s:b, s:[o]}", "resourceType",
                           "Patient", "id", id, "identifier", "use", "official", "system",
                           natid_system(nid), "value", nid, "active", 1, "name",
-                          human_name(str(row, "name")));
+                          human_name(hm_fhir_str(row, "name")));
     const char *phone = json_string_value(json_object_get(row, "phone"));
     if (phone && phone[0])
         json_object_set_new(p, "telecom",
@@ -110,7 +103,7 @@ static json_t *patient_resource(const json_t *row)
                                       "use", "home"));
     add_birth_and_gender(p, nid);
     json_object_set_new(p, "address", json_pack("[o]", address(row)));
-    const char *lang = str(row, "language");
+    const char *lang = hm_fhir_str(row, "language");
     if (lang[0])
         json_object_set_new(p, "communication",
                             json_pack("[{s:{s:[{s:s, s:s}]}, s:b}]", "language", "coding",
@@ -127,7 +120,7 @@ int hm_h_fhir_patient_read(hm_req *r)
     int rc = hm_fhir_numeric_id("Patient", r->fhir_id, &id, &r->err);
     if (rc)
         return rc;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *row = NULL;
     rc = hm_care_patient_get(&c, id, &row, &r->err);
     if (rc)
@@ -175,10 +168,10 @@ struct patient_search {
 static int patient_matches(const json_t *row, void *cls)
 {
     const struct patient_search *s = cls;
-    const char *nid = str(row, "national_id");
+    const char *nid = hm_fhir_str(row, "national_id");
     if (s->identifier && !hm_fhir_token_match(s->identifier, natid_system(nid), nid))
         return 0;
-    if (s->name && !name_match(str(row, "name"), s->name))
+    if (s->name && !name_match(hm_fhir_str(row, "name"), s->name))
         return 0;
     if (s->id) {
         char id[24];
@@ -199,7 +192,7 @@ int hm_h_fhir_patient_search(hm_req *r)
     struct patient_search s = {hm_fhir_query_get(&q, "identifier"), hm_fhir_query_get(&q, "name"),
                                hm_fhir_query_get(&q, "_id")};
     hm_patient_filter f = {patient_matches, &s, (size_t)q.offset, (size_t)q.count};
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     json_t *rows = NULL;
     size_t total = 0;
     rc = hm_care_patients_find(&c, &f, &rows, &total, &r->err);

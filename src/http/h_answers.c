@@ -5,12 +5,10 @@
 
 #include "care/care.h"
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 int hm_h_questions(hm_req *r)
 {
     json_t *out = NULL;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     int rc = hm_care_questions_due(&c, r->param[0], hm_req_query(r, "date"), &out, &r->err);
     return rc ? rc : hm_req_reply(r, 200, out);
 }
@@ -18,7 +16,7 @@ int hm_h_questions(hm_req *r)
 int hm_h_answers_create(hm_req *r)
 {
     json_t *out = NULL;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     int rc = hm_care_answers_submit(&c, r->param[0], r->body, &out, &r->err);
     return rc ? rc : hm_req_reply(r, 201, out);
 }
@@ -26,7 +24,7 @@ int hm_h_answers_create(hm_req *r)
 int hm_h_episode_answers(hm_req *r)
 {
     json_t *out = NULL;
-    hm_call c = CALL(r);
+    hm_call c = HM_REQ_CALL(r);
     int rc = hm_care_episode_answers(&c, r->param[0], &out, &r->err);
     return rc ? rc : hm_req_reply(r, 200, out);
 }

@@ -5,13 +5,11 @@
 #include "care/care.h"
 #include "pathway/pathway.h"
 
-#define CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
-
 /* Runs a care operation and answers its JSON with the given status. */
 #define ANSWER(r, status, expr)                                                                    \
     do {                                                                                           \
         json_t *out_ = NULL;                                                                       \
-        hm_call call_ = CALL(r);                                                                   \
+        hm_call call_ = HM_REQ_CALL(r);                                                            \
         const hm_call *c = &call_;                                                                 \
         int rc_ = (expr);                                                                          \
         return rc_ ? rc_ : hm_req_reply((r), (status), out_);                                      \
@@ -56,7 +54,7 @@ int hm_h_competence_end(hm_req *r)
 
 int hm_h_competence_remove(hm_req *r)
 {
-    hm_call call = CALL(r);
+    hm_call call = HM_REQ_CALL(r);
     int rc = hm_care_competence_remove(&call, r->param[0], r->param[1], &r->err);
     return rc ? rc : hm_req_reply(r, 204, NULL);
 }
@@ -186,7 +184,7 @@ int hm_h_discontinue(hm_req *r)
     do {                                                                                           \
         char *text_ = NULL;                                                                        \
         size_t len_ = 0;                                                                           \
-        hm_call call_ = CALL(r);                                                                   \
+        hm_call call_ = HM_REQ_CALL(r);                                                            \
         const hm_call *c = &call_;                                                                 \
         int rc_ = (expr);                                                                          \
         return rc_ ? rc_ : hm_req_reply_text((r), 200, text_, len_);                               \

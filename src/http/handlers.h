@@ -5,6 +5,9 @@
 
 #include "http/http.h"
 
+/* The domain call a request makes: who asks, when, and the request id for the audit row. */
+#define HM_REQ_CALL(r) (hm_call){(r)->care, &(r)->actor, (r)->now_ms, (r)->request_id}
+
 int hm_h_access_log(hm_req *r);
 int hm_h_account_revoke(hm_req *r);
 int hm_h_activate(hm_req *r);
