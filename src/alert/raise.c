@@ -333,21 +333,20 @@ static int heard(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, hm_err
  * device, the message's device serial); nothing without an open episode or values. */
 static int store_device_vitals(hm_db *db, const hm_pcd_msg *m, const struct hm__ctx *ctx,
                                const json_t *values, int64_t observed_ms, int64_t now_ms,
-                               int64_t *id, hm_err *err)
+                               hm_err *err)
 {
-    *id = 0;
     if (!ctx->episode || json_object_size(values) == 0)
         return HM_OK;
     char *body = json_dumps(values, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
     if (!body)
         return hm_err_set(err, HM_ENOMEM, "cannot store device values: out of memory");
-    int rc = hm_db_query_int(db,
-                             "INSERT INTO observation (patient_id, episode_id, kind, body, source,"
-                             " observed_ms, recorded_ms, device_serial) VALUES"
-                             " (?, ?, 'device_vitals', ?, 'device', ?, ?, ?) RETURNING id",
-                             HM_ARGS(HM_I(ctx->patient), HM_I(ctx->episode), HM_S(body),
-                                     HM_I(observed_ms), HM_I(now_ms), HM_S(m->device_serial)),
-                             id, err);
+    int rc = hm_db_exec(db,
+                        "INSERT INTO observation (patient_id, episode_id, kind, body, source,"
+                        " observed_ms, recorded_ms, device_serial) VALUES"
+                        " (?, ?, 'device_vitals', ?, 'device', ?, ?, ?)",
+                        HM_ARGS(HM_I(ctx->patient), HM_I(ctx->episode), HM_S(body),
+                                HM_I(observed_ms), HM_I(now_ms), HM_S(m->device_serial)),
+                        err);
     free(body);
     return rc;
 }
@@ -387,9 +386,8 @@ static int pcd_job(hm_db *db, void *arg, hm_err *err)
     if (m->kind == HM_PCD_PUMP_EVENT &&
         (rc = hm__rules_pump_event(db, j->a, m, j->now_ms, &ctx, &j->pend, err)))
         return rc;
-    int64_t obs = 0;
     if (j->vitals &&
-        (rc = store_device_vitals(db, m, &ctx, j->vitals, j->observed_ms, j->now_ms, &obs, err)))
+        (rc = store_device_vitals(db, m, &ctx, j->vitals, j->observed_ms, j->now_ms, err)))
         return rc;
     if (!ctx.patient && !alarm)
         return HM_OK;
