@@ -7,8 +7,8 @@
  * Re-planning during the day (the plan is made after the day began) starts from where the day
  * stands: each nurse on duty is free from now, at the place of the last visit she documented
  * today; her break is dropped once its window has passed; a visit whose window has opened and
- * that already has a nurse on duty stays hers (it may be under way): it is pinned to her by a
- * competence only she has, so her route reserves its time; visits done or not done, and visits
+ * that already has a nurse on duty stays hers (it may be under way): the planner is told that
+ * only her shift on duty may make it, so her route reserves its time; visits done or not done, and visits
  * whose window has closed, are left as they are, and the new route orders follow theirs.
  *
  * The nurses on duty come from the zone's roster for the date (roster.c): one planner nurse per
@@ -30,10 +30,7 @@
 #define HM_PLAN_BREAK_FROM (11 * 60)
 #define HM_PLAN_BREAK_TO (13 * 60)
 #define HM_PLAN_BREAK_MIN 30
-#define MAX_COMPS 9 /* 8 competences and the pin of visits under way */
-/* Pins share the problem's HM_PLAN_MAX_COMPETENCES names with the real competences: beyond this
- * many pinned nurses a visit under way is left free (planned like any other). */
-#define MAX_PINNED_NURSES 48
+#define MAX_COMPS 8 /* competences of a nurse passed to the planner */
 
 struct nurse {
     int64_t staff_id, shift_id; /* shift_id 0: the default day */
@@ -57,8 +54,7 @@ struct visit {
     int off_duty;        /* no shift covers its window */
     int64_t assigned;    /* its nurse before this plan (0: none) */
     int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
-    char pin[32];        /* the competence that pins it */
-    const char *comp_list[2];
+    const char *pin_nurse; /* the planner id of her shift on duty, when pinned */
 };
 
 struct day {
@@ -219,7 +215,7 @@ static int load_competences(hm_db *db, struct day *d, hm_err *err)
                 rc = step == HM_DONE ? HM_OK : step;
                 break;
             }
-            if (n->ncomp < MAX_COMPS - 1) /* the last place is for a pin */
+            if (n->ncomp < MAX_COMPS)
                 snprintf(n->comps[n->ncomp++], sizeof n->comps[0], "%s", hm__text(&cur, 0));
         }
         hm_cursor_close(&cur);
@@ -343,38 +339,24 @@ static int load_order_base(hm_db *db, const struct day *d, struct nurse *n, hm_e
     return rc;
 }
 
-/* A visit whose window has opened and whose nurse is still on duty stays hers: the pin is a
- * competence named after her that only her shifts have. Past MAX_PINNED_NURSES pinned nurses
- * (competence names are limited per problem) the rest are planned freely. */
+/* A visit whose window has opened and whose nurse is still on duty stays hers: it requires her
+ * shift on duty now (the earliest of her shifts not yet over). */
 static void pin_open_visits(struct day *d)
 {
-    int pinned_nurses = 0;
-    int64_t seen[MAX_PINNED_NURSES];
     for (int i = 0; i < d->nv; i++) {
         struct visit *v = &d->visits[i];
         if (!v->assigned || v->from > d->t_now)
             continue;
-        int on_duty = 0, known = 0;
-        for (int k = 0; k < d->nn; k++)
-            on_duty |= d->nurses[k].staff_id == v->assigned && !d->nurses[k].gone;
-        for (int k = 0; k < pinned_nurses; k++)
-            known |= seen[k] == v->assigned;
-        if (!on_duty || (!known && pinned_nurses == MAX_PINNED_NURSES))
+        const struct nurse *on_duty = NULL;
+        for (int k = 0; k < d->nn; k++) {
+            const struct nurse *n = &d->nurses[k];
+            if (n->staff_id == v->assigned && !n->gone && (!on_duty || n->start < on_duty->start))
+                on_duty = n;
+        }
+        if (!on_duty)
             continue;
-        if (!known)
-            seen[pinned_nurses++] = v->assigned;
         v->pinned = v->assigned;
-        snprintf(v->pin, sizeof v->pin, "pin:staff-%lld", (long long)v->assigned);
-    }
-    for (int k = 0; k < d->nn; k++) {
-        struct nurse *n = &d->nurses[k];
-        for (int j = 0; j < pinned_nurses; j++)
-            if (seen[j] == n->staff_id && n->ncomp < MAX_COMPS) {
-                snprintf(n->comps[n->ncomp], sizeof n->comps[0], "pin:staff-%lld",
-                         (long long)n->staff_id);
-                n->comp_ptrs[n->ncomp] = n->comps[n->ncomp];
-                n->ncomp++;
-            }
+        v->pin_nurse = on_duty->id;
     }
 }
 
@@ -432,11 +414,7 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
         for (int k = 0; k < d->nn && v->pref_id[0] && !pref; k++)
             if (!d->nurses[k].gone && strcmp(d->nurses[k].id, v->pref_id) == 0)
                 pref = v->pref_id;
-        int ncomp = 0;
-        if (v->competence[0])
-            v->comp_list[ncomp++] = v->competence;
-        if (v->pinned)
-            v->comp_list[ncomp++] = v->pin;
+        const char *comp = v->competence;
         hm_plan_visit pv = {
             .id = v->id,
             .loc = {v->lat, v->lon, -1},
@@ -444,13 +422,14 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
             .win_from = {v->from},
             .win_to = {v->to},
             .duration = v->duration,
-            .competences = ncomp ? v->comp_list : NULL,
-            .n_competences = ncomp,
+            .competences = comp[0] ? &comp : NULL,
+            .n_competences = comp[0] ? 1 : 0,
             .priority = 11 - (v->priority < 1 ? 1 : v->priority > 10 ? 10 : v->priority),
             .mandatory = 1,
             .fixed_time = -1,
             .preferred_nurse = pref,
             .nurses = 1,
+            .required_nurse = v->pinned ? v->pin_nurse : NULL,
         };
         rc = hm_plan_add_visit(p, &pv, err);
     }

@@ -53,6 +53,7 @@ void hm_plan_problem_destroy(hm_plan_problem *p)
     for (int i = 0; i < p->nv; i++) {
         free(p->visits[i].id);
         free(p->visits[i].pref_id);
+        free(p->visits[i].req_nurse_id);
     }
     for (int i = 0; i < p->ncomp; i++)
         free(p->comp_names[i]);
@@ -179,6 +180,8 @@ static int check_visit(const hm_plan_visit *v, hm_err *err)
         return hm_err_set(err, HM_EINVAL, "visit %s: bad fixed time or tolerance", v->id);
     if (v->preferred_nurse && !valid_id(v->preferred_nurse))
         return hm_err_set(err, HM_EINVAL, "visit %s: bad preferred nurse id", v->id);
+    if (v->required_nurse && !valid_id(v->required_nurse))
+        return hm_err_set(err, HM_EINVAL, "visit %s: bad required nurse id", v->id);
     return check_loc(&v->loc, "location", v->id, err);
 }
 
@@ -207,9 +210,12 @@ int hm_plan_add_visit(hm_plan_problem *p, const hm_plan_visit *v, hm_err *err)
         return rc;
     d->id = dup_str(v->id);
     d->pref_id = v->preferred_nurse ? dup_str(v->preferred_nurse) : NULL;
-    if (!d->id || (v->preferred_nurse && !d->pref_id)) {
+    d->req_nurse_id = v->required_nurse ? dup_str(v->required_nurse) : NULL;
+    if (!d->id || (v->preferred_nurse && !d->pref_id) ||
+        (v->required_nurse && !d->req_nurse_id)) {
         free(d->id);
         free(d->pref_id);
+        free(d->req_nurse_id);
         return hm_err_set(err, HM_ENOMEM, "out of memory");
     }
     d->loc = v->loc;

@@ -25,6 +25,7 @@ typedef struct hc_visit {
     uint64_t req;
     int prio, mand, two;
     char *pref_id;
+    char *req_nurse_id; /* NULL: any competent nurse */
 } hc_visit;
 
 typedef struct hc_prec {

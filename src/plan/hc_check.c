@@ -1,7 +1,7 @@
 /* hc_check.c: the independent checker of home-care plans. It reads only the problem and the
  * result's stops (times as the solver reported them) and verifies, from scratch: each visit
  * served at most once (two-nurse visits by two different nurses starting together) or listed
- * unserved, competences, travel between consecutive stops (and the break, which must not
+ * unserved, competences and a visit's required nurse, travel between consecutive stops (and the break, which must not
  * overlap a visit), windows and fixed times (lateness up to the allowed maximum, none for
  * fixed times), shift limits, precedences. It recomputes travel, lateness and overtime. */
 #include "plan/hc.h"
@@ -17,6 +17,7 @@ typedef struct chk {
     const hm_plan_problem *p;
     hm_plan_summary *out;
     int *count, *first_nurse;
+    int *by_required; /* the visit's required nurse is one who makes it */
     double *start, *end;
 } chk;
 
@@ -85,6 +86,8 @@ static void check_route(chk *c, int n, const hc_route *rt)
         if (v->pref_id && strcmp(v->pref_id, nu->id) != 0)
             c->out->continuity_misses++;
         int k = st->visit;
+        if (v->req_nurse_id && strcmp(v->req_nurse_id, nu->id) == 0)
+            c->by_required[k] = 1;
         if (c->count[k] == 1 && c->first_nurse[k] == n)
             violation(c, "nurse %s makes visit %s twice", nu->id, v->id);
         if (c->count[k] == 1 && fabs(c->start[k] - st->start) > TOL)
@@ -147,6 +150,9 @@ static void check_coverage(chk *c, const hm_plan_result *r)
             violation(c, "visit %s is both served and listed unserved%s", p->visits[v].id, "");
         if (c->count[v] != 0 && c->count[v] != need)
             violation(c, "visit %s has the wrong number of nurses%s", p->visits[v].id, "");
+        if (c->count[v] != 0 && p->visits[v].req_nurse_id && !c->by_required[v])
+            violation(c, "visit %s is not made by nurse %s, who must make it", p->visits[v].id,
+                      p->visits[v].req_nurse_id);
     }
     free(listed);
 }
@@ -175,9 +181,10 @@ void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_sum
     chk c = {.p = p, .out = out};
     c.count = calloc((size_t)p->nv, sizeof(int));
     c.first_nurse = calloc((size_t)p->nv, sizeof(int));
+    c.by_required = calloc((size_t)p->nv, sizeof(int));
     c.start = calloc((size_t)p->nv, sizeof(double));
     c.end = calloc((size_t)p->nv, sizeof(double));
-    if (!c.count || !c.first_nurse || !c.start || !c.end) {
+    if (!c.count || !c.first_nurse || !c.by_required || !c.start || !c.end) {
         violation(&c, "checker out of memory%s%s", "", "");
     } else if (r->nn != p->nn) {
         violation(&c, "result has %s nurse routes for another problem%s", "the wrong number of",
@@ -190,6 +197,7 @@ void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_sum
     }
     free(c.count);
     free(c.first_nurse);
+    free(c.by_required);
     free(c.start);
     free(c.end);
     out->feasible = out->violation[0] == '\0' && out->unserved_mandatory == 0;

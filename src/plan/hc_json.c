@@ -204,7 +204,7 @@ static int read_visit(hm_plan_problem *p, const json_t *o, size_t idx, hm_err *e
 {
     static const char *const keys[] = {"id", "location", "windows", "duration", "competences",
                                        "priority", "mandatory", "fixed_time", "tolerance",
-                                       "preferred_nurse", "nurses", NULL};
+                                       "preferred_nurse", "required_nurse", "nurses", NULL};
     hm_plan_visit v = {0};
     const char *names[MAX_COMP_PER_ITEM];
     double prio = 1, nurses = 1;
@@ -241,6 +241,10 @@ static int read_visit(hm_plan_problem *p, const json_t *o, size_t idx, hm_err *e
     if (pn && !json_is_string(pn))
         return hm_err_set(err, HM_EINVAL, "%s: 'preferred_nurse' must be a nurse id", v.id);
     v.preferred_nurse = pn ? json_string_value(pn) : NULL;
+    json_t *rn = json_object_get(o, "required_nurse");
+    if (rn && !json_is_string(rn))
+        return hm_err_set(err, HM_EINVAL, "%s: 'required_nurse' must be a nurse id", v.id);
+    v.required_nurse = rn ? json_string_value(rn) : NULL;
     if (prio != floor(prio) || nurses != floor(nurses))
         return hm_err_set(err, HM_EINVAL, "%s: 'priority' and 'nurses' must be integers", v.id);
     v.priority = (int)prio;

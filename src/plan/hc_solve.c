@@ -42,6 +42,7 @@
 
 typedef struct task {
     int visit, partner, loc, nw, pref;
+    int only; /* the one nurse who may make it (a visit under way), or -1 */
     double wf[HM_PLAN_MAX_WINDOWS], wt[HM_PLAN_MAX_WINDOWS];
     double allow, dur, drop_cost;
     double first, last; /* earliest and latest start in any window (0, BIG without) */
@@ -419,10 +420,17 @@ static double full_eval(hcs *h, hsol *s)
 
 /* ---- insertion ---- */
 
+/* Whether the nurse may make task t at all: she has its competences and, when the visit must
+ * stay with one nurse, is that nurse. Every placement test goes through here. */
+static int competent(const hcs *h, int nurse, const task *t)
+{
+    return (h->p->nurses[nurse].comp & t->req) == t->req && (t->only < 0 || t->only == nurse);
+}
+
 static int can_serve(const hcs *h, int nurse, int k, const hsol *s)
 {
     const task *t = &h->t[k];
-    if ((h->p->nurses[nurse].comp & t->req) != t->req)
+    if (!competent(h, nurse, t))
         return 0;
     return t->partner < 0 || s->where[t->partner] != nurse;
 }
@@ -670,13 +678,12 @@ static void recreate(hcs *h, hsol *s, int *list, int cnt)
 
 /* ---- nurses trading routes ---- */
 
-/* Whether nurse b has every competence route a's tasks need. */
+/* Whether nurse b may make every task of route a. */
 static int can_take(const hcs *h, const hsol *s, int a, int b)
 {
-    uint64_t comp = h->p->nurses[b].comp;
     const int *r = row(h, s, a);
     for (int i = 0; i < s->len[a]; i++)
-        if ((comp & h->t[r[i]].req) != h->t[r[i]].req)
+        if (!competent(h, b, &h->t[r[i]]))
             return 0;
     return 1;
 }
@@ -776,8 +783,7 @@ static int missed_pref(hcs *h, const hsol *s)
     for (int k = 0; k < h->nt; k++) {
         const task *t = &h->t[k];
         int n = s->where[k];
-        if (t->pref < 0 || n < 0 || n == t->pref ||
-            (h->p->nurses[t->pref].comp & t->req) != t->req)
+        if (t->pref < 0 || n < 0 || n == t->pref || !competent(h, t->pref, t))
             continue;
         if (hm__rng_int(&h->rng, ++seen) == 0)
             pick = k;
@@ -1003,6 +1009,13 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
         for (int n = 0; x->pref_id && n < p->nn; n++)
             if (strcmp(p->nurses[n].id, x->pref_id) == 0)
                 k->pref = n;
+        k->only = -1;
+        for (int n = 0; x->req_nurse_id && n < p->nn; n++)
+            if (strcmp(p->nurses[n].id, x->req_nurse_id) == 0)
+                k->only = n;
+        if (x->req_nurse_id && k->only < 0)
+            return hm_err_set(err, HM_EINVAL, "visit %s must be made by nurse %s, who is not in "
+                              "the problem", x->id, x->req_nurse_id);
         if (x->fixed >= 0) {
             k->nw = 1;
             k->wf[0] = x->fixed - x->tol;
@@ -1025,6 +1038,7 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
             h->pairs[h->npairs++] = v;
             h->t[extra] = *k;
             h->t[extra].partner = v;
+            h->t[extra].only = -1; /* the required nurse is one of the two */
             k->partner = extra++;
         }
     }
@@ -1276,16 +1290,19 @@ static const char *reason_text(enum hm_plan_reason r)
     return "unknown";
 }
 
-/* Why visit v could not be served: tried alone with each competent nurse. */
+/* Why visit v could not be served: tried alone with each nurse who may make it. */
 static enum hm_plan_reason explain(hcs *h, const hsol *s, int v)
 {
     const hm_plan_problem *p = h->p;
     const task *k = &h->t[v];
-    int competent = 0, reachable = 0, alone = 0;
+    int n_competent = 0, reachable = 0, alone = 0, n_second = 0;
+    /* a two-nurse visit needs a second competent nurse besides the one it may require */
+    for (int n = 0; k->partner >= 0 && n < h->nn; n++)
+        n_second += competent(h, n, &h->t[k->partner]);
     for (int n = 0; n < h->nn; n++) {
-        if ((p->nurses[n].comp & k->req) != k->req)
+        if (!competent(h, n, k))
             continue;
-        competent++;
+        n_competent++;
         double a = p->nurses[n].ss + h->tt[h->ls[n] * h->nl + k->loc], st, late;
         if (window_start(k, a, &st, &late))
             reachable++;
@@ -1294,7 +1311,7 @@ static enum hm_plan_reason explain(hcs *h, const hsol *s, int v)
         eval_route(h, n, &v, 1, NULL, NULL, NULL, &ev);
         alone += ev.ok;
     }
-    if (competent < 1 + p->visits[v].two)
+    if (n_competent < 1 || (k->partner >= 0 && n_second < 2))
         return HM_PLAN_NO_COMPETENCE;
     if (!reachable)
         return HM_PLAN_UNREACHABLE;

@@ -67,6 +67,9 @@ typedef struct hm_plan_visit {
     double fixed_time, tolerance; /* fixed_time < 0: none; else start in [t - tol, t + tol] */
     const char *preferred_nurse;  /* NULL or a nurse id */
     int nurses;                   /* 1, or 2 for a visit two nurses make together */
+    /* NULL, or the id of the one nurse who must make this visit (one of the two for a two-nurse
+     * visit): a visit under way when a day is re-planned stays with the nurse making it. */
+    const char *required_nurse;
 } hm_plan_visit;
 
 typedef struct hm_plan_settings {

@@ -336,6 +336,92 @@ static void checker_catches(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* A visit that must stay with one nurse (under way when the day is re-planned) is made by her
+ * even where another nurse is nearer; with two nurses, she is one of them; a required nurse
+ * without the competence leaves it unserved for that reason; a required nurse who is not in the
+ * problem is an input error; and the checker rejects a plan that gives the visit to another. */
+static void required_nurse(void **state)
+{
+    (void)state;
+    hm_plan_problem *p;
+    hm_err err;
+    assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
+    add_nurse(p, "a", 1, 480, 900);
+    add_nurse(p, "b", 1, 480, 900);
+    add_nurse(p, "c", 0, 480, 900);
+    static const char *const ids[] = {"r0", "r1", "r2", "r3", "f0", "f1", "f2", "f3"};
+    for (int i = 0; i < 8; i++) {
+        hm_plan_visit v = visit(ids[i], 0.01 * (i % 4 + 1), 0.02 * (i / 4), 480, 880, 20);
+        v.required_nurse = i < 4 ? (i % 2 ? "c" : "b") : NULL;
+        add(p, v);
+    }
+    hm_plan_visit v = visit("two", 0.01, 0.01, 480, 880, 15);
+    v.competences = PUMP;
+    v.n_competences = 1;
+    v.nurses = 2;
+    v.required_nurse = "a";
+    add(p, v);
+    v = visit("pump-by-c", 0.02, 0.01, 480, 880, 15);
+    v.competences = PUMP;
+    v.n_competences = 1;
+    v.required_nurse = "c";
+    add(p, v);
+    hm_plan_result *r = solve(p, 500);
+    for (int i = 0; i < 4; i++) {
+        int n = -1;
+        assert_non_null(find(r, ids[i], &n, 0));
+        assert_string_equal(hm_plan_result_nurse_id(r, n), i % 2 ? "c" : "b");
+    }
+    int n1 = -1, n2 = -1;
+    assert_non_null(find(r, "two", &n1, 0));
+    assert_non_null(find(r, "two", &n2, 1));
+    assert_true(strcmp(hm_plan_result_nurse_id(r, n1), "a") == 0 ||
+                strcmp(hm_plan_result_nurse_id(r, n2), "a") == 0);
+    assert_int_equal(reason(r, "pump-by-c"), HM_PLAN_NO_COMPETENCE);
+
+    /* The same plan checked against a problem where r0 must be made by a instead of b. */
+    hm_plan_problem *q;
+    assert_int_equal(hm_plan_problem_create(NULL, &q, NULL), HM_OK);
+    add_nurse(q, "a", 1, 480, 900);
+    add_nurse(q, "b", 1, 480, 900);
+    add_nurse(q, "c", 0, 480, 900);
+    for (int i = 0; i < 8; i++) {
+        hm_plan_visit w = visit(ids[i], 0.01 * (i % 4 + 1), 0.02 * (i / 4), 480, 880, 20);
+        w.required_nurse = i == 0 ? "a" : i < 4 ? (i % 2 ? "c" : "b") : NULL;
+        add(q, w);
+    }
+    hm_plan_visit w = visit("two", 0.01, 0.01, 480, 880, 15);
+    w.competences = PUMP;
+    w.n_competences = 1;
+    w.nurses = 2;
+    w.required_nurse = "a";
+    add(q, w);
+    add(q, v); /* pump-by-c as before */
+    hm_plan_summary s;
+    hm__hc_check(q, r, &s);
+    if (!strstr(s.violation, "visit r0 is not made by nurse a"))
+        fail_msg("checker: '%s'", s.violation);
+    hm_plan_result_destroy(r);
+    hm_plan_problem_destroy(q);
+
+    hm_plan_visit x = visit("stray", 0, 0, 480, 880, 10);
+    x.required_nurse = "nobody";
+    add(p, x);
+    hm_plan_opts o = {.time_limit = 1, .seed = 1, .max_iterations = 10};
+    assert_int_equal(hm_plan_solve(p, &o, &r, &err), HM_EINVAL);
+    assert_non_null(strstr(err.msg, "nobody"));
+    hm_plan_problem_destroy(p);
+
+    static const char bad[] =
+        "{\"nurses\": [{\"id\": \"a\", \"start\": [69.6, 18.9], \"shift_start\": \"08:00\","
+        " \"shift_end\": \"15:00\"}], \"visits\": [{\"id\": \"v\", \"location\": [69.6, 18.95],"
+        " \"required_nurse\": 7}]}";
+    p = NULL;
+    assert_int_equal(hm__hc_from_json(bad, sizeof bad - 1, &p, &err), HM_EINVAL);
+    assert_non_null(strstr(err.msg, "required_nurse"));
+    assert_null(p);
+}
+
 static void bad_api_input(void **state)
 {
     (void)state;
@@ -373,6 +459,7 @@ int main(void)
         cmocka_unit_test(route_trades),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
+        cmocka_unit_test(required_nurse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
