@@ -99,6 +99,9 @@ int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char *
                       size_t *len, hm_err *err);
 int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, char **out, size_t *len,
                              hm_err *err);
+/* The nurse has started the visit (she is at the patient): the task is under way until documented. */
+int hm_care_task_start(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                       hm_err *err);
 int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                       hm_err *err);
 int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,

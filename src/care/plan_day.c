@@ -6,10 +6,12 @@
  *
  * Re-planning during the day (the plan is made after the day began) starts from where the day
  * stands: each nurse on duty is free from now, at the place of the last visit she documented
- * today; her break is dropped once its window has passed; a visit whose window has opened and
- * that already has a nurse on duty stays hers (it may be under way): the planner is told that
- * only her shift on duty may make it, so her route reserves its time; visits done or not done, and visits
- * whose window has closed, are left as they are, and the new route orders follow theirs.
+ * today, or, while a visit she started is under way (POST /tasks/{id}/start), at its place once
+ * it ends; her break is dropped once its window has passed. A visit under way is not re-planned.
+ * A visit whose window has opened and that already has a nurse on duty stays hers (she may be on
+ * her way): the planner is told that only her shift on duty may make it (`required_nurse`), so
+ * her route reserves its time. Visits done or not done, and visits whose window has closed, are
+ * left as they are, and the new route orders follow theirs.
  *
  * The nurses on duty come from the zone's roster for the date (roster.c): one planner nurse per
  * shift, with its times, break and start and end places (the zone's office by default). A visit
@@ -69,6 +71,7 @@ struct day {
     int nv;
     int rostered; /* the zone has a roster for the date */
     double t_now; /* now in planner minutes; > 0: re-planning a day already begun */
+    int under_way; /* visits under way (started, not documented): left with their nurses */
 };
 
 static double minutes_of(const struct day *d, int64_t utc_ms)
@@ -243,7 +246,8 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
         "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0)"
         " FROM task t JOIN patient p ON p.id = t.patient_id"
-        " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ? AND t.org_id IN"
+        " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ?"
+        " AND t.started_ms IS NULL AND t.org_id IN"
         " (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?) ORDER BY t.window_start_ms, t.id",
         HM_ARGS(HM_S(d->date_s), HM_I(d->now_ms), HM_I(d->org_id)), &cur, err);
     if (rc)
@@ -288,9 +292,39 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
     return rc == HM_DONE ? HM_OK : rc;
 }
 
+/* Where the nurse was last today: the visit she documented last, or the one she started after
+ * it and has not documented yet (under way). *free_at: when that visit under way ends (planner
+ * minutes; 0 when she is not on one). */
+static int last_place(hm_db *db, struct day *d, const struct nurse *n, hm_plan_loc *at,
+                      double *free_at, hm_err *err)
+{
+    hm_cursor cur;
+    int rc = hm_db_query(
+        db,
+        "SELECT t.location, p.lat, p.lon, t.started_ms, t.duration_min, t.state = 'planned'"
+        " FROM task t JOIN patient p ON p.id = t.patient_id WHERE t.local_date = ?1 AND"
+        " ((t.state = 'done' AND t.done_by = ?2 AND t.done_ms <= ?3) OR (t.state = 'planned'"
+        " AND t.started_by = ?2 AND t.started_ms <= ?3))"
+        " ORDER BY CASE t.state WHEN 'done' THEN t.done_ms ELSE t.started_ms END DESC LIMIT 1",
+        HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &cur, err);
+    if (rc)
+        return rc;
+    *free_at = 0;
+    rc = hm_cursor_next(&cur, err);
+    if (rc == HM_ROW && strcmp(hm__text(&cur, 0), "office") == 0)
+        *at = (hm_plan_loc){d->office_lat, d->office_lon, -1};
+    else if (rc == HM_ROW && !hm_cursor_is_null(&cur, 1))
+        *at = (hm_plan_loc){hm_cursor_double(&cur, 1), hm_cursor_double(&cur, 2), -1};
+    if (rc == HM_ROW && hm_cursor_int(&cur, 5))
+        *free_at = minutes_of(d, hm_cursor_int(&cur, 3)) + (double)hm_cursor_int(&cur, 4);
+    hm_cursor_close(&cur);
+    return rc < 0 ? rc : HM_OK;
+}
+
 /* Re-planning a day already begun: the nurse is free from now (or her shift is over), at the
- * place of the last visit she documented today, and her break is dropped once its window has
- * passed (she took it or went without: either way the plan cannot give it back). */
+ * place of the last visit she documented today, or, while a visit she started is under way,
+ * at its place once it ends; her break is dropped once its window has passed (she took it or
+ * went without: either way the plan cannot give it back). */
 static int nurse_from_now(hm_db *db, struct day *d, struct nurse *n, hm_err *err)
 {
     if (d->t_now >= n->end) {
@@ -299,29 +333,22 @@ static int nurse_from_now(hm_db *db, struct day *d, struct nurse *n, hm_err *err
     }
     if (d->t_now <= n->start)
         return HM_OK;
-    n->start = d->t_now;
-    if (n->break_to < d->t_now || n->break_min >= n->end - n->start) {
-        n->break_from = n->break_to = n->start;
-        n->break_min = 0;
-    } else if (n->break_from < d->t_now) {
-        n->break_from = d->t_now;
-    }
-    hm_cursor cur;
-    int rc = hm_db_query(db,
-                         "SELECT t.location, p.lat, p.lon FROM task t JOIN patient p ON"
-                         " p.id = t.patient_id WHERE t.local_date = ? AND t.done_by = ? AND"
-                         " t.state = 'done' AND t.done_ms <= ? ORDER BY t.done_ms DESC LIMIT 1",
-                         HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &cur,
-                         err);
+    double free_at = 0;
+    int rc = last_place(db, d, n, &n->start_loc, &free_at, err);
     if (rc)
         return rc;
-    rc = hm_cursor_next(&cur, err);
-    if (rc == HM_ROW && strcmp(hm__text(&cur, 0), "office") == 0)
-        n->start_loc = (hm_plan_loc){d->office_lat, d->office_lon, -1};
-    else if (rc == HM_ROW && !hm_cursor_is_null(&cur, 1))
-        n->start_loc = (hm_plan_loc){hm_cursor_double(&cur, 1), hm_cursor_double(&cur, 2), -1};
-    hm_cursor_close(&cur);
-    return rc < 0 ? rc : HM_OK;
+    n->start = free_at > d->t_now ? free_at : d->t_now;
+    if (n->start >= n->end) {
+        n->gone = 1; /* the visit under way lasts to the end of her shift */
+        return HM_OK;
+    }
+    if (n->break_to < n->start || n->break_min >= n->end - n->start) {
+        n->break_from = n->break_to = n->start;
+        n->break_min = 0;
+    } else if (n->break_from < n->start) {
+        n->break_from = n->start;
+    }
+    return HM_OK;
 }
 
 /* The visits of a staff member that this plan leaves as they are (done, not done, window
@@ -332,7 +359,7 @@ static int load_order_base(hm_db *db, const struct day *d, struct nurse *n, hm_e
     int rc = hm_db_query_int(db,
                              "SELECT coalesce(max(route_order), 0) FROM task WHERE"
                              " local_date = ? AND assigned_staff_id = ? AND NOT"
-                             " (state = 'planned' AND window_end_ms > ?)",
+                             " (state = 'planned' AND window_end_ms > ? AND started_ms IS NULL)",
                              HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &base,
                              err);
     n->order_base = (int)base;
@@ -371,6 +398,14 @@ static int load_day_so_far(hm_db *db, struct day *d, hm_err *err)
     }
     if (!rc && d->t_now > 0)
         pin_open_visits(d);
+    int64_t under_way = 0;
+    if (!rc)
+        rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM task WHERE local_date = ? AND state = 'planned'"
+                             " AND started_ms IS NOT NULL AND org_id IN (SELECT org_id FROM"
+                             " org_ancestor WHERE ancestor_id = ?)",
+                             HM_ARGS(HM_S(d->date_s), HM_I(d->org_id)), &under_way, err);
+    d->under_way = (int)under_way;
     return rc;
 }
 
@@ -643,12 +678,12 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     char as_of[6] = "";
     if (d->t_now > 0)
         clock_of(d, d->t_now, as_of);
-    return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:o, s:o,"
+    return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o,"
                      " s:{s:b, s:f, s:f, s:f, s:f}}",
                      "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
                      "org_id", (json_int_t)d->org_id, "org", d->org_name,
                      "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts", shifts, "visits",
-                     d->nv, "routes", nurses, "unserved", unserved, "summary", "feasible",
+                     d->nv, "under_way", d->under_way, "routes", nurses, "unserved", unserved, "summary", "feasible",
                      s.feasible, "travel_minutes", s.travel, "lateness_minutes", s.lateness,
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }

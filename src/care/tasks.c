@@ -259,10 +259,11 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     "t.id, t.episode_id, t.patient_id, p.name, p.address, p.lat, p.lon, t.kind, t.local_date,"   \
     " t.seq, t.window_start_ms, t.window_end_ms, t.due_ms, t.duration_min, t.competence,"        \
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
-    " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name"
+    " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms, ss.name"
 #define TASK_JOIN                                                                                  \
     " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
-    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
+    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"  \
+    " LEFT JOIN staff ss ON ss.id = t.started_by"
 
 /* One task as JSON, written straight into the answer: worklists are the hottest read. */
 static void task_write(hm_jw *w, hm_cursor *cur)
@@ -338,6 +339,17 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_str(w, hm_cursor_text(cur, 26));
     hm_jw_key(w, "done_by_name");
     hm_jw_str(w, hm_cursor_text(cur, 27));
+    /* under way: started by a nurse, not yet documented */
+    hm_jw_key(w, "started_at");
+    if (hm_cursor_is_null(cur, 28)) {
+        hm_jw_null(w);
+    } else {
+        char started[32];
+        hm_time_format_utc(hm_cursor_int(cur, 28), started);
+        hm_jw_str(w, started);
+    }
+    hm_jw_key(w, "started_by_name");
+    hm_jw_str(w, hm_cursor_text(cur, 29));
     hm_jw_obj_end(w);
 }
 
@@ -503,13 +515,33 @@ int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size
 
 /* ---- documenting ---- */
 
+enum doc_step { DOC_START, DOC_DONE, DOC_NOT_DONE };
+
 struct doc_job {
     const hm_call *c;
     int64_t task_id;
     const json_t *in;
-    int done; /* 1 done, 0 not done */
+    enum doc_step step;
     int64_t patient_id;
 };
+
+/* The visit is under way: the nurse who started it is at the patient. She takes the task over
+ * if it was on another nurse's route (its place in that route no longer means anything). */
+static int start_task(hm_db *db, const struct doc_job *j, int64_t started_ms, hm_err *err)
+{
+    const hm_call *c = j->c;
+    if (started_ms)
+        return hm_err_set(err, HM_ECONFLICT, "task %lld is already under way",
+                          (long long)j->task_id);
+    return hm_db_exec(db,
+                      "UPDATE task SET started_ms = ?, started_by = ?, route_order = CASE WHEN"
+                      " assigned_staff_id = ? THEN route_order END, assigned_staff_id = ?"
+                      " WHERE id = ?",
+                      HM_ARGS(HM_I(c->now_ms), HM_I(c->actor->staff_id),
+                              HM_I(c->actor->staff_id), HM_I(c->actor->staff_id),
+                              HM_I(j->task_id)),
+                      err);
+}
 
 static int doc_job(hm_db *db, void *arg, hm_err *err)
 {
@@ -517,8 +549,8 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     const hm_call *c = j->c;
     hm_cursor cur;
     int rc = hm_db_query(db,
-                         "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id, e.pathway"
-                         " FROM task t JOIN episode e ON e.id = t.episode_id WHERE t.id = ?",
+                         "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id, e.pathway,"
+                         " coalesce(t.started_ms, 0) FROM task t JOIN episode e ON e.id = t.episode_id WHERE t.id = ?",
                          HM_ARGS(HM_I(j->task_id)), &cur, err);
     if (rc)
         return rc;
@@ -536,6 +568,7 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     j->patient_id = hm_cursor_int(&cur, 3);
     int64_t episode = hm_cursor_int(&cur, 4);
     snprintf(pathway, sizeof pathway, "%s", hm__text(&cur, 5));
+    int64_t started_ms = hm_cursor_int(&cur, 6);
     hm_cursor_close(&cur);
 
     rc = hm_policy_org_access(db, c->actor, org, err);
@@ -550,7 +583,9 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
         return hm_err_set(err, HM_ECONFLICT, "task %lld is %s, not planned",
                           (long long)j->task_id, state);
     char *text = NULL;
-    if (j->done) {
+    if (j->step == DOC_START) {
+        rc = start_task(db, j, started_ms, err);
+    } else if (j->step == DOC_DONE) {
         const json_t *doc = json_object_get(j->in, "documentation");
         if (!doc)
             doc = json_object();
@@ -594,36 +629,50 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     }
     if (rc)
         return rc;
+    static const char *const steps[] = {"start", "done", "not-done"};
     char object[48];
-    snprintf(object, sizeof object, "task/%lld/%s", (long long)j->task_id,
-             j->done ? "done" : "not-done");
+    snprintf(object, sizeof object, "task/%lld/%s", (long long)j->task_id, steps[j->step]);
     return hm__care_audit(db, c, "update", object, &j->patient_id, 1, 0, NULL, err);
 }
 
-static int document(const hm_call *c, int64_t task_id, const json_t *in, int done, json_t **out,
-                    hm_err *err)
+static int document(const hm_call *c, int64_t task_id, const json_t *in, enum doc_step step,
+                    json_t **out, hm_err *err)
 {
     int rc = hm_policy_role_allows(c->actor, HM_ACT_TASK_DOCUMENT, err);
     if (rc)
         return rc;
-    struct doc_job j = {.c = c, .task_id = task_id, .in = in, .done = done};
+    struct doc_job j = {.c = c, .task_id = task_id, .in = in, .step = step};
     rc = hm__care_write(c, doc_job, &j, err);
     if (rc)
         return rc;
-    *out = json_pack("{s:I, s:s}", "id", (json_int_t)task_id, "state", done ? "done" : "not_done");
-    return HM_OK;
+    if (step == DOC_START) {
+        char at[32];
+        hm_time_format_utc(c->now_ms, at);
+        *out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)task_id, "state", "planned",
+                         "started_at", at);
+    } else {
+        *out = json_pack("{s:I, s:s}", "id", (json_int_t)task_id, "state",
+                         step == DOC_DONE ? "done" : "not_done");
+    }
+    return *out ? HM_OK : hm_err_set(err, HM_ENOMEM, "out of memory");
+}
+
+int hm_care_task_start(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                       hm_err *err)
+{
+    return document(c, task_id, in, DOC_START, out, err);
 }
 
 int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                       hm_err *err)
 {
-    return document(c, task_id, in, 1, out, err);
+    return document(c, task_id, in, DOC_DONE, out, err);
 }
 
 int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                           hm_err *err)
 {
-    return document(c, task_id, in, 0, out, err);
+    return document(c, task_id, in, DOC_NOT_DONE, out, err);
 }
 
 /* ---- shortages ---- */

@@ -399,6 +399,12 @@ static const char schema_v9[] =
  * since the kind lives in device). */
 static const char schema_v10[] = "DROP INDEX device_assignment_open_episode;";
 
+/* A visit under way: the nurse marks that she has started it (she is at the patient). Re-planning
+ * during the day leaves it with her, and she is free at its place once it ends. The task stays
+ * 'planned' until documented, so the worklist and missed-task rules see it as before. */
+static const char schema_v11[] = "ALTER TABLE task ADD COLUMN started_ms INTEGER;"
+                                 "ALTER TABLE task ADD COLUMN started_by INTEGER REFERENCES staff(id);";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -410,5 +416,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {8, schema_v8},
     {9, schema_v9},
     {10, schema_v10},
+    {11, schema_v11},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

@@ -123,7 +123,7 @@ export const flows = [
     },
   },
   {
-    name: 'municipal nurse (phone): worklist, bag change, vital signs with live NEWS2, not done, patient summary',
+    name: 'municipal nurse (phone): worklist, a visit started (under way), bag change, vital signs with live NEWS2, not done, patient summary',
     async run(open) {
       const ui = await open(PHONE);
       await ui.login('tromso.sentrum2');
@@ -134,6 +134,10 @@ export const flows = [
       // A bag change: the template's required fields are checked before sending.
       await ui.css('li.task a', 'Skifte antibiotikapose').first().click();
       await ui.heading('Skifte antibiotikapose').waitFor();
+      // At the patient: the visit is under way until it is documented.
+      await ui.button('Start besøket').click();
+      await ui.see('Besøket er startet.');
+      await ui.see('Startet');
       await ui.button('Utført').click();
       await ui.alert('Lotnummer pose må fylles ut').waitFor();
       await checkPage(ui, 'task form', { phone: true });

@@ -1,6 +1,7 @@
 """Re-planning a zone's day while it is under way (`heime plan --date --org` after the day began):
-visits done keep their nurse and route order, a visit whose window has opened stays with its
-nurse (it may be under way), nothing new is planned before now, each nurse goes on from the place
+visits done keep their nurse and route order, a visit a nurse has started (under way) is left as
+it is and she goes on from its place once it ends, a visit whose window has opened stays with its
+nurse (she may be on her way), nothing new is planned before now, each nurse goes on from the place
 of her last documented visit, and a visit that had no nurse when its window opened gets one.
 
 The day is a few days ahead, and `heime plan` runs under faketime at an hour of that day; the
@@ -125,3 +126,37 @@ def test_replanning_after_every_shift_ended_plans_nothing(heime):
     report = plan_at(heime, date, late)
     assert report["as_of"] == "23:59"
     assert all(not r["visits"] for r in report["routes"]), report
+
+
+def test_a_visit_under_way_stays_and_its_nurse_goes_on_from_there(heime):
+    date = (datetime.datetime.now(OSLO) + datetime.timedelta(days=11)).date().isoformat()
+    morning = plan_at(heime, date)
+    routes = {r["staff_id"]: r["visits"] for r in morning["routes"] if len(r["visits"]) >= 3}
+    assert routes, morning
+    nurse, visits = next(iter(sorted(routes.items())))
+    under_way = visits[1]
+    start_ms, duration = heime.sql("SELECT window_start_ms, duration_min FROM task WHERE id = ?",
+                                   (under_way["task_id"],))[0]
+    assert duration >= 5
+    # She started it a minute after its window opened; the re-plan comes two minutes later.
+    started_ms = start_ms + 60_000
+    write(heime, "UPDATE task SET started_ms = ?, started_by = ? WHERE id = ?",
+          (started_ms, nurse, under_way["task_id"]))
+    moment = datetime.datetime.fromtimestamp((started_ms + 150_000) / 1000, OSLO)
+
+    later = plan_at(heime, date, moment)
+    assert later["under_way"] >= 1, later
+    planned = {v["task_id"]: (r["staff_id"], v) for r in later["routes"] for v in r["visits"]}
+    # The visit under way is not re-planned: hers, with its route order, still started.
+    assert under_way["task_id"] not in planned
+    row = heime.sql("SELECT assigned_staff_id, route_order, state, started_ms FROM task"
+                    " WHERE id = ?", (under_way["task_id"],))[0]
+    assert row == (nurse, under_way["route_order"], "planned", started_ms)
+    # Her next visits begin once it has ended, and come after it in her route.
+    ends = datetime.datetime.fromtimestamp(started_ms / 1000, OSLO) + datetime.timedelta(
+        minutes=duration)
+    hers = [v for staff, v in planned.values() if staff == nurse]
+    assert hers, later  # the morning gave her more than two visits
+    for v in hers:
+        assert minutes(v["start"]) >= ends.hour * 60 + ends.minute - 1, (v, ends)
+        assert v["route_order"] > under_way["route_order"]

@@ -1,7 +1,8 @@
 // worklist.js: the municipal nurse's day: the zone's tasks for a date, grouped per nurse in
 // route order when a plan exists, each with its time window and what to bring, and each nurse's
-// shift from the zone's roster (who is on duty when); and the task page with the documentation
-// form or "not done, because ...".
+// shift from the zone's roster (who is on duty when); and the task page: "start the visit" (it is
+// then under way, which a re-plan of the day respects), the documentation form, or "not done,
+// because ...".
 import { useState } from 'preact/hooks';
 import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../ui.js';
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
@@ -61,6 +62,7 @@ function TaskRow({ task, date, org }) {
       ${task.route_order != null && html`<span class="order" aria-label=${t('worklist.stop')}>${task.route_order}</span>`}
       <${Link} href=${`/tasks/${task.id}?date=${date}&org=${org}`}>${t('kind.' + task.kind)}</${Link}>
       <span class=${stateCls}>${t('state.' + task.state)}</span>
+      ${task.state === 'planned' && task.started_at && html` <span class="state state-under-way">${t('state.under_way')}</span>`}
       ${task.done_by_name && task.state !== 'planned' && html`<span class="hint"> ${t('worklist.by', { name: task.done_by_name })}</span>`}
       <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
       <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
@@ -142,11 +144,15 @@ export function TaskPage({ me, id }) {
         <dt>${t('task.bring')}</dt><dd>${t('bring.' + task.kind)}</dd>
         <dt>${t('task.state')}</dt><dd><span class=${'state state-' + task.state}>${t('state.' + task.state)}</span></dd>
         ${task.assigned_staff && html`<dt>${t('task.nurse')}</dt><dd>${task.assigned_staff}${task.route_order != null ? ` (${t('worklist.stop')} ${task.route_order})` : ''}</dd>`}
+        ${task.started_at && html`<dt>${t('task.started')}</dt><dd>${task.started_by_name || ''}, ${fmtDateTime(task.started_at)}</dd>`}
         ${task.done_by_name && html`<dt>${t('task.done_by')}</dt><dd>${task.done_by_name}${task.done_at ? `, ${fmtDateTime(task.done_at)}` : ''}</dd>`}
         ${task.reason && html`<dt>${t('task.reason')}</dt><dd>${task.reason}</dd>`}
       </dl>
       <${Ok} text=${done} />
       <${ErrorBox} error=${error} />
+      ${task.state === 'planned' && !task.started_at && html`
+        <p><button type="button" class="secondary" onClick=${() => finish(`/api/v1/tasks/${id}/start`, undefined, t('task.saved_started'))}>${t('task.start')}</button>
+          <span class="hint"> ${t('task.start_hint')}</span></p>`}
       ${task.state === 'planned' && html`
         <section aria-labelledby="doc-h"><h2 id="doc-h">${t('task.document')}</h2>
           <p class="hint">${tl(st.data.tpl?.label)}</p>
