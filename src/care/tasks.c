@@ -265,6 +265,19 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"  \
     " LEFT JOIN staff ss ON ss.id = t.started_by"
 
+/* A column of UTC milliseconds as an ISO time, or null. */
+static void key_utc_or_null(hm_jw *w, const char *key, hm_cursor *cur, int col)
+{
+    hm_jw_key(w, key);
+    if (hm_cursor_is_null(cur, col)) {
+        hm_jw_null(w);
+        return;
+    }
+    char at[32];
+    hm_time_format_utc(hm_cursor_int(cur, col), at);
+    hm_jw_str(w, at);
+}
+
 /* One task as JSON, written straight into the answer: worklists are the hottest read. */
 static void task_write(hm_jw *w, hm_cursor *cur)
 {
@@ -314,14 +327,7 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_int(w, hm_cursor_int(cur, 18));
     hm_jw_key(w, "state");
     hm_jw_str(w, hm__text(cur, 19));
-    hm_jw_key(w, "done_at");
-    if (hm_cursor_is_null(cur, 20)) {
-        hm_jw_null(w);
-    } else {
-        char done[32];
-        hm_time_format_utc(hm_cursor_int(cur, 20), done);
-        hm_jw_str(w, done);
-    }
+    key_utc_or_null(w, "done_at", cur, 20);
     static const char *const nullable_ints[] = {"done_by", NULL, NULL, "assigned_staff_id",
                                                 "route_order"};
     hm_jw_key(w, nullable_ints[0]);
@@ -339,15 +345,7 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_str(w, hm_cursor_text(cur, 26));
     hm_jw_key(w, "done_by_name");
     hm_jw_str(w, hm_cursor_text(cur, 27));
-    /* under way: started by a nurse, not yet documented */
-    hm_jw_key(w, "started_at");
-    if (hm_cursor_is_null(cur, 28)) {
-        hm_jw_null(w);
-    } else {
-        char started[32];
-        hm_time_format_utc(hm_cursor_int(cur, 28), started);
-        hm_jw_str(w, started);
-    }
+    key_utc_or_null(w, "started_at", cur, 28); /* under way: started, not yet documented */
     hm_jw_key(w, "started_by_name");
     hm_jw_str(w, hm_cursor_text(cur, 29));
     hm_jw_obj_end(w);

@@ -117,6 +117,16 @@ class Heime:
         finally:
             con.close()
 
+    def write(self, query, args=()):
+        """Writes the live database directly, as another process would (the planner runs as its
+        own process; a test sets up what the app would have written at an hour it pretends)."""
+        con = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            con.execute(query, args)
+            con.commit()
+        finally:
+            con.close()
+
     # Tables the server's background workers (alarm rules, escalation timers, the webhook
     # outbox, pump heartbeats) write on their own clock, independent of any request.
     BACKGROUND = {"alarm", "alarm_event", "webhook_outbox", "rule_cursor", "pump_state",

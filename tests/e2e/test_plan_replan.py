@@ -10,7 +10,6 @@ import datetime
 import json
 import math
 import os
-import sqlite3
 import subprocess
 import time
 import zoneinfo
@@ -36,15 +35,6 @@ def plan_at(heime, date, when=None):
     return json.loads(r.stdout)
 
 
-def write(heime, query, args=()):
-    con = sqlite3.connect(heime.db_path, timeout=10)
-    try:
-        con.execute(query, args)
-        con.commit()
-    finally:
-        con.close()
-
-
 def minutes(clock):
     h, m = clock.split(":")
     return int(h) * 60 + int(m)
@@ -68,8 +58,8 @@ def test_replanning_during_the_day_keeps_what_is_done_or_under_way(heime):
     assert tasks[open_one["task_id"]][1] > moment_ms + 5 * 60_000
     moment = datetime.datetime.fromtimestamp(moment_ms / 1000, OSLO)
     # She documented her first visit ten minutes ago.
-    write(heime, "UPDATE task SET state = 'done', done_ms = ?, done_by = ? WHERE id = ?",
-          (moment_ms - 600_000, nurse, done["task_id"]))
+    heime.write("UPDATE task SET state = 'done', done_ms = ?, done_by = ? WHERE id = ?",
+                (moment_ms - 600_000, nurse, done["task_id"]))
     # Another visit whose window is open lost its nurse (say, it was added after the morning).
     orphan = next((t for t, (s, e) in sorted(tasks.items())
                    if s < moment_ms and e > moment_ms + 60 * 60_000 and t != open_one["task_id"]
@@ -78,8 +68,8 @@ def test_replanning_during_the_day_keeps_what_is_done_or_under_way(heime):
                    in {o for (o,) in heime.sql("SELECT org_id FROM org_ancestor WHERE"
                                                " ancestor_id = ?", (zone,))}), None)
     if orphan is not None:
-        write(heime, "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE id = ?",
-              (orphan,))
+        heime.write("UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE id = ?",
+                    (orphan,))
 
     later = plan_at(heime, date, moment)
     assert later["as_of"] == moment.strftime("%H:%M"), later
@@ -140,8 +130,8 @@ def test_a_visit_under_way_stays_and_its_nurse_goes_on_from_there(heime):
     assert duration >= 5
     # She started it a minute after its window opened; the re-plan comes two minutes later.
     started_ms = start_ms + 60_000
-    write(heime, "UPDATE task SET started_ms = ?, started_by = ? WHERE id = ?",
-          (started_ms, nurse, under_way["task_id"]))
+    heime.write("UPDATE task SET started_ms = ?, started_by = ? WHERE id = ?",
+                (started_ms, nurse, under_way["task_id"]))
     moment = datetime.datetime.fromtimestamp((started_ms + 150_000) / 1000, OSLO)
 
     later = plan_at(heime, date, moment)

@@ -156,12 +156,8 @@ def test_deactivated_nurse_loses_planned_visits_ahead(heime):
     if not ahead:
         pytest.skip("no planned task ahead in the demo")
     # Assign it the way the planner does (the planner runs as its own process on the database).
-    import sqlite3
-    con = sqlite3.connect(heime.db_path, timeout=10)
-    con.execute("UPDATE task SET assigned_staff_id = ?, route_order = 1 WHERE id = ?",
+    heime.write("UPDATE task SET assigned_staff_id = ?, route_order = 1 WHERE id = ?",
                 (sid, ahead[0][0]))
-    con.commit()
-    con.close()
     r = heime.post(f"/api/v1/staff/{sid}/deactivate", user="admin")
     assert r.status_code == 200 and r.json()["tasks_unassigned"] == 1
     assert heime.sql("SELECT assigned_staff_id FROM task WHERE id = ?", ahead[0]) == [(None,)]

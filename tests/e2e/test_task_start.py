@@ -3,20 +3,10 @@ The worklist shows since when and who; she takes the visit over from another nur
 second start is refused; starting is audited and needs the same access as documenting; a visit
 under way can then be documented done as before."""
 import datetime
-import sqlite3
 import zoneinfo
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 ZONE = "tromso-sentrum"
-
-
-def write(heime, query, args=()):
-    con = sqlite3.connect(heime.db_path, timeout=10)
-    try:
-        con.execute(query, args)
-        con.commit()
-    finally:
-        con.close()
 
 
 def test_starting_a_visit_marks_it_under_way_until_documented(heime):
@@ -28,8 +18,8 @@ def test_starting_a_visit_marks_it_under_way_until_documented(heime):
     task = next(t for t in tasks if t["state"] == "planned" and t["kind"] == "site_inspection")
     assert task["started_at"] is None and task["started_by_name"] is None
     # On another nurse's route, so that taking it over shows.
-    write(heime, "UPDATE task SET assigned_staff_id = (SELECT min(id) FROM staff WHERE id <> ?),"
-              " route_order = 4 WHERE id = ?", (me["staff_id"], task["id"]))
+    heime.write("UPDATE task SET assigned_staff_id = (SELECT min(id) FROM staff WHERE id <> ?),"
+                " route_order = 4 WHERE id = ?", (me["staff_id"], task["id"]))
 
     r = heime.post(f"/api/v1/tasks/{task['id']}/start", user="tromso.sentrum2")
     assert r.status_code == 200, r.text

@@ -336,23 +336,20 @@ static void checker_catches(void **state)
     hm_plan_problem_destroy(p);
 }
 
-/* A visit that must stay with one nurse (under way when the day is re-planned) is made by her
- * even where another nurse is nearer; with two nurses, she is one of them; a required nurse
- * without the competence leaves it unserved for that reason; a required nurse who is not in the
- * problem is an input error; and the checker rejects a plan that gives the visit to another. */
-static void required_nurse(void **state)
+static const char *const REQUIRED_IDS[] = {"r0", "r1", "r2", "r3", "f0", "f1", "f2", "f3"};
+
+/* Nurses a and b (pump) and c (none); r0 and r2 must be made by `r0_by` and b, r1 and r3 by c,
+ * f0-f3 by anyone; a two-nurse pump visit needs a; a pump visit needs c, who cannot. */
+static hm_plan_problem *required_problem(const char *r0_by)
 {
-    (void)state;
     hm_plan_problem *p;
-    hm_err err;
     assert_int_equal(hm_plan_problem_create(NULL, &p, NULL), HM_OK);
     add_nurse(p, "a", 1, 480, 900);
     add_nurse(p, "b", 1, 480, 900);
     add_nurse(p, "c", 0, 480, 900);
-    static const char *const ids[] = {"r0", "r1", "r2", "r3", "f0", "f1", "f2", "f3"};
     for (int i = 0; i < 8; i++) {
-        hm_plan_visit v = visit(ids[i], 0.01 * (i % 4 + 1), 0.02 * (i / 4), 480, 880, 20);
-        v.required_nurse = i < 4 ? (i % 2 ? "c" : "b") : NULL;
+        hm_plan_visit v = visit(REQUIRED_IDS[i], 0.01 * (i % 4 + 1), 0.02 * (i / 4), 480, 880, 20);
+        v.required_nurse = i == 0 ? r0_by : i < 4 ? (i % 2 ? "c" : "b") : NULL;
         add(p, v);
     }
     hm_plan_visit v = visit("two", 0.01, 0.01, 480, 880, 15);
@@ -366,10 +363,22 @@ static void required_nurse(void **state)
     v.n_competences = 1;
     v.required_nurse = "c";
     add(p, v);
+    return p;
+}
+
+/* A visit that must stay with one nurse (under way when the day is re-planned) is made by her
+ * even where another nurse is nearer; with two nurses, she is one of them; a required nurse
+ * without the competence leaves it unserved for that reason; a required nurse who is not in the
+ * problem is an input error; and the checker rejects a plan that gives the visit to another. */
+static void required_nurse(void **state)
+{
+    (void)state;
+    hm_err err;
+    hm_plan_problem *p = required_problem("b");
     hm_plan_result *r = solve(p, 500);
     for (int i = 0; i < 4; i++) {
         int n = -1;
-        assert_non_null(find(r, ids[i], &n, 0));
+        assert_non_null(find(r, REQUIRED_IDS[i], &n, 0));
         assert_string_equal(hm_plan_result_nurse_id(r, n), i % 2 ? "c" : "b");
     }
     int n1 = -1, n2 = -1;
@@ -380,23 +389,7 @@ static void required_nurse(void **state)
     assert_int_equal(reason(r, "pump-by-c"), HM_PLAN_NO_COMPETENCE);
 
     /* The same plan checked against a problem where r0 must be made by a instead of b. */
-    hm_plan_problem *q;
-    assert_int_equal(hm_plan_problem_create(NULL, &q, NULL), HM_OK);
-    add_nurse(q, "a", 1, 480, 900);
-    add_nurse(q, "b", 1, 480, 900);
-    add_nurse(q, "c", 0, 480, 900);
-    for (int i = 0; i < 8; i++) {
-        hm_plan_visit w = visit(ids[i], 0.01 * (i % 4 + 1), 0.02 * (i / 4), 480, 880, 20);
-        w.required_nurse = i == 0 ? "a" : i < 4 ? (i % 2 ? "c" : "b") : NULL;
-        add(q, w);
-    }
-    hm_plan_visit w = visit("two", 0.01, 0.01, 480, 880, 15);
-    w.competences = PUMP;
-    w.n_competences = 1;
-    w.nurses = 2;
-    w.required_nurse = "a";
-    add(q, w);
-    add(q, v); /* pump-by-c as before */
+    hm_plan_problem *q = required_problem("a");
     hm_plan_summary s;
     hm__hc_check(q, r, &s);
     if (!strstr(s.violation, "visit r0 is not made by nurse a"))
