@@ -20,12 +20,17 @@ typedef struct rkey {
     int r;
 } rkey;
 
+/* The fields the move filters read come first, so that one cache line holds them. The arcs
+ * into a node and over it are cached here: the matrix is symmetric (Euclidean), and a move
+ * that reads them from the node instead of the matrix saves a cache miss on v's row. */
 struct lnode {
     int c, depot, pos;
-    long tested;
-    double rem; /* distance change when the customer leaves its route (SWAP*) */
+    double din;   /* distance from prev to this node (0 at a start depot) */
+    double dskip; /* distance from prev to next (customers only) */
+    double rem;   /* distance change when the customer leaves its route (SWAP*) */
     lnode *next, *prev;
     lroute *r;
+    long tested;
     hm__seg pre, suf;
 };
 
@@ -184,17 +189,20 @@ static void update_route(hm__ls *ls, lroute *r)
     z->pre = h->self[0];
     z->pos = 0;
     z->r = r;
+    z->din = 0;
     for (z = z->next; z; z = z->next) {
         z->pos = ++pos;
         z->r = r;
+        z->din = h->d[z->prev->c * h->n + z->c];
         z->pre = hm__seg_merge(h, &z->prev->pre, &h->self[z->c]);
         if (z->depot)
             break;
     }
     r->ncust = pos - 1;
-    for (z = r->start->next; !z->depot; z = z->next)
-        z->rem = h->d[z->prev->c * h->n + z->next->c] - h->d[z->prev->c * h->n + z->c] -
-                 h->d[z->c * h->n + z->next->c];
+    for (z = r->start->next; !z->depot; z = z->next) {
+        z->dskip = h->d[z->prev->c * h->n + z->next->c];
+        z->rem = z->dskip - z->din - z->next->din;
+    }
     r->end->suf = h->self[0];
     for (z = r->end->prev; z; z = z->prev) {
         z->suf = hm__seg_merge(h, &h->self[z->c], &z->next->suf);
@@ -350,9 +358,9 @@ static int move_relocate(hm__ls *ls, mv *m, int nodes, int reversed)
     lnode *last = nodes == 2 ? x : u;     /* last node of the moved block in route order */
     double delta;
     lnode *nx = last->next;
-    double du = D(h, u->prev, nx) - D(h, u->prev, u) - D(h, last, nx);
+    double du = D(h, u->prev, nx) - u->din - nx->din;
     lnode *first = nodes == 2 && reversed ? x : u, *lastin = nodes == 2 && reversed ? u : last;
-    double dv = D(h, v, first) + D(h, lastin, y) - D(h, v, y);
+    double dv = D(h, first, v) + D(h, lastin, y) - y->din;
     if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
         return 0;
     if (m->ru != m->rv) {
@@ -399,16 +407,16 @@ static int move_swap11(hm__ls *ls, mv *m)
         return 0;
     double delta;
     if (m->ru != m->rv) {
-        double du = D(h, u->prev, v) + D(h, v, m->x) - D(h, u->prev, u) - D(h, u, m->x);
-        double dv = D(h, v->prev, u) + D(h, u, m->y) - D(h, v->prev, v) - D(h, v, m->y);
+        double du = D(h, u->prev, v) + D(h, m->x, v) - u->din - m->x->din;
+        double dv = D(h, u, v->prev) + D(h, u, m->y) - v->din - m->y->din;
         if (lb_fails(h, m, du, dv, 1))
             return 0;
         delta = cost3(h, &u->prev->pre, &h->self[v->c], &m->x->suf) +
                 cost3(h, &v->prev->pre, &h->self[u->c], &m->y->suf) - m->ru->cost -
                 m->rv->cost;
     } else {
-        double dd = D(h, u->prev, v) + D(h, v, m->x) - D(h, u->prev, u) - D(h, u, m->x) +
-                    D(h, v->prev, u) + D(h, u, m->y) - D(h, v->prev, v) - D(h, v, m->y);
+        double dd = D(h, u->prev, v) + D(h, m->x, v) - u->din - m->x->din +
+                    D(h, u, v->prev) + D(h, u, m->y) - v->din - m->y->din;
         if (m->ru->all.dist + dd + h->fixed >= m->ru->cost - EPS)
             return 0;
         rewrite w = {.nat = 2, .nins = 0};
@@ -430,9 +438,8 @@ static int move_swap21(hm__ls *ls, mv *m)
     if (v->depot || x->depot || u == v->prev || x == v->prev || u == y || v == x)
         return 0;
     double delta;
-    double du = D(h, u->prev, v) + D(h, v, x->next) - D(h, u->prev, u) - D(h, u, x) -
-                D(h, x, x->next);
-    double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y) - D(h, v->prev, v) - D(h, v, y);
+    double du = D(h, u->prev, v) + D(h, x->next, v) - u->din - x->din - x->next->din;
+    double dv = D(h, u, v->prev) + x->din + D(h, x, y) - v->din - y->din;
     if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
         return 0; /* the blocks are not adjacent, so the same arcs change as between routes */
     if (m->ru != m->rv) {
@@ -463,10 +470,8 @@ static int move_swap22(hm__ls *ls, mv *m)
     if (v->depot || x->depot || y->depot || y == u->prev || u == y || x == v || v == x->next)
         return 0;
     double delta;
-    double du = D(h, u->prev, v) + D(h, v, y) + D(h, y, x->next) - D(h, u->prev, u) -
-                D(h, u, x) - D(h, x, x->next);
-    double dv = D(h, v->prev, u) + D(h, u, x) + D(h, x, y->next) - D(h, v->prev, v) -
-                D(h, v, y) - D(h, y, y->next);
+    double du = D(h, u->prev, v) + y->din + D(h, x->next, y) - u->din - x->din - x->next->din;
+    double dv = D(h, u, v->prev) + x->din + D(h, x, y->next) - v->din - y->din - y->next->din;
     if (m->ru == m->rv && m->ru->all.dist + du + dv + h->fixed >= m->ru->cost - EPS)
         return 0;
     if (m->ru != m->rv) {
@@ -500,7 +505,7 @@ static int move_2opt(hm__ls *ls, mv *m)
     lnode *u = m->u, *v = m->v;
     if (m->ru != m->rv || v->depot || u->pos > v->pos || u->next == v)
         return 0;
-    double dd = D(h, u, v) + D(h, m->x, m->y) - D(h, u, m->x) - D(h, v, m->y);
+    double dd = D(h, u, v) + D(h, m->x, m->y) - m->x->din - m->y->din;
     if (m->ru->all.dist + dd + h->fixed >= m->ru->cost - EPS)
         return 0;
     hm__seg s = u->pre;
@@ -531,7 +536,7 @@ static int move_2optstar(hm__ls *ls, mv *m)
     lnode *u = m->u, *x = m->x, *v = m->v, *y = m->y;
     if (m->ru == m->rv)
         return 0;
-    double lb = u->pre.dist + D(h, u, y) + y->suf.dist + v->pre.dist + D(h, v, x) + x->suf.dist;
+    double lb = u->pre.dist + D(h, u, y) + y->suf.dist + v->pre.dist + D(h, x, v) + x->suf.dist;
     if (lb >= m->ru->cost + m->rv->cost - EPS)
         return 0;
     double delta = cost2(h, &u->pre, &y->suf) + cost2(h, &v->pre, &x->suf) - m->ru->cost -
@@ -627,7 +632,7 @@ static void preprocess_insertions(hm__ls *ls, lroute *from, lroute *to)
         b->when = ls->nmoves;
         for (lnode *a = to->start; !a->depot || a == to->start; a = a->next) {
             int nx = a->next->c;
-            double c = h->d[a->c * n + u->c] + h->d[u->c * n + nx] - h->d[a->c * n + nx];
+            double c = h->d[u->c * n + a->c] + h->d[u->c * n + nx] - a->next->din;
             ins3_add(b, c, a);
         }
     }
@@ -640,8 +645,7 @@ static double cheapest_in_place(const hm__hgs *h, const ins3 *b, lnode *u, lnode
 {
     int n = h->n;
     *after = v->prev;
-    double best = h->d[v->prev->c * n + u->c] + h->d[u->c * n + v->next->c] -
-                  h->d[v->prev->c * n + v->next->c];
+    double best = h->d[u->c * n + v->prev->c] + h->d[u->c * n + v->next->c] - v->dskip;
     for (int i = 0; i < 3; i++)
         if (b->after[i] && b->after[i] != v && b->after[i]->next != v && b->cost[i] < best) {
             best = b->cost[i];
