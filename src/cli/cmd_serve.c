@@ -35,8 +35,9 @@ static const char demo_help[] =
     "  --patients N      add N more active patients (benchmarks), in extra Tromsø zones\n"
     "  --per-zone N      patients per extra zone (default 20)\n"
     "  --load-only       load the demo region and exit without serving\n"
-    "  --pumpsim         play gentle pump traffic (PCD-04 alerts, PCD-10 events) from the demo's\n"
-    "                    Tromsø pumps into the MLLP listener while serving (make run uses it)\n"
+    "  --pumpsim         play gentle device traffic (PCD-04 alerts, PCD-10 events) from the demo's\n"
+    "                    Tromsø pumps, and readings (PCD-01) from the first demo patient's\n"
+    "                    monitors, into the MLLP listener while serving (make run uses it)\n"
     "  (and every option of heime serve, --config FILE too)\n";
 
 static int wants_help(int argc, char **argv)
@@ -57,14 +58,16 @@ static int positive_int(const char *cmd, const char *opt, const char *s, int max
     return 0;
 }
 
-/* The demo's pump traffic: the simulator, in a thread, against our own MLLP listener, with
- * the serial numbers of the demo's Tromsø pumps (CSTRO-00001 ...), a message every 10 s. */
+/* The demo's device traffic: the simulator, in a thread, against our own MLLP listener, with
+ * the serial numbers of the demo's Tromsø pumps (CSTRO-00001 ...) and of the monitors of the
+ * first demo patient (MON-OXI-001, MON-BPM-001, MON-TMP-001), a message every 10 s. */
 static void *pumpsim_thread(void *arg)
 {
     const char *mllp = arg;
     sleep(3); /* let the listener come up */
-    char *argv[] = {"pumpsim", "--mllp", (char *)mllp, "--pumps", "14", "--rate", "0.1",
-                    "--duration", "86400", "--serial-prefix", "CSTRO-0", NULL};
+    char *argv[] = {"pumpsim",    "--mllp", (char *)mllp, "--pumps",         "14",
+                    "--monitors", "3",      "--rate",     "0.1",             "--duration",
+                    "86400",      "--serial-prefix",      "CSTRO-0",         NULL};
     hm_pumpsim_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
     return NULL;
 }

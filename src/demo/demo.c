@@ -843,6 +843,32 @@ static int patient_account_job(hm_db *db, void *arg, hm_err *err)
                       HM_ARGS(HM_S(j->username), HM_S(j->hash), HM_I(j->patient_id)), err);
 }
 
+/* The first demo patient (pasient1, at home in Tromsø sentrum) is monitored with a pulse
+ * oximeter, a blood-pressure monitor and a thermometer besides her pump: `heime demo --pumpsim`
+ * (make run) plays their readings (IHE PCD-01), which reach her record. */
+static const char *const DEMO_MONITORS[] = {"MON-OXI-001", "MON-BPM-001", "MON-TMP-001"};
+
+static int assign_demo_monitors(hm_care *care, const struct people *pp, int64_t patient_id,
+                                int64_t now, hm_err *err)
+{
+    hm_db *db;
+    int64_t episode = 0;
+    int rc = hm_store_read_begin(care->store, &db, err);
+    if (rc)
+        return rc;
+    rc = hm_db_query_int(db, "SELECT id FROM episode WHERE patient_id = ? AND state = 'active'",
+                         HM_ARGS(HM_I(patient_id)), &episode, err);
+    hm_store_read_end(care->store, db);
+    for (size_t i = 0; i < sizeof DEMO_MONITORS / sizeof DEMO_MONITORS[0] && !rc; i++) {
+        json_t *in = json_pack("{s:s}", "serial", DEMO_MONITORS[i]), *out = NULL;
+        hm_call c = {care, &pp->nurse, now - 3 * D, "demo"};
+        rc = hm_care_device_assign(&c, episode, in, &out, err);
+        json_decref(in);
+        json_decref(out);
+    }
+    return rc;
+}
+
 /* Scaled patients are created by several threads at once so that group commit batches them. */
 struct scale_worker {
     hm_care *care;
@@ -929,6 +955,8 @@ int hm_demo_load(hm_care *care, const struct hm_demo_opts *opts, hm_err *err)
         int64_t pid;
         rc = make_patient(care, &pp, (int)i + 1, p->zone, org_id(db, p->zone), muni->name,
                           zone->lat, zone->lon, p->target, p->days_ago, now, 1, NULL, &pid, err);
+        if (!rc && i == 0)
+            rc = assign_demo_monitors(care, &pp, pid, now, err);
         if (!rc && i < 3) {
             char user[32];
             snprintf(user, sizeof user, "pasient%zu", i + 1);

@@ -3,7 +3,9 @@
  * N pumps spread over C connections (one thread each) send IHE PCD-04 alerts (occlusion, air in
  * line, low battery, reservoir low, infusion complete; each with a start, 0-3 repeats and an
  * end) and PCD-10 delivery events at a total target rate, wait for each ACK, and print JSON
- * statistics at the end. Control ids carry a per-run prefix so two runs never look like
+ * statistics at the end. With --monitors, the patients' monitoring devices (pulse oximeters,
+ * blood-pressure monitors, thermometers, named as the demo depot's) send their readings as IHE
+ * PCD-01 among them. Control ids carry a per-run prefix so two runs never look like
  * resends of each other. Used by the demo and by bench/ingest.sh. */
 #include "base/arena.h"
 #include "hl7/pumpsim.h"
@@ -37,17 +39,53 @@ static const struct alarm_kind alarms[] = {
 };
 #define N_ALARMS (sizeof alarms / sizeof alarms[0])
 
+/* A monitoring device's readings (PCD-01): what it measures, in which units, and the range a
+ * reading is drawn from (an occasional reading above `hi`, up to `fever`, shows the alarm rules
+ * at work: a thermometer's fever). */
+struct vital {
+    const char *code, *name, *unit_code, *unit_name;
+    double lo, hi, fever;
+    int decimals;
+};
+
+static const struct vital oximeter[] = {
+    {"150456", "MDC_PULS_OXIM_SAT_O2", "262688", "MDC_DIM_PERCENT", 93, 99, 0, 0},
+    {"149530", "MDC_PULS_OXIM_PULS_RATE", "264864", "MDC_DIM_BEAT_PER_MIN", 58, 96, 0, 0},
+};
+static const struct vital bp_monitor[] = {
+    {"150021", "MDC_PRESS_BLD_NONINV_SYS", "266016", "MDC_DIM_MMHG", 105, 150, 0, 0},
+    {"150022", "MDC_PRESS_BLD_NONINV_DIA", "266016", "MDC_DIM_MMHG", 62, 92, 0, 0},
+    {"149546", "MDC_PULS_RATE_NON_INV", "264864", "MDC_DIM_BEAT_PER_MIN", 58, 96, 0, 0},
+};
+static const struct vital thermometer[] = {
+    {"150364", "MDC_TEMP_BODY", "268192", "MDC_DIM_DEGC", 36.2, 37.8, 38.9, 1},
+};
+
+/* The kinds of monitor, in the order --monitors makes them; serials as the demo depot's. The
+ * device (MDS) terms are sent by reference id with code 0, as the alert terms above. */
+static const struct monitor_kind {
+    const char *serial_prefix, *mds_code, *mds_name;
+    const struct vital *vitals;
+    int nvitals;
+} monitor_kinds[] = {
+    {"MON-OXI-", "0", "MDC_DEV_ANALY_SAT_O2_MDS", oximeter, 2},
+    {"MON-BPM-", "0", "MDC_DEV_ANALY_PRESS_BLD_MDS", bp_monitor, 3},
+    {"MON-TMP-", "0", "MDC_DEV_METER_TEMP_MDS", thermometer, 1},
+};
+#define N_MONITOR_KINDS (sizeof monitor_kinds / sizeof monitor_kinds[0])
+
 struct pump {
     char serial[64];
     uint64_t seq, alert_no;
     int alarm;       /* index into alarms, -1 when none is active */
     int repeats;     /* continue phases left before the end */
     bool infusing;
+    int monitor;     /* a monitoring device: index into monitor_kinds; -1: an infusion pump */
 };
 
 struct config {
     char host[256];
-    int port, pumps, connections;
+    int port, pumps, monitors, connections;
     double rate, duration;
     char prefix[32];
     uint64_t seed;
@@ -114,11 +152,16 @@ static void msh(hm_hl7_writer *w, const struct config *cfg, struct pump *p, cons
     hm_hl7_w_field(w, "UNICODE UTF-8");
     hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, "");
-    /* MSH-21: the IHE PCD profile (ACM for PCD-04, IPEC for PCD-10). */
-    bool alert = strcmp(trigger, "R40") == 0;
-    hm_hl7_w_field(w, alert ? "IHE_PCD_ACM_001" : "IHE_PCD_010");
+    /* MSH-21: the IHE PCD profile (ACM for PCD-04, IPEC for PCD-10, DEC for PCD-01). */
+    static const char *const profiles[][2] = {
+        {"IHE_PCD_ACM_001", "1.3.6.1.4.1.19376.1.6.4.4"},
+        {"IHE_PCD_010", "1.3.6.1.4.1.19376.1.6.4.10"},
+        {"IHE_PCD_001", "1.3.6.1.4.1.19376.1.6.1.1.1"},
+    };
+    int k = strcmp(trigger, "R40") == 0 ? 0 : strcmp(trigger, "R01") == 0 ? 2 : 1;
+    hm_hl7_w_field(w, profiles[k][0]);
     hm_hl7_w_comp(w, "IHE PCD");
-    hm_hl7_w_comp(w, alert ? "1.3.6.1.4.1.19376.1.6.4.4" : "1.3.6.1.4.1.19376.1.6.4.10");
+    hm_hl7_w_comp(w, profiles[k][1]);
     hm_hl7_w_comp(w, "ISO");
     hm_hl7_w_segment(w, "PID");
     hm_hl7_w_field(w, "");
@@ -155,13 +198,15 @@ static void obx(hm_hl7_writer *w, int n, const char *type, const char *code, con
     hm_hl7_w_field(w, "F");
 }
 
+/* OBX 1: the device itself (its MDS), with its serial in OBX-18. */
 static void device_obx(hm_hl7_writer *w, const struct pump *p)
 {
+    const struct monitor_kind *m = p->monitor >= 0 ? &monitor_kinds[p->monitor] : NULL;
     hm_hl7_w_segment(w, "OBX");
     hm_hl7_w_field(w, "1");
     hm_hl7_w_field(w, "");
-    hm_hl7_w_field(w, "70049");
-    hm_hl7_w_comp(w, "MDC_DEV_PUMP_INFUS_LVP_MDS");
+    hm_hl7_w_field(w, m ? m->mds_code : "70049");
+    hm_hl7_w_comp(w, m ? m->mds_name : "MDC_DEV_PUMP_INFUS_LVP_MDS");
     hm_hl7_w_comp(w, "MDC");
     hm_hl7_w_field(w, "1.0.0.0");
     for (int i = 0; i < 6; i++) /* OBX-5 to OBX-10 */
@@ -216,11 +261,56 @@ static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p
         NULL, NULL);
 }
 
-/* Picks the pump's next message: an alert phase or a delivery event. */
+/* A monitor's reading (PCD-01, ORU^R01): one numeric OBX per value, with its unit. */
+static void vitals_msg(struct worker *wk, struct pump *p, hm_hl7_writer *w, char *ctrl,
+                       size_t cap)
+{
+    const struct monitor_kind *m = &monitor_kinds[p->monitor];
+    msh(w, wk->cfg, p, "R01", "ORU_R01", ctrl, cap);
+    hm_hl7_w_segment(w, "OBR");
+    hm_hl7_w_field(w, "1");
+    hm_hl7_w_field(w, ctrl);
+    hm_hl7_w_field(w, ctrl);
+    hm_hl7_w_field(w, "182777000");
+    hm_hl7_w_comp(w, "monitoring of patient");
+    hm_hl7_w_comp(w, "SCT");
+    device_obx(w, p);
+    for (int i = 0; i < m->nvitals; i++) {
+        const struct vital *v = &m->vitals[i];
+        double u = (double)(next_rand(&wk->rng) % 10000) / 10000.0;
+        bool high = v->fever > v->hi && next_rand(&wk->rng) % 20 == 0;
+        double x = high ? v->hi + u * (v->fever - v->hi) : v->lo + u * (v->hi - v->lo);
+        char num[16], sub[32], value[32];
+        snprintf(num, sizeof num, "%d", i + 2);
+        snprintf(sub, sizeof sub, "1.1.1.%d", i + 1);
+        snprintf(value, sizeof value, "%.*f", v->decimals, x);
+        hm_hl7_w_segment(w, "OBX");
+        hm_hl7_w_field(w, num);
+        hm_hl7_w_field(w, "NM");
+        hm_hl7_w_field(w, v->code);
+        hm_hl7_w_comp(w, v->name);
+        hm_hl7_w_comp(w, "MDC");
+        hm_hl7_w_field(w, sub);
+        hm_hl7_w_field(w, value);
+        hm_hl7_w_field(w, v->unit_code);
+        hm_hl7_w_comp(w, v->unit_name);
+        hm_hl7_w_comp(w, "MDC");
+        for (int f = 7; f <= 10; f++)
+            hm_hl7_w_field(w, "");
+        hm_hl7_w_field(w, "F"); /* OBX-11 */
+    }
+}
+
+/* Picks the device's next message: a monitor's reading, or a pump's alert phase or delivery
+ * event. */
 static void next_message(struct worker *wk, struct pump *p, hm_hl7_writer *w, char *ctrl,
                          size_t cap)
 {
     const struct config *cfg = wk->cfg;
+    if (p->monitor >= 0) {
+        vitals_msg(wk, p, w, ctrl, cap);
+        return;
+    }
     if (p->alarm >= 0) {
         bool end = p->repeats-- <= 0;
         alert_msg(w, cfg, p, end ? "end" : "continue", ctrl, cap);
@@ -341,15 +431,18 @@ static void *worker_main(void *arg)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: heime pumpsim --mllp HOST:PORT [--pumps N] [--rate MSG_PER_S] [--duration S]\n"
-            "                     [--connections C] [--serial-prefix P] [--seed N]\n\n"
+            "usage: heime pumpsim --mllp HOST:PORT [--pumps N] [--monitors N] [--rate MSG_PER_S]\n"
+            "                     [--duration S] [--connections C] [--serial-prefix P] [--seed N]\n\n"
             "Plays infusion-pump HL7 traffic over MLLP: IHE PCD-04 alerts (occlusion, air in\n"
             "line, low battery, reservoir low, infusion complete; start, repeats, end) and\n"
             "PCD-10 delivery events, for N pumps over C connections at a total rate, waiting\n"
             "for each ACK. Prints JSON statistics at the end: sent, aa, ae, ar, no_ack and\n"
-            "latency_ms p50/p99/max.\n\n"
+            "latency_ms p50/p99/max. Monitoring devices send IHE PCD-01 readings among them.\n\n"
             "  --mllp HOST:PORT     where heime listens (required)\n"
-            "  --pumps N            simulated pumps (default 10)\n"
+            "  --pumps N            simulated pumps (default 10; 0 with --monitors)\n"
+            "  --monitors N         also N monitors, in turn a pulse oximeter, a blood-pressure\n"
+            "                       monitor and a thermometer: MON-OXI-001, MON-BPM-001,\n"
+            "                       MON-TMP-001, MON-OXI-002, ... (default 0)\n"
             "  --rate MSG_PER_S     total messages per second (default 10)\n"
             "  --duration S         seconds to run (default 10)\n"
             "  --connections C      MLLP connections, one thread each (default 1)\n"
@@ -389,9 +482,13 @@ static int parse_one(struct config *c, const char *opt, const char *val, bool *h
             return bad("--mllp wants HOST:PORT with a port from 1 to 65535, got '%s'", val);
         *have_mllp = true;
     } else if (strcmp(opt, "--pumps") == 0) {
-        if (!to_long(val, 1, 100000, &l))
-            return bad("--pumps wants a number from 1 to 100000, got '%s'", val);
+        if (!to_long(val, 0, 100000, &l))
+            return bad("--pumps wants a number from 0 to 100000, got '%s'", val);
         c->pumps = (int)l;
+    } else if (strcmp(opt, "--monitors") == 0) {
+        if (!to_long(val, 0, 999, &l))
+            return bad("--monitors wants a number from 0 to 999, got '%s'", val);
+        c->monitors = (int)l;
     } else if (strcmp(opt, "--connections") == 0) {
         if (!to_long(val, 1, 1000, &l))
             return bad("--connections wants a number from 1 to 1000, got '%s'", val);
@@ -427,8 +524,8 @@ static int parse_args(int argc, char **argv, struct config *c)
     c->seed = 1;
     snprintf(c->prefix, sizeof c->prefix, "SIM-PUMP-");
     bool have_mllp = false;
-    static const char *const names[] = {"--mllp",          "--pumps",         "--connections",
-                                        "--rate",          "--duration",      "--serial-prefix",
+    static const char *const names[] = {"--mllp",     "--pumps",         "--monitors", "--connections",
+                                        "--rate",     "--duration",      "--serial-prefix",
                                         "--seed"};
     for (int i = 1; i < argc; i += 2) {
         int known = 0;
@@ -444,6 +541,8 @@ static int parse_args(int argc, char **argv, struct config *c)
     }
     if (!have_mllp)
         return bad("%s", "--mllp HOST:PORT is required (try --help)");
+    if (c->pumps + c->monitors == 0)
+        return bad("%s", "nothing to simulate: --pumps and --monitors are both 0");
     return 0;
 }
 
@@ -485,10 +584,10 @@ static void print_stats(const struct config *cfg, struct worker *wk, double elap
     printf("{\"sent\": %" PRIu64 ", \"aa\": %" PRIu64 ", \"ae\": %" PRIu64 ", \"ar\": %" PRIu64
            ", \"no_ack\": %" PRIu64 ", \"latency_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
            "\"max\": %.3f}, \"duration_s\": %.3f, \"rate\": %.1f, \"pumps\": %d, "
-           "\"connections\": %d}\n",
+           "\"monitors\": %d, \"connections\": %d}\n",
            sent, aa, ae, ar, no_ack, all ? percentile(all, k, 0.50) : 0,
            all ? percentile(all, k, 0.99) : 0, all && k ? all[k - 1] : 0, elapsed,
-           elapsed > 0 ? (double)sent / elapsed : 0, cfg->pumps, cfg->connections);
+           elapsed > 0 ? (double)sent / elapsed : 0, cfg->pumps, cfg->monitors, cfg->connections);
     hm_free(all);
 }
 
@@ -507,7 +606,8 @@ int hm_pumpsim_main(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &now);
     snprintf(cfg.run, sizeof cfg.run, "R%llx",
              (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000);
-    struct pump *pumps = hm_calloc((size_t)cfg.pumps, sizeof *pumps);
+    int ndev = cfg.pumps + cfg.monitors;
+    struct pump *pumps = hm_calloc((size_t)ndev, sizeof *pumps);
     struct worker *wk = hm_calloc((size_t)cfg.connections, sizeof *wk);
     if (!pumps || !wk) {
         hm_free(pumps);
@@ -518,9 +618,17 @@ int hm_pumpsim_main(int argc, char **argv)
     for (int i = 0; i < cfg.pumps; i++) {
         snprintf(pumps[i].serial, sizeof pumps[i].serial, "%s%04d", cfg.prefix, i + 1);
         pumps[i].alarm = -1;
+        pumps[i].monitor = -1;
     }
-    /* Connection c serves a contiguous slice of the pumps. */
-    int per = cfg.pumps / cfg.connections, extra = cfg.pumps % cfg.connections, first = 0;
+    for (int i = 0; i < cfg.monitors; i++) {
+        struct pump *m = &pumps[cfg.pumps + i];
+        m->monitor = i % (int)N_MONITOR_KINDS;
+        snprintf(m->serial, sizeof m->serial, "%s%03d", monitor_kinds[m->monitor].serial_prefix,
+                 i / (int)N_MONITOR_KINDS + 1);
+        m->alarm = -1;
+    }
+    /* Connection c serves a contiguous slice of the devices. */
+    int per = ndev / cfg.connections, extra = ndev % cfg.connections, first = 0;
     for (int c = 0; c < cfg.connections; c++) {
         wk[c].cfg = &cfg;
         wk[c].index = c;

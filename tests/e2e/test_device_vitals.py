@@ -5,12 +5,13 @@ on them; a monitor assigned to the episode (besides its pump) or, without an ass
 by the national id in PID-3 reaches its patient; monitors are not judged silent as pumps are."""
 import json
 import os
+import subprocess
 import time
 import uuid
 
 import pytest
 
-from conftest import running_heime
+from conftest import HEIME, running_heime
 from test_alarms_mllp import assigned_serial, msa, pcd10, send, wait_for
 
 
@@ -187,3 +188,25 @@ def test_monitor_assigned_besides_the_pump_sends_to_its_patient(own):
     r = own.post(f"/api/v1/episodes/{eid}/devices", user="sykepleier1",
                  json={"serial": "NO-SUCH-DEVICE"})
     assert r.status_code == 404 and "unknown device" in r.json()["error"], r.text
+
+
+def test_the_simulated_monitors_of_the_first_demo_patient_reach_her_record(own):
+    """`heime pumpsim --monitors 3` (what `make run` plays) sends PCD-01 readings from the demo's
+    MON-OXI-001, MON-BPM-001 and MON-TMP-001, which the demo assigned to pasient1's episode."""
+    r = subprocess.run([HEIME, "pumpsim", "--mllp", f"127.0.0.1:{own.mllp_port}", "--pumps", "0",
+                        "--monitors", "3", "--rate", "30", "--duration", "1"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    stats = json.loads(r.stdout)
+    assert stats["sent"] >= 3 and stats["aa"] == stats["sent"] and stats["monitors"] == 3, stats
+    patient = own.get("/api/v1/me", user="pasient1").json()["patient_id"]
+    values = {}
+    for serial in ("MON-OXI-001", "MON-BPM-001", "MON-TMP-001"):
+        got = device_obs(own, patient, serial)
+        assert got, serial
+        values[serial] = got[0]["values"]
+    assert set(values["MON-OXI-001"]) == {"spo2", "pulse"}, values
+    assert set(values["MON-BPM-001"]) == {"systolic_bp", "diastolic_bp", "pulse"}, values
+    assert set(values["MON-TMP-001"]) == {"temperature"}, values
+    assert 93 <= values["MON-OXI-001"]["spo2"] <= 99
+    assert 36.2 <= values["MON-TMP-001"]["temperature"] <= 38.9
