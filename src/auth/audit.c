@@ -9,7 +9,6 @@
 
 #include <sodium.h>
 
-#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* The canonical text hashed for a row; every stored column except hash takes part. */
 static char *canonical(int64_t id, int64_t at_ms, int64_t account_id, const char *role,
@@ -89,7 +88,7 @@ int hm_audit_append(hm_db *db, const hm_audit_rec *r, hm_err *err)
         return hm_err_set(err, HM_ETOOBIG, "cannot audit: more than %d patients in one request",
                           HM_AUDIT_MAX_PATIENTS);
     int64_t last_id = 0;
-    char prev[65] = GENESIS_HASH;
+    char prev[65] = HM_AUDIT_GENESIS_HASH;
     hm_cursor c;
     int rc = hm_db_query(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", HM_NOARGS, &c,
                          err);
@@ -143,7 +142,7 @@ int hm_audit_verify(hm_db *db, int64_t *rows_checked, hm_err *err)
                          HM_NOARGS, &c, err);
     if (rc)
         return rc;
-    char prev[65] = GENESIS_HASH;
+    char prev[65] = HM_AUDIT_GENESIS_HASH;
     int64_t expect = 1, n = 0;
     for (;;) {
         rc = hm_cursor_next(&c, err);

@@ -1,11 +1,13 @@
-/* file.c: whole-file reads with a limit. The buffer grows as the file is read, so a generous
- * limit costs nothing for a small file. */
+/* file.c: whole-file reads with a limit (the buffer grows as the file is read, so a generous
+ * limit costs nothing for a small file), and durable appends. */
 #include "base/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int hm_read_file(const char *path, size_t max, char **out, size_t *len, hm_err *err)
 {
@@ -65,4 +67,32 @@ int hm_read_json_file(const char *path, size_t max, json_t **out, hm_err *err)
                           jerr.text);
     *out = j;
     return HM_OK;
+}
+
+int hm_append_durable(const char *path, const void *buf, size_t len, hm_err *err)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return hm_err_set(err, HM_EIO, "cannot open %s: %s", path, strerror(errno));
+    const char *p = buf;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? errno : EIO;
+            close(fd);
+            return hm_err_set(err, HM_EIO, "cannot write %s: %s", path, strerror(e));
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (fsync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        return hm_err_set(err, HM_EIO, "cannot sync %s: %s", path, strerror(e));
+    }
+    return close(fd) == 0 ? HM_OK
+                          : hm_err_set(err, HM_EIO, "cannot close %s: %s", path, strerror(errno));
 }

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "alert/alarm.h"
+#include "auth/audit.h"
+#include "base/file.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/config.h"
@@ -192,6 +194,35 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* The audit chain's head, to the log and (when configured) appended to the anchor file, which
+ * belongs on storage that the database's writers cannot change (another disk, a log host, WORM
+ * storage): `heime audit verify --anchors FILE` then catches a log rewritten up to a recorded
+ * head. A failure is logged, never fatal: the anchor is a second line of defence. */
+static void anchor_audit_head(hm_app *a, const char *path)
+{
+    hm_db *db;
+    hm_err err;
+    hm_audit_anchor head;
+    int64_t at = 0;
+    int rc = hm_store_read_begin(a->care.store, &db, &err);
+    if (!rc) {
+        rc = hm_audit_head(db, &head, &at, &err);
+        hm_store_read_end(a->care.store, db);
+    }
+    if (rc) {
+        HM_LOG(HM_LOG_WARN, "audit anchor: %s", err.msg);
+        return;
+    }
+    char line[HM_AUDIT_ANCHOR_LINE + 1];
+    size_t len = hm_audit_anchor_format(&head, at, line, sizeof line - 1);
+    HM_LOG(HM_LOG_INFO, "audit head: %s", line);
+    if (!path)
+        return;
+    line[len++] = '\n';
+    if (hm_append_durable(path, line, len, &err))
+        HM_LOG(HM_LOG_WARN, "audit anchor: %s", err.msg);
+}
+
 int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
     char host[256];
@@ -227,11 +258,15 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     HM_LOG(HM_LOG_INFO, "heime serving http://%s:%d/ and mllp %s:%d (store: %s)", host,
            hm_http_port(h), mhost, hm_mllp_server_port(mllp), o->db);
     fflush(stderr);
-    /* The main thread keeps the task horizon moving: at start, then every hour. */
+    /* The main thread keeps the task horizon moving and anchors the audit log: at start, then
+     * every hour. */
+    const char *anchor_file = o->audit_anchor_file ? o->audit_anchor_file
+                                                   : getenv("HEIME_AUDIT_ANCHOR_FILE");
     int64_t next_extend = 0;
     while (!stop_requested) {
         int64_t now = hm_clock_now(a->care.clock);
         if (now >= next_extend) {
+            anchor_audit_head(a, anchor_file);
             int n = 0;
             hm_err xerr;
             if (hm_care_tasks_extend(&a->care, now, &n, &xerr))

@@ -14,9 +14,10 @@ struct hm_app_opts {
     const char *web;       /* --web DIR */
     const char *config;    /* --config FILE */
     /* Settings without an option of their own: from the configuration file, else from the
-     * environment (HEIME_ALARM_WEBHOOK, HEIME_HEARTBEAT_S, HEIME_TASK_GRACE_S,
+     * environment (HEIME_ALARM_WEBHOOK, HEIME_AUDIT_ANCHOR_FILE, HEIME_HEARTBEAT_S, HEIME_TASK_GRACE_S,
      * HEIME_WRITER_QUEUE_LIMIT, HEIME_WRITER_SLOW_MS), else built-in defaults (0 / NULL). */
     const char *alarm_webhook;
+    const char *audit_anchor_file; /* HEIME_AUDIT_ANCHOR_FILE: the audit head appended hourly */
     int64_t heartbeat_s, task_grace_s, hl7_inbox_days;
     int writer_queue_limit, writer_slow_ms;
     unsigned given; /* options given on the command line (bit k: opts table row k) */

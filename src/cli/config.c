@@ -88,6 +88,13 @@ static int other_setting(struct hm_app_opts *o, const char *file, const char *ke
             return hm_err_set(err, HM_EINVAL, "config %s: 'alarm_webhook' must be an http(s) URL",
                               file);
         o->alarm_webhook = s;
+    } else if (strcmp(key, "audit_anchor_file") == 0) {
+        *known = 1;
+        const char *s = json_string_value(v);
+        if (!s || !s[0])
+            return hm_err_set(err, HM_EINVAL,
+                              "config %s: 'audit_anchor_file' must be a file path", file);
+        o->audit_anchor_file = s;
     } else if (strcmp(key, "log_level") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
@@ -128,7 +135,7 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
         if (!known)
             return hm_err_set(err, HM_EINVAL,
                               "config %s: unknown setting '%s' (known: db, http, mllp, pathways,"
-                              " drugs, web, alarm_webhook, heartbeat_s, task_grace_s,"
+                              " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s, task_grace_s,"
                               " hl7_inbox_days, writer_queue_limit, writer_slow_ms, log_level)",
                               file, key);
     }

@@ -31,6 +31,7 @@ class Heime:
         self.db = "sqlite:" + self.db_path
         self.port = free_port()
         self.mllp_port = free_port()
+        self.anchor_file = os.path.join(tmp, "audit-anchors.jsonl")
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = None
         self.tokens = {}
@@ -40,7 +41,8 @@ class Heime:
         self.proc = subprocess.Popen(
             [HEIME, "demo", "--db", self.db, "--http", f"127.0.0.1:{self.port}",
              "--mllp", f"127.0.0.1:{self.mllp_port}", *extra],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env={**os.environ, "HEIME_AUDIT_ANCHOR_FILE": self.anchor_file})
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -171,8 +173,9 @@ class Heime:
         out = subprocess.run([HEIME, "demo", "--accounts"], capture_output=True, check=True)
         return json.loads(out.stdout)
 
-    def audit_verify(self, db=None):
-        return subprocess.run([HEIME, "audit", "verify", "--db", db or self.db],
+    def audit_verify(self, db=None, anchors=None):
+        return subprocess.run([HEIME, "audit", "verify", "--db", db or self.db,
+                               *(["--anchors", anchors] if anchors else [])],
                               capture_output=True, text=True, timeout=60)
 
 

@@ -1,10 +1,15 @@
 """The audit trail: every read and change of a patient's data shows in that patient's access
 log (readable by the patient too), and `heime audit verify` walks the hash chain: intact on the
-live database, and naming the row when a copy is tampered with (a changed or a deleted row)."""
+live database, and naming the row when a copy is tampered with (a changed or a deleted row); a
+copy changed and re-hashed from there on passes the chain but not the anchors the server wrote."""
+import hashlib
+import json
 import sqlite3
+import subprocess
 
 import pytest
 
+from conftest import HEIME
 from e2e_util import ELIGIBILITY, new_patient
 
 
@@ -160,3 +165,79 @@ def test_verify_detects_a_rewritten_chain_link(heime, tmp_path, trail):
     r = heime.audit_verify("sqlite:" + path)
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"audit row {row}" in r.stdout + r.stderr
+
+
+def audit_head(db):
+    r = subprocess.run([HEIME, "audit", "head", "--db", db], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def canonical(row, prev):
+    """The text a row's hash is taken over, as audit.c forms it (what an attacker who read the
+    source would recompute)."""
+    (rid, at, account, role, org, action, obj, patients, reason, emergency, request, _, _) = row
+    return (f"{rid}|{at}|{account or 0}|{role}|{org or 0}|{action}|{obj}|{patients or ''}|"
+            f"{reason or ''}|{emergency}|{request or ''}|{prev}")
+
+
+def rewrite_from(path, first):
+    """Changes row `first` and re-hashes it and every row after it: the chain stays intact."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("DROP TRIGGER audit_no_update")
+        con.execute("DROP TRIGGER audit_no_delete")
+        con.execute("UPDATE audit SET object = 'nothing/to/see' WHERE id = ?", (first,))
+        prev = con.execute("SELECT hash FROM audit WHERE id = ?", (first - 1,)).fetchone()[0]
+        rows = con.execute("SELECT id, at_ms, account_id, role, org_id, action, object, patients,"
+                           " reason, emergency, request_id, prev_hash, hash FROM audit"
+                           " WHERE id >= ? ORDER BY id", (first,)).fetchall()
+        for row in rows:
+            h = hashlib.sha256(canonical(row, prev).encode()).hexdigest()
+            con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
+            prev = h
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_the_server_anchors_the_audit_head(heime):
+    """The running server appended the head to its anchor file (HEIME_AUDIT_ANCHOR_FILE) when it
+    started; the live log matches it, and `heime audit head` prints the head in that format."""
+    with open(heime.anchor_file) as f:
+        lines = [json.loads(x) for x in f if x.strip()]
+    assert lines and all(set(x) == {"row", "hash", "at"} for x in lines), lines
+    r = heime.audit_verify(anchors=heime.anchor_file)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{len(lines)} anchors match" in r.stdout
+    head = audit_head(heime.db)
+    assert head["row"] >= lines[-1]["row"] and len(head["hash"]) == 64
+
+
+def test_anchors_catch_a_log_rewritten_after_them(heime, tmp_path, trail):
+    path = copy_of(heime, tmp_path, "rewritten.db")
+    head = audit_head("sqlite:" + path)
+    anchors = tmp_path / "anchors.jsonl"
+    anchors.write_text("# recorded by the operator\n" + json.dumps(head) + "\n")
+    row = middle_row(path)
+    rewrite_from(path, row)
+    # The chain alone cannot tell: every hash was recomputed.
+    r = heime.audit_verify("sqlite:" + path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # The anchor recorded before the rewrite can.
+    r = heime.audit_verify("sqlite:" + path, anchors=str(anchors))
+    assert r.returncode == 1, r.stdout + r.stderr
+    out = (r.stdout + r.stderr).strip()
+    assert out == (f"audit row {head['row']} no longer has the hash anchored outside heime"
+                   " (the log was rewritten up to it)"), out
+
+
+def test_a_bad_anchor_file_is_one_clear_line(heime, tmp_path):
+    anchors = tmp_path / "bad.jsonl"
+    anchors.write_text('{"row": 3, "hash": "abc"}\n')
+    r = heime.audit_verify(anchors=str(anchors))
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "anchor line 1" in r.stderr, r.stderr
+    r = heime.audit_verify(anchors=str(tmp_path / "missing.jsonl"))
+    assert r.returncode == 2 and "missing.jsonl" in r.stderr, r.stderr
