@@ -56,6 +56,8 @@ static const struct {
     [HM_ACT_ROSTER_READ] = {"read a roster", R_CLINICAL | R_ADMIN},
     [HM_ACT_ROSTER_SET] = {"set a roster", R_SUPER | R_ADMIN},
     [HM_ACT_PATIENT_UPDATE] = {"update a patient's contact details", R_CLINICAL},
+    /* Home care plans its own routes (the municipality's nurses and super-users). */
+    [HM_ACT_PLAN_DAY] = {"plan a zone's day", R_MNURSE | R_SUPER},
 };
 
 static int role_bit(const char *role)

@@ -44,6 +44,7 @@ enum hm_action {
     HM_ACT_ROSTER_READ,
     HM_ACT_ROSTER_SET,
     HM_ACT_PATIENT_UPDATE,
+    HM_ACT_PLAN_DAY,
     HM_ACT__COUNT
 };
 

@@ -21,10 +21,12 @@
  * times, turned into minutes since local midnight through UTC, so DST days come out right. */
 #include "care/care_int.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "plan/plan.h"
 
 #define HM_PLAN_SHIFT_START (7 * 60 + 30)
@@ -557,9 +559,23 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     }
     if (rc)
         return rc;
+    /* The plan changes (and its report names) the visits of these patients. */
+    int64_t *patients = malloc(((size_t)d->nv + 1) * sizeof *patients);
+    if (!patients)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    size_t np = 0;
+    for (int i = 0; i < d->nv; i++) {
+        size_t k = 0;
+        while (k < np && patients[k] != d->visits[i].patient_id)
+            k++;
+        if (k == np)
+            patients[np++] = d->visits[i].patient_id;
+    }
     char object[64];
     snprintf(object, sizeof object, "org/%lld/plan?date=%s", (long long)d->org_id, d->date_s);
-    return hm__care_audit(db, j->c, "plan", object, NULL, 0, 0, NULL, err);
+    rc = hm__care_audit(db, j->c, "plan", object, patients, np, 0, NULL, err);
+    free(patients);
+    return rc;
 }
 
 /* "HH:MM" Oslo clock time of planner minutes on the day. */
@@ -688,14 +704,17 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
 
-int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                     unsigned long long seed, json_t **out, hm_err *err)
+/* Plans the day, stored by and audited as the caller c (the planner itself from the command
+ * line, a nurse from the API). */
+static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
+                    unsigned long long seed, json_t **out, hm_err *err)
 {
+    hm_care *care = c->care;
     struct day d;
     memset(&d, 0, sizeof d);
     d.care = care;
     d.org_id = org_id;
-    d.now_ms = hm_clock_now(care->clock);
+    d.now_ms = c->now_ms;
     int rc = hm_date_parse(date, &d.date, err);
     if (rc)
         return rc;
@@ -732,10 +751,7 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
         rc = hm_plan_solve(p, &o, &r, err);
     }
     if (!rc) {
-        hm_actor planner = {.role = "system"};
-        snprintf(planner.username, sizeof planner.username, "planner");
-        hm_call c = {care, &planner, d.now_ms, "plan"};
-        struct store_job j = {&d, &c, r};
+        struct store_job j = {&d, c, r};
         rc = hm_writer_submit(care->writer, store_job, &j, err);
     }
     if (!rc)
@@ -744,5 +760,63 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     hm_plan_problem_destroy(p);
     free(d.nurses);
     free(d.visits);
+    return rc;
+}
+
+int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                     unsigned long long seed, json_t **out, hm_err *err)
+{
+    hm_actor planner = {.role = "system"};
+    snprintf(planner.username, sizeof planner.username, "planner");
+    hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
+    return plan_day(&c, org_id, date, time_limit, seed, out, err);
+}
+
+/* One plan at a time in a server: a plan takes a core for its time limit, and two plans of the
+ * same zone at once would overwrite each other's routes. */
+static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
+
+#define API_PLAN_SECONDS 5.0
+#define API_PLAN_SECONDS_MAX 30.0
+
+int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
+                             hm_err *err)
+{
+    int rc = hm_policy_role_allows(c->actor, HM_ACT_PLAN_DAY, err);
+    if (rc)
+        return rc;
+    const char *date = NULL;
+    double limit = API_PLAN_SECONDS;
+    if (in) {
+        rc = hm_json_only(in, (const char *const[]){"date", "time_limit_s", NULL}, err);
+        if (!rc)
+            rc = hm_json_str(in, "date", 0, 10, &date, err);
+        if (!rc)
+            rc = hm_json_num(in, "time_limit_s", 0, 0.1, API_PLAN_SECONDS_MAX, &limit, err);
+        if (rc)
+            return rc;
+    }
+    char today[11];
+    if (!date) {
+        hm_date d;
+        int m;
+        hm_utc_to_local(c->now_ms, &d, &m);
+        hm_date_format(d, today);
+        date = today;
+    }
+    hm_db *db;
+    rc = hm_store_read_begin(c->care->store, &db, err);
+    if (rc)
+        return rc;
+    rc = hm_policy_org_access(db, c->actor, org_id, err);
+    hm_store_read_end(c->care->store, db);
+    if (rc)
+        return hm_err_set(err, HM_EFORBIDDEN, "no access to plan the day of organisation %lld",
+                          (long long)org_id);
+    if (pthread_mutex_trylock(&planning) != 0)
+        return hm_err_set(err, HM_ECONFLICT,
+                          "another plan is being made right now; try again in a few seconds");
+    rc = plan_day(c, org_id, date, limit, 1, out, err);
+    pthread_mutex_unlock(&planning);
     return rc;
 }

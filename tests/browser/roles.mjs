@@ -228,16 +228,21 @@ export const flows = [
     },
   },
   {
-    name: 'municipal nurse (phone): a planned day grouped per nurse by name, in route order',
+    name: 'municipal nurse (phone): plans the routes of the day, grouped per nurse by name, in route order',
     async run(open, heime) {
       const date = tomorrow();
-      const out = execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date, '--org', '6',
-        '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' });
-      const routes = JSON.parse(out).routes.filter((r) => r.visits.length > 0);
-      assert.ok(routes.length > 0, 'the plan has routes');
       const ui = await open(PHONE);
       await ui.login('tromso.sentrum2');
       await ui.goto(`/worklist?date=${date}&org=6`);
+      await ui.css('li.task').first().waitFor();
+      await ui.button('Planlegg ruter').click();
+      await ui.css('[role="status"]', /Ruter planlagt: \d+ besøk på \d+ sykepleiere/).waitFor();
+      // The routes the plan stored, as the worklist now shows them (the same plan as the CLI's).
+      const stored = JSON.parse(execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date,
+        '--org', '6', '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' }));
+      await ui.button('Oppdater').click();
+      const routes = stored.routes.filter((r) => r.visits.length > 0);
+      assert.ok(routes.length > 0, 'the plan has routes');
       for (const r of routes) {
         const sec = ui.role('region', `Rute for ${r.name}`);
         await sec.waitFor();

@@ -260,6 +260,10 @@ static void role_table(void **state)
         {"super_user", HM_ACT_ROSTER_SET, 1},
         {"admin", HM_ACT_ROSTER_SET, 1},
         {"municipal_nurse", HM_ACT_ROSTER_SET, 0},
+        {"municipal_nurse", HM_ACT_PLAN_DAY, 1},
+        {"super_user", HM_ACT_PLAN_DAY, 1},
+        {"physician", HM_ACT_PLAN_DAY, 0},
+        {"operator", HM_ACT_PLAN_DAY, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         hm_actor a;

@@ -1,10 +1,13 @@
 // worklist.js: the municipal nurse's day: the zone's tasks for a date, grouped per nurse in
 // route order when a plan exists, each with its time window and what to bring, and each nurse's
-// shift from the zone's roster (who is on duty when); and the task page: "start the visit" (it is
+// shift from the zone's roster (who is on duty when); "plan the routes" (municipal nurses and
+// super-users: the planner, from now when the day has begun); and the task page: "start the visit" (it is
 // then under way, which a re-plan of the day respects), the documentation form, or "not done,
 // because ...".
 import { useState } from 'preact/hooks';
 import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../ui.js';
+
+const PLANNERS = new Set(['municipal_nurse', 'super_user']);
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
 import { get, post } from '../api.js';
 import { taskTemplate } from '../data.js';
@@ -70,6 +73,18 @@ function TaskRow({ task, date, org }) {
   </li>`;
 }
 
+/* What a plan made of the day: how many visits on how many routes, and what could not be
+ * planned, with the planner's reason. */
+function PlanResult({ report }) {
+  const visits = report.routes.reduce((n, r) => n + r.visits.length, 0);
+  const nurses = report.routes.filter((r) => r.visits.length).length;
+  return html`<div class="ok" role="status">
+    <p>${t('worklist.planned', { n: visits, nurses })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}</p>
+    ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
+      <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${u.why}</li>`)}</ul>`}
+  </div>`;
+}
+
 export function Worklist({ me }) {
   const q = query();
   const [date, setDate] = useState(q.get('date') || todayOslo());
@@ -83,6 +98,17 @@ export function Worklist({ me }) {
   };
   const tasks = st.data || [];
   const open = tasks.filter((x) => x.state === 'planned').length;
+  const [plan, setPlan] = useState({ busy: false, report: null, error: null });
+  const makePlan = async () => {
+    setPlan({ busy: true, report: null, error: null });
+    try {
+      const report = await post(`/api/v1/orgs/${org}/plan`, { date });
+      setPlan({ busy: false, report, error: null });
+      st.reload();
+    } catch (e) {
+      setPlan({ busy: false, report: null, error: e });
+    }
+  };
   return html`<main id="main" class="narrow">
     <h1>${t('worklist.title')}</h1>
     <div class="toolbar">
@@ -90,7 +116,10 @@ export function Worklist({ me }) {
       <input id="wl-date" type="date" value=${date} onChange=${(e) => e.target.value && change(e.target.value)} />
       <button type="button" class="secondary" onClick=${() => change(todayOslo())}>${t('worklist.today')}</button>
       <button type="button" class="secondary" onClick=${st.reload}>${t('common.refresh')}</button>
+      ${PLANNERS.has(me.role) && html`<button type="button" onClick=${makePlan} disabled=${plan.busy}>${plan.busy ? t('worklist.planning') : t('worklist.plan')}</button>`}
     </div>
+    ${plan.report && html`<${PlanResult} report=${plan.report} />`}
+    <${ErrorBox} error=${plan.error} />
     <${Loading} state=${st} />
     ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
     ${st.data && tasks.length === 0 && html`<p>${t('worklist.empty')}</p>`}
