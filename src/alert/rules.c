@@ -490,11 +490,19 @@ static int task_one(hm_db *db, hm_alarms *a, hm_cursor *c, int64_t now, struct h
     const char *pathway = hm_cursor_text(c, 5);
     const hm_alarm_rules *rules = hm__alarm_rules(a, pathway);
     int self = is_self_report(rules, kind);
-    char key[64], text[200], when[40];
+    char key[64], text[200], when[40], started[40];
     snprintf(key, sizeof key, "task:%lld", (long long)id);
     hm_time_format_utc(hm_cursor_int(c, 4), when);
-    snprintf(text, sizeof text, "%s %s not done (window ended %s)", self ? "self-report" : "task",
-             kind, when);
+    /* A visit a nurse started (under way) but did not document: the operator asks her, rather
+     * than sending someone. */
+    if (hm_cursor_is_null(c, 6)) {
+        snprintf(text, sizeof text, "%s %s not done (window ended %s)",
+                 self ? "self-report" : "task", kind, when);
+    } else {
+        hm_time_format_utc(hm_cursor_int(c, 6), started);
+        snprintf(text, sizeof text, "task %s started %s but not documented (window ended %s)",
+                 kind, started, when);
+    }
     int level = prio <= 1 ? HM_ALARM_HIGH : prio == 2 ? HM_ALARM_MEDIUM : HM_ALARM_LOW;
     return patient_raise(db, a, patient, key, self ? "SELF_REPORT_MISSED" : "TASK_MISSED", text,
                          level, now, p, err);
@@ -508,7 +516,7 @@ static int tasks_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending *
     if (!rc)
         rc = hm_db_query(db,
                          "SELECT t.id, t.patient_id, t.kind, t.priority, t.window_end_ms,"
-                         " e.pathway FROM task t JOIN episode e ON e.id = t.episode_id"
+                         " e.pathway, t.started_ms FROM task t JOIN episode e ON e.id = t.episode_id"
                          " WHERE t.window_end_ms > ? AND t.window_end_ms <= ? AND"
                          " t.state = 'planned' AND e.state = 'active'"
                          " ORDER BY t.window_end_ms LIMIT 1000",

@@ -459,6 +459,34 @@ static int exec_job(hm_db *db, void *arg, hm_err *err)
     return hm_db_exec(db, (const char *)arg, NULL, 0, err);
 }
 
+/* A visit a nurse started but did not document is not "not done": the alarm says so. */
+static void started_task_not_documented(void **state)
+{
+    (void)state;
+    hm_alarms *a = open_alarms(NULL, 24 * 60 * MIN);
+    int fired = 0;
+    hm_err e;
+    assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
+    int64_t window_end = T0 - 10 * MIN;
+    assert_int_equal(hm_writer_submit(w, care_rows, &window_end, &e), HM_OK);
+    char *sql = "UPDATE task SET started_ms = 1764000000000 WHERE state = 'planned'";
+    assert_int_equal(hm_writer_submit(w, exec_job, sql, &e), HM_OK);
+    assert_int_equal(hm_alarms_tick(a, T0 + 21 * MIN, &fired, &e), HM_OK);
+    hm_db *db;
+    assert_int_equal(hm_store_read_begin(st, &db, &e), HM_OK);
+    hm_cursor c;
+    assert_int_equal(hm_db_query(db, "SELECT text FROM alarm WHERE code = 'TASK_MISSED'", NULL, 0,
+                                 &c, &e),
+                     HM_OK);
+    assert_int_equal(hm_cursor_next(&c, &e), HM_ROW);
+    if (strncmp(hm_cursor_text(&c, 0), "task bag_change started 2025-11-24T16:00:00", 43) != 0 ||
+        !strstr(hm_cursor_text(&c, 0), "but not documented (window ended "))
+        fail_msg("text: %s", hm_cursor_text(&c, 0));
+    hm_cursor_close(&c);
+    hm_store_read_end(st, db);
+    hm_alarms_destroy(a);
+}
+
 static void missed_self_report(void **state)
 {
     (void)state;
@@ -511,6 +539,7 @@ int main(void)
         cmocka_unit_test(escalation_section_is_read_and_checked),
         cmocka_unit_test_setup_teardown(pump_stopped_too_long, setup, teardown),
         cmocka_unit_test_setup_teardown(missed_task_raises_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(started_task_not_documented, setup, teardown),
         cmocka_unit_test_setup_teardown(missed_self_report, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
