@@ -615,13 +615,15 @@ int hm_pumpsim_main(int argc, char **argv)
         fprintf(stderr, "heime pumpsim: out of memory\n");
         return 1;
     }
+    /* The monitors first: a slow run (the demo's, a message every 10 s) reaches them soon. */
     for (int i = 0; i < cfg.pumps; i++) {
-        snprintf(pumps[i].serial, sizeof pumps[i].serial, "%s%04d", cfg.prefix, i + 1);
-        pumps[i].alarm = -1;
-        pumps[i].monitor = -1;
+        struct pump *p = &pumps[cfg.monitors + i];
+        snprintf(p->serial, sizeof p->serial, "%s%04d", cfg.prefix, i + 1);
+        p->alarm = -1;
+        p->monitor = -1;
     }
     for (int i = 0; i < cfg.monitors; i++) {
-        struct pump *m = &pumps[cfg.pumps + i];
+        struct pump *m = &pumps[i];
         m->monitor = i % (int)N_MONITOR_KINDS;
         snprintf(m->serial, sizeof m->serial, "%s%03d", monitor_kinds[m->monitor].serial_prefix,
                  i / (int)N_MONITOR_KINDS + 1);
