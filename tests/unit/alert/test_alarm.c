@@ -424,9 +424,9 @@ static int care_rows(hm_db *db, void *arg, hm_err *err)
     return rc;
 }
 
-static void missed_task_raises_once(void **state)
+/* The alarm service, started at T0, and a bag change whose window ended at T0 - 10 min. */
+static hm_alarms *alarms_with_overdue_task(void)
 {
-    (void)state;
     hm_alarms *a = open_alarms(NULL, 24 * 60 * MIN);
     int fired = 0;
     hm_err e;
@@ -434,6 +434,15 @@ static void missed_task_raises_once(void **state)
     assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
     int64_t window_end = T0 - 10 * MIN;
     assert_int_equal(hm_writer_submit(w, care_rows, &window_end, &e), HM_OK);
+    return a;
+}
+
+static void missed_task_raises_once(void **state)
+{
+    (void)state;
+    hm_alarms *a = alarms_with_overdue_task();
+    int fired = 0;
+    hm_err e;
     assert_int_equal(hm_alarms_tick(a, T0 + 19 * MIN, &fired, &e), HM_OK);
     assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'TASK_MISSED'"), 0);
     assert_int_equal(hm_alarms_tick(a, T0 + 21 * MIN, &fired, &e), HM_OK);
@@ -463,12 +472,9 @@ static int exec_job(hm_db *db, void *arg, hm_err *err)
 static void started_task_not_documented(void **state)
 {
     (void)state;
-    hm_alarms *a = open_alarms(NULL, 24 * 60 * MIN);
+    hm_alarms *a = alarms_with_overdue_task();
     int fired = 0;
     hm_err e;
-    assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
-    int64_t window_end = T0 - 10 * MIN;
-    assert_int_equal(hm_writer_submit(w, care_rows, &window_end, &e), HM_OK);
     char *sql = "UPDATE task SET started_ms = 1764000000000 WHERE state = 'planned'";
     assert_int_equal(hm_writer_submit(w, exec_job, sql, &e), HM_OK);
     assert_int_equal(hm_alarms_tick(a, T0 + 21 * MIN, &fired, &e), HM_OK);
