@@ -1236,10 +1236,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         double prog = (now - t0) / (deadline - t0);
         if (o && o->max_iterations > 0 && (double)it / (double)o->max_iterations > prog)
             prog = (double)it / (double)o->max_iterations;
-        /* quadratic cooling: the plan improves mostly once the temperature is below about
-         * one travel minute (above it the current plan drifts 10 % or more above the best),
-         * and falling linearly left only the last eighth of the run there */
-        temp = T0 * (1 - prog) * (1 - prog) + 0.01;
+        /* linear: quadratic cooling made 10 s runs 0.6 % better and 60 s runs 1.9 % worse */
+        temp = T0 * (1 - prog) + 0.01;
         sol_copy(&h, &h.cand, &h.cur);
         memset(h.touched, 0, (size_t)h.nn);
         int cnt = ruin(&h, &h.cand, h.pool);
