@@ -259,11 +259,11 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     "t.id, t.episode_id, t.patient_id, p.name, p.address, p.lat, p.lon, t.kind, t.local_date,"   \
     " t.seq, t.window_start_ms, t.window_end_ms, t.due_ms, t.duration_min, t.competence,"        \
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
-    " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms, ss.name"
+    " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms,"          \
+    " CASE WHEN t.started_by IS NOT NULL THEN (SELECT name FROM staff WHERE id = t.started_by) END"
 #define TASK_JOIN                                                                                  \
     " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
-    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"  \
-    " LEFT JOIN staff ss ON ss.id = t.started_by"
+    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
 
 /* A column of UTC milliseconds as an ISO time, or null. */
 static void key_utc_or_null(hm_jw *w, const char *key, hm_cursor *cur, int col)
