@@ -601,6 +601,27 @@ static json_t *shift_json(const struct nurse *nu)
                      to);
 }
 
+/* The reason as a stable code, for clients that say it in their own language (the web UI's
+ * Norwegian); `why` keeps the English sentence for people reading the JSON. */
+static const char *reason_code(enum hm_plan_reason reason)
+{
+    switch (reason) {
+    case HM_PLAN_NO_COMPETENCE:
+        return "no_competence";
+    case HM_PLAN_UNREACHABLE:
+        return "unreachable";
+    case HM_PLAN_SHIFT_TOO_SHORT:
+        return "shift_too_short";
+    case HM_PLAN_PREDECESSOR:
+        return "predecessor_unserved";
+    case HM_PLAN_NO_ROOM:
+        return "no_room";
+    case HM_PLAN_OPTIONAL_DROPPED:
+        return "optional_dropped";
+    }
+    return "unknown";
+}
+
 static void add_off_duty(const struct day *d, json_t *unserved)
 {
     for (int i = 0; i < d->nv; i++) {
@@ -611,9 +632,11 @@ static void add_off_duty(const struct day *d, json_t *unserved)
         clock_of(d, v->from, from);
         clock_of(d, v->to + v->duration, to);
         snprintf(why, sizeof why, "no nurse on duty between %s and %s", from, to);
-        json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s}", "task_id",
-                                                  (json_int_t)v->task_id, "kind", v->kind,
-                                                  "patient", v->patient, "why", why));
+        json_array_append_new(unserved,
+                              json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "task_id",
+                                        (json_int_t)v->task_id, "kind", v->kind, "patient",
+                                        v->patient, "reason", "off_duty", "from", from, "to", to,
+                                        "why", why));
     }
 }
 
@@ -662,11 +685,12 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     const hm_plan_unserved *u = r ? hm_plan_result_unserved(r, &nu) : NULL;
     for (int i = 0; i < nu; i++) {
         int v = find_visit(d, u[i].visit_id);
-        json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s}", "task_id",
+        json_array_append_new(unserved, json_pack("{s:I, s:s, s:s, s:s, s:s}", "task_id",
                                                   (json_int_t)(v >= 0 ? d->visits[v].task_id : 0),
                                                   "kind", v >= 0 ? d->visits[v].kind : "?",
                                                   "patient", v >= 0 ? d->visits[v].patient : "?",
-                                                  "why", u[i].why ? u[i].why : "?"));
+                                                  "reason", reason_code(u[i].reason), "why",
+                                                  u[i].why ? u[i].why : "?"));
     }
     add_off_duty(d, unserved);
     /* Nothing for the solver (no visit ahead, or none inside a shift): an empty plan. */
@@ -706,8 +730,10 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
 
 /* Plans the day, stored by and audited as the caller c (the planner itself from the command
  * line, a nurse from the API). */
+/* Plans the zone's day. check_access: the caller must be staff with access to the zone (the
+ * API); `heime plan --date --org` runs as the system. */
 static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
-                    unsigned long long seed, json_t **out, hm_err *err)
+                    unsigned long long seed, int check_access, json_t **out, hm_err *err)
 {
     hm_care *care = c->care;
     struct day d;
@@ -726,7 +752,14 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     rc = hm_store_read_begin(care->store, &db, err);
     if (rc)
         return rc;
-    rc = load_org(db, &d, err);
+    if (check_access) {
+        rc = hm_policy_org_access(db, c->actor, org_id, err);
+        if (rc == HM_EFORBIDDEN)
+            hm_err_set(err, rc, "no access to plan the day of organisation %lld",
+                       (long long)org_id);
+    }
+    if (!rc)
+        rc = load_org(db, &d, err);
     if (!rc)
         rc = load_nurses(db, &d, err);
     if (!rc)
@@ -769,7 +802,7 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     hm_actor planner = {.role = "system"};
     snprintf(planner.username, sizeof planner.username, "planner");
     hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
-    return plan_day(&c, org_id, date, time_limit, seed, out, err);
+    return plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
 }
 
 /* One plan at a time in a server: a plan takes a core for its time limit, and two plans of the
@@ -804,19 +837,10 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
         hm_date_format(d, today);
         date = today;
     }
-    hm_db *db;
-    rc = hm_store_read_begin(c->care->store, &db, err);
-    if (rc)
-        return rc;
-    rc = hm_policy_org_access(db, c->actor, org_id, err);
-    hm_store_read_end(c->care->store, db);
-    if (rc)
-        return hm_err_set(err, HM_EFORBIDDEN, "no access to plan the day of organisation %lld",
-                          (long long)org_id);
     if (pthread_mutex_trylock(&planning) != 0)
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
-    rc = plan_day(c, org_id, date, limit, 1, out, err);
+    rc = plan_day(c, org_id, date, limit, 1, 1, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

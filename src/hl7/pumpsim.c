@@ -169,30 +169,40 @@ static void msh(hm_hl7_writer *w, const struct config *cfg, struct pump *p, cons
     hm_hl7_w_field(w, "");
 }
 
-/* OBX|n|type|code^name^MDC|sub|value[^value_name^MDC]|||prio~kind|||F */
-static void obx(hm_hl7_writer *w, int n, const char *type, const char *code, const char *name,
-                const char *sub, const char *value, const char *value_name, const char *prio,
-                const char *kind)
+/* One observation: OBX|n|type|code^name^MDC|sub|value[^value_name^MDC]|unit^unit_name^MDC||
+ * prio~kind|||F. Fields left NULL stay empty. */
+struct obx_fields {
+    const char *type, *code, *name, *sub, *value;
+    const char *value_name;           /* a coded value's name (CWE) */
+    const char *unit_code, *unit_name; /* OBX-6, for numbers */
+    const char *prio, *kind;           /* OBX-8 abnormal flags: priority, then kind */
+};
+
+static void obx(hm_hl7_writer *w, int n, const struct obx_fields *o)
 {
     char num[16];
     snprintf(num, sizeof num, "%d", n);
     hm_hl7_w_segment(w, "OBX");
     hm_hl7_w_field(w, num);
-    hm_hl7_w_field(w, type);
-    hm_hl7_w_field(w, code);
-    hm_hl7_w_comp(w, name);
+    hm_hl7_w_field(w, o->type);
+    hm_hl7_w_field(w, o->code);
+    hm_hl7_w_comp(w, o->name);
     hm_hl7_w_comp(w, "MDC");
-    hm_hl7_w_field(w, sub);
-    hm_hl7_w_field(w, value);
-    if (value_name) {
-        hm_hl7_w_comp(w, value_name);
+    hm_hl7_w_field(w, o->sub);
+    hm_hl7_w_field(w, o->value);
+    if (o->value_name) {
+        hm_hl7_w_comp(w, o->value_name);
+        hm_hl7_w_comp(w, "MDC");
+    }
+    hm_hl7_w_field(w, o->unit_code ? o->unit_code : "");
+    if (o->unit_code) {
+        hm_hl7_w_comp(w, o->unit_name);
         hm_hl7_w_comp(w, "MDC");
     }
     hm_hl7_w_field(w, "");
-    hm_hl7_w_field(w, "");
-    hm_hl7_w_field(w, prio); /* OBX-8 abnormal flags: priority, then kind as a repetition */
-    if (kind)
-        hm_hl7_w_rep(w, kind);
+    hm_hl7_w_field(w, o->prio);
+    if (o->kind)
+        hm_hl7_w_rep(w, o->kind);
     hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, "");
     hm_hl7_w_field(w, "F");
@@ -232,16 +242,37 @@ static void alert_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p
     hm_hl7_w_comp(w, "MDC_EVT_ALARM");
     hm_hl7_w_comp(w, "MDC");
     device_obx(w, p);
-    obx(w, 2, "CWE", "196616", "MDC_EVT_ALARM", "1.1.0.0.1", "0", a->name, a->priority,
-        a->kind);
-    obx(w, 3, "ST", "68481", "MDC_ATTR_EVENT_PHASE", "1.1.0.0.3", phase, NULL, NULL, NULL);
-    obx(w, 4, "ST", "68482", "MDC_ATTR_ALARM_STATE", "1.1.0.0.4",
-        strcmp(phase, "end") == 0 ? "inactive" : "active", NULL, NULL, NULL);
-    obx(w, 5, "ST", "0", "MDC_ATTR_ALERT_TEXT", "1.1.0.0.8", a->text, NULL, NULL, NULL);
+    obx(w, 2,
+        &(struct obx_fields){.type = "CWE",
+                             .code = "196616",
+                             .name = "MDC_EVT_ALARM",
+                             .sub = "1.1.0.0.1",
+                             .value = "0",
+                             .value_name = a->name,
+                             .prio = a->priority,
+                             .kind = a->kind});
+    obx(w, 3,
+        &(struct obx_fields){.type = "ST",
+                             .code = "68481",
+                             .name = "MDC_ATTR_EVENT_PHASE",
+                             .sub = "1.1.0.0.3",
+                             .value = phase});
+    obx(w, 4,
+        &(struct obx_fields){.type = "ST",
+                             .code = "68482",
+                             .name = "MDC_ATTR_ALARM_STATE",
+                             .sub = "1.1.0.0.4",
+                             .value = strcmp(phase, "end") == 0 ? "inactive" : "active"});
+    obx(w, 5,
+        &(struct obx_fields){.type = "ST",
+                             .code = "0",
+                             .name = "MDC_ATTR_ALERT_TEXT",
+                             .sub = "1.1.0.0.8",
+                             .value = a->text});
 }
 
-static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p,
-                      const char *event, char *ctrl, size_t cap)
+static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p, const char *event,
+                      char *ctrl, size_t cap)
 {
     msh(w, cfg, p, "R42", "ORU_R01", ctrl, cap);
     hm_hl7_w_segment(w, "OBR");
@@ -254,16 +285,33 @@ static void event_msg(hm_hl7_writer *w, const struct config *cfg, struct pump *p
     device_obx(w, p);
     /* 197288 is MDC_EVT_PUMP_DELIV_START in the IPEC sample; the others are sent as 0. */
     const char *code = strcmp(event, "MDC_EVT_PUMP_DELIV_START") == 0 ? "197288" : "0";
-    obx(w, 2, "CWE", "0", "MDC_ATTR_EVT_COND", "1.0.0.2", code, event, NULL, NULL);
-    obx(w, 3, "CWE", "184519", "MDC_PUMP_INFUSING_STATUS", "1.1.1.1", "",
-        p->infusing ? "pump-status-infusing" : "pump-status-not-infusing", NULL, NULL);
-    obx(w, 4, "NM", "157784", "MDC_FLOW_FLUID_PUMP", "1.1.2.4", p->infusing ? "100" : "0", NULL,
-        NULL, NULL);
+    obx(w, 2,
+        &(struct obx_fields){.type = "CWE",
+                             .code = "0",
+                             .name = "MDC_ATTR_EVT_COND",
+                             .sub = "1.0.0.2",
+                             .value = code,
+                             .value_name = event});
+    obx(w, 3,
+        &(struct obx_fields){.type = "CWE",
+                             .code = "184519",
+                             .name = "MDC_PUMP_INFUSING_STATUS",
+                             .sub = "1.1.1.1",
+                             .value = "",
+                             .value_name = p->infusing ? "pump-status-infusing"
+                                                       : "pump-status-not-infusing"});
+    obx(w, 4,
+        &(struct obx_fields){.type = "NM",
+                             .code = "157784",
+                             .name = "MDC_FLOW_FLUID_PUMP",
+                             .sub = "1.1.2.4",
+                             .value = p->infusing ? "100" : "0",
+                             .unit_code = "265266",
+                             .unit_name = "MDC_DIM_MILLI_L_PER_HR"});
 }
 
 /* A monitor's reading (PCD-01, ORU^R01): one numeric OBX per value, with its unit. */
-static void vitals_msg(struct worker *wk, struct pump *p, hm_hl7_writer *w, char *ctrl,
-                       size_t cap)
+static void vitals_msg(struct worker *wk, struct pump *p, hm_hl7_writer *w, char *ctrl, size_t cap)
 {
     const struct monitor_kind *m = &monitor_kinds[p->monitor];
     msh(w, wk->cfg, p, "R01", "ORU_R01", ctrl, cap);
@@ -280,24 +328,17 @@ static void vitals_msg(struct worker *wk, struct pump *p, hm_hl7_writer *w, char
         double u = (double)(next_rand(&wk->rng) % 10000) / 10000.0;
         bool high = v->fever > v->hi && next_rand(&wk->rng) % 20 == 0;
         double x = high ? v->hi + u * (v->fever - v->hi) : v->lo + u * (v->hi - v->lo);
-        char num[16], sub[32], value[32];
-        snprintf(num, sizeof num, "%d", i + 2);
+        char sub[32], value[32];
         snprintf(sub, sizeof sub, "1.1.1.%d", i + 1);
         snprintf(value, sizeof value, "%.*f", v->decimals, x);
-        hm_hl7_w_segment(w, "OBX");
-        hm_hl7_w_field(w, num);
-        hm_hl7_w_field(w, "NM");
-        hm_hl7_w_field(w, v->code);
-        hm_hl7_w_comp(w, v->name);
-        hm_hl7_w_comp(w, "MDC");
-        hm_hl7_w_field(w, sub);
-        hm_hl7_w_field(w, value);
-        hm_hl7_w_field(w, v->unit_code);
-        hm_hl7_w_comp(w, v->unit_name);
-        hm_hl7_w_comp(w, "MDC");
-        for (int f = 7; f <= 10; f++)
-            hm_hl7_w_field(w, "");
-        hm_hl7_w_field(w, "F"); /* OBX-11 */
+        obx(w, i + 2,
+            &(struct obx_fields){.type = "NM",
+                                 .code = v->code,
+                                 .name = v->name,
+                                 .sub = sub,
+                                 .value = value,
+                                 .unit_code = v->unit_code,
+                                 .unit_name = v->unit_name});
     }
 }
 

@@ -237,6 +237,9 @@ export const flows = [
       await ui.css('li.task').first().waitFor();
       await ui.button('Planlegg ruter').click();
       await ui.css('[role="status"]', /Ruter planlagt: \d+ besøk på \d+ sykepleiere/).waitFor();
+      // what could not be planned is said in Norwegian too, not in the planner's English
+      const status = (await ui.css('[role="status"]').texts()).join(' ');
+      assert.doesNotMatch(status, /no nurse|unreachable|shift too short|no room|left out/, status);
       // The routes the plan stored, as the worklist now shows them (the same plan as the CLI's).
       const stored = JSON.parse(execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date,
         '--org', '6', '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' }));

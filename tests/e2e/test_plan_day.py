@@ -32,6 +32,9 @@ def test_zone_day_is_planned_and_the_worklist_follows_the_routes(heime):
     unserved = {u["task_id"]: u["why"] for u in report["unserved"]}
     assert planned, report
     assert all(why for why in unserved.values())
+    codes = {"no_competence", "unreachable", "shift_too_short", "predecessor_unserved", "no_room",
+             "optional_dropped", "off_duty"}
+    assert all(u["reason"] in codes for u in report["unserved"]), report["unserved"]
     assert not set(planned) & set(unserved)
 
     tasks = heime.get(f"/api/v1/orgs/{zone}/tasks?date={day}", user="tromso.sentrum2").json()

@@ -85,6 +85,9 @@ def test_evening_bag_changes_need_an_evening_shift(heime):
     off = [u for u in report["unserved"] if u["why"].startswith("no nurse on duty")]
     assert any(u["kind"] == "bag_change" for u in off)
     assert all("between" in u["why"] for u in off)
+    # the reason also as a code with its clock times, for clients that say it in their language
+    assert all(u["reason"] == "off_duty" and u["why"] == f"no nurse on duty between {u['from']} "
+               f"and {u['to']}" for u in off), off
 
     with_evening = [s for s in days_only if s["staff_id"] != evening] + \
         [shift(evening, date, "15:00", "23:00", break_from="18:00", break_to="19:30",

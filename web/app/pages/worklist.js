@@ -81,8 +81,16 @@ function PlanResult({ report }) {
   return html`<div class="ok" role="status">
     <p>${t('worklist.planned', { n: visits, nurses })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}</p>
     ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
-      <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${u.why}</li>`)}</ul>`}
+      <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${whyText(u)}</li>`)}</ul>`}
   </div>`;
+}
+
+/* The planner's reason in the user's language; its English sentence for a code this page
+ * does not know (a newer server). */
+function whyText(u) {
+  const key = 'plan.why.' + u.reason;
+  const s = t(key, u);
+  return s === key ? u.why : s;
 }
 
 export function Worklist({ me }) {
