@@ -4,6 +4,9 @@
 #   1. GET a zone's task list for tomorrow (a whole day) (audited: each answer waits for its audit row's commit)
 #   2. POST a vital-signs observation (durable before the 201)
 # DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
+# AT=HH:MM runs the server under faketime as if it were that Oslo clock time today (the clock
+# then runs on from there): rules that run at certain hours (the questionnaire deadline at
+# 20:00) make the same load cost more, so compare the figures at more than one hour.
 # Prints wrk's figures and a summary line per case. Not a pass/fail test: figures only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +33,17 @@ else
   echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; database $(du -h "$tmp/bench.db" | cut -f1)"
 fi
 
-"$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
+clock=()
+if [ -n "${AT:-}" ]; then
+  # libfaketime preloaded into the server itself (the faketime wrapper would stand between this
+  # script and the server's pid, whose CPU time is measured below)
+  lib=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketimeMT.so.1$' | head -n 1)
+  [ -n "$lib" ] || { echo "bench/api.sh: AT needs libfaketime (apt-get install faketime)"; exit 1; }
+  at=$(TZ=Europe/Oslo date -d "today $AT" +%s) || { echo "bench/api.sh: AT must be HH:MM, not '$AT'"; exit 1; }
+  clock=(env LD_PRELOAD="$lib" FAKETIME="$(printf %+d $(( at - $(date +%s) )))s")
+  echo "== the server runs at Oslo clock time $AT (${clock[2]})"
+fi
+"${clock[@]}" "$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
