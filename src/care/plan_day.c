@@ -81,6 +81,12 @@ static double minutes_of(const struct day *d, int64_t utc_ms)
     return (double)(utc_ms - hm_local_to_utc_ms(d->date, 0)) / 60000.0;
 }
 
+/* The inverse: UTC milliseconds of planner minutes on the day, to the whole minute. */
+static int64_t utc_ms_of(const struct day *d, double minutes)
+{
+    return hm_local_to_utc_ms(d->date, 0) + (int64_t)(minutes + 0.5) * 60000;
+}
+
 static int load_org(hm_db *db, struct day *d, hm_err *err)
 {
     hm_cursor cur;
@@ -535,8 +541,8 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     for (int i = 0; i < d->nv && !rc; i++)
         if (!d->visits[i].pinned)
             rc = hm_db_exec(db,
-                            "UPDATE task SET assigned_staff_id = NULL, route_order = NULL WHERE"
-                            " id = ? AND state = 'planned'",
+                            "UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
+                            " planned_ms = NULL WHERE id = ? AND state = 'planned'",
                             HM_ARGS(HM_I(d->visits[i].task_id)), err);
     for (int k = 0; j->r && k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
@@ -550,9 +556,10 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
             int v = find_visit(d, stops[s].visit_id);
             if (v >= 0)
                 rc = hm_db_exec(db,
-                                "UPDATE task SET assigned_staff_id = ?, route_order = ? WHERE"
-                                " id = ? AND state = 'planned'",
+                                "UPDATE task SET assigned_staff_id = ?, route_order = ?,"
+                                " planned_ms = ? WHERE id = ? AND state = 'planned'",
                                 HM_ARGS(HM_I(staff), HM_I(base + s + 1),
+                                        HM_I(utc_ms_of(d, stops[s].start)),
                                         HM_I(d->visits[v].task_id)),
                                 err);
         }
@@ -664,9 +671,8 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
             int v = find_visit(d, stops[s].visit_id);
             if (v < 0)
                 continue;
-            char at[8];
-            int m = (int)(stops[s].start + 0.5);
-            snprintf(at, sizeof at, "%02d:%02d", (m / 60) % 100, m % 60);
+            char at[6];
+            clock_of(d, stops[s].start, at); /* the Oslo clock time, also on a DST day */
             int base = nu ? nu->order_base + route_base(d, r, (int)(nu - d->nurses)) : 0;
             json_array_append_new(visits,
                                   json_pack("{s:I, s:s, s:s, s:s, s:i, s:b}", "task_id",

@@ -411,6 +411,11 @@ static const char schema_v11[] = "ALTER TABLE task ADD COLUMN started_ms INTEGER
  * deadline, 0.3-0.9 s inside the writer per rules tick). */
 static const char schema_v12[] = "CREATE INDEX alarm_key ON alarm(alert_key);";
 
+/* The planned start of a visit on its nurse's route (UTC ms), from the last plan of the day: the
+ * worklist says "planned 09:40" beside the window, so a nurse knows when she is expected. NULL
+ * when no plan placed it; cleared whenever its nurse and route order are. */
+static const char schema_v13[] = "ALTER TABLE task ADD COLUMN planned_ms INTEGER;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -424,5 +429,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {10, schema_v10},
     {11, schema_v11},
     {12, schema_v12},
+    {13, schema_v13},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

@@ -254,6 +254,9 @@ export const flows = [
         assert.deepEqual(stops, stops.map((_, i) => String(i + 1)), `${r.name}: stops in route order`);
       }
       assert.equal(await ui.css('h2', /Rute for sykepleier \d/).count(), 0);
+      // each planned stop says when its nurse is expected, as the stored plan has it
+      const first = routes[0].visits[0];
+      await ui.role('region', `Rute for ${routes[0].name}`).css('li.task .planned', `planlagt ${first.start}`).first().waitFor();
       await checkPage(ui, 'worklist with routes', { phone: true });
       await ui.shot('worklist-routes-phone');
       assert.deepEqual(ui.errors, []);

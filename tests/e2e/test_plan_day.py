@@ -29,6 +29,7 @@ def test_zone_day_is_planned_and_the_worklist_follows_the_routes(heime):
     assert report["nurses_on_duty"] >= 1 and report["visits"] >= 1
     planned = {v["task_id"]: (route["staff_id"], v["route_order"])
                for route in report["routes"] for v in route["visits"]}
+    starts = {v["task_id"]: v["start"] for route in report["routes"] for v in route["visits"]}
     unserved = {u["task_id"]: u["why"] for u in report["unserved"]}
     assert planned, report
     assert all(why for why in unserved.values())
@@ -42,6 +43,11 @@ def test_zone_day_is_planned_and_the_worklist_follows_the_routes(heime):
     for task_id, (staff, order) in planned.items():
         assert by_id[task_id]["assigned_staff_id"] == staff
         assert by_id[task_id]["route_order"] == order
+        # the planned start is stored too, as the report's Oslo clock time on the day
+        at = datetime.datetime.fromisoformat(by_id[task_id]["planned_start"].replace("Z", "+00:00"))
+        assert at.astimezone(OSLO).strftime("%H:%M") == starts[task_id]
+        assert at.astimezone(OSLO).date().isoformat() == day
+    assert all(t["planned_start"] is None for t in tasks if t["id"] not in planned)
     # The worklist lists each nurse's visits in route order.
     seen = {}
     for t in tasks:

@@ -37,7 +37,7 @@ export default {
   'task.not_found': "The task is not on this day's worklist.", 'task.patient': 'Patient', 'task.address': 'Address',
   'task.window': 'Time window', 'task.bring': 'Bring', 'task.state': 'State', 'task.reason': 'Reason', 'task.document': 'Document',
   'task.start': 'Start the visit', 'task.start_hint': 'I am with the patient now.', 'task.saved_started': 'The visit is started.',
-  'task.started': 'Started', 'state.under_way': 'under way',
+  'task.started': 'Started', 'state.under_way': 'under way', 'task.planned': 'Planned start', 'worklist.planned_at': 'planned {time}',
   'task.mark_done': 'Done', 'task.not_done': 'Not done', 'task.because': 'Not done, because …',
   'task.mark_not_done': 'Record as not done', 'task.saved_done': 'The task is recorded as done.',
   'task.saved_not_done': 'The task is recorded as not done.', 'task.documentation': 'Documentation',

@@ -38,7 +38,7 @@ export default {
   'task.not_found': 'Fant ikke oppgaven i arbeidslisten for denne dagen.', 'task.patient': 'Pasient', 'task.address': 'Adresse',
   'task.window': 'Tidsvindu', 'task.bring': 'Ta med', 'task.state': 'Status', 'task.reason': 'Årsak', 'task.document': 'Dokumenter',
   'task.start': 'Start besøket', 'task.start_hint': 'Jeg er hos pasienten nå.', 'task.saved_started': 'Besøket er startet.',
-  'task.started': 'Startet', 'state.under_way': 'pågår',
+  'task.started': 'Startet', 'state.under_way': 'pågår', 'task.planned': 'Planlagt start', 'worklist.planned_at': 'planlagt {time}',
   'task.mark_done': 'Utført', 'task.not_done': 'Ikke utført', 'task.because': 'Ikke utført fordi …',
   'task.mark_not_done': 'Registrer som ikke utført', 'task.saved_done': 'Oppgaven er registrert som utført.',
   'task.saved_not_done': 'Oppgaven er registrert som ikke utført.', 'task.documentation': 'Dokumentasjon',

@@ -60,7 +60,8 @@ function OnDuty({ shifts }) {
 function TaskRow({ task, date, org }) {
   const stateCls = 'state state-' + task.state;
   return html`<li class=${'task prio-' + task.priority}>
-    <div class="when">${fmtTime(task.window_start)}–${fmtTime(task.window_end)}</div>
+    <div class="when">${fmtTime(task.window_start)}–${fmtTime(task.window_end)}
+      ${task.planned_start && task.state === 'planned' && html`<div class="planned">${t('worklist.planned_at', { time: fmtTime(task.planned_start) })}</div>`}</div>
     <div class="what">
       ${task.route_order != null && html`<span class="order" aria-label=${t('worklist.stop')}>${task.route_order}</span>`}
       <${Link} href=${`/tasks/${task.id}?date=${date}&org=${org}`}>${t('kind.' + task.kind)}</${Link}>
@@ -178,6 +179,7 @@ export function TaskPage({ me, id }) {
         <dt>${t('task.patient')}</dt><dd><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}></dd>
         <dt>${t('task.address')}</dt><dd>${task.address}</dd>
         <dt>${t('task.window')}</dt><dd>${fmtTime(task.window_start)}–${fmtTime(task.window_end)}</dd>
+        ${task.planned_start && html`<dt>${t('task.planned')}</dt><dd>${fmtTime(task.planned_start)}</dd>`}
         <dt>${t('task.bring')}</dt><dd>${t('bring.' + task.kind)}</dd>
         <dt>${t('task.state')}</dt><dd><span class=${'state state-' + task.state}>${t('state.' + task.state)}</span></dd>
         ${task.assigned_staff && html`<dt>${t('task.nurse')}</dt><dd>${task.assigned_staff}${task.route_order != null ? ` (${t('worklist.stop')} ${task.route_order})` : ''}</dd>`}
