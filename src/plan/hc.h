@@ -80,6 +80,11 @@ int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *pr
  * the cost or left a cost that a from-scratch evaluation does not reproduce (-1: no memory). */
 int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made);
 
+/* For the unit tests: rounds of ruin and recreate searched with the continuity weight at factor
+ * times the objective's; returns how many times the objective derived from that search's cost
+ * differs from a from-scratch evaluation at the objective's weight (-1: no memory). */
+int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int rounds);
+
 /* heime's JSON format: builds a problem from JSON text. */
 int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
 /* The plan as the JSON object printed by `heime plan`. */

@@ -37,6 +37,13 @@
 #ifndef HC_PREF_RUIN
 #define HC_PREF_RUIN 20 /* % of string ruins seeded at a missed preference (40: no better) */
 #endif
+/* The search prices continuity misses higher early in the run (see boosted_wc) */
+#ifndef HC_WC_BOOST
+#define HC_WC_BOOST 3.0 /* weight at the start, times the objective's (2, 5: worse) */
+#endif
+#ifndef HC_WC_UNTIL
+#define HC_WC_UNTIL 0.7 /* progress where it is back to the objective's (0.5, 0.9: no better) */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -81,6 +88,7 @@ typedef struct hcs {
     sim *cache;            /* per nurse, nt + 1 states: the route of the solution being changed */
     unsigned char *cvalid; /* per nurse: its cache matches that route and the release times */
     double residual; /* sync and precedence violations left after the fixed point */
+    double wc;       /* the continuity weight the search prices (the objective's, or more) */
     int *pool;
     int *pairs, npairs; /* the first task of each two-nurse visit, ascending */
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
@@ -207,7 +215,7 @@ static void sim_finish(const hcs *h, int nurse, const sim *x, int empty, reval *
     out->over = over;
     out->fail = fail;
     out->cost = out->travel + h->s->w_late * (out->late + out->over) +
-                h->s->w_continuity * x->misses + h->s->w_unserved * fail;
+                h->wc * x->misses + h->s->w_unserved * fail;
 }
 
 /* Simulates a whole route; arr/st (may be NULL) receive each stop's arrival and start, cache
@@ -545,7 +553,7 @@ static void scan_route(hcs *h, const hsol *s, int k, int n, double deadline, dou
     const double *to_k = h->ttin + (size_t)kl * h->nl, *from_k = h->tt + (size_t)kl * h->nl;
     const sim *c = route_cache(h, n);
     const task *tk = &h->t[k];
-    double cont = tk->pref >= 0 && tk->pref != n ? h->s->w_continuity : 0;
+    double cont = tk->pref >= 0 && tk->pref != n ? h->wc : 0;
     double open = later(tk->first, h->release[k]);
     reval ev;
     for (int pos = 0; pos <= len; pos++) {
@@ -927,6 +935,7 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
 {
     h->p = p;
     h->s = &p->set;
+    h->wc = p->set.w_continuity;
     h->nn = p->nn;
     h->nt = 0;
     for (int v = 0; v < p->nv; v++)
@@ -1204,6 +1213,80 @@ int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made
     return bad;
 }
 
+/* ---- the continuity weight ---- */
+
+/* Continuity misses of s (those no plan can avoid included, as the route costs count them). */
+static int misses(const hcs *h, const hsol *s)
+{
+    int m = 0;
+    for (int k = 0; k < h->nt; k++)
+        m += h->t[k].pref >= 0 && s->where[k] >= 0 && s->where[k] != h->t[k].pref;
+    return m;
+}
+
+/* The objective of s (its cost priced with the search's continuity weight). */
+static double objective(const hcs *h, const hsol *s)
+{
+    return s->cost - (h->wc - h->s->w_continuity) * misses(h, s);
+}
+
+/* The search prices continuity misses at wc from now on; the current plan is priced again. */
+static void set_wc(hcs *h, double wc)
+{
+    if (fabs(wc - h->wc) < 1e-9)
+        return;
+    h->wc = wc;
+    forget_all(h);
+    full_eval(h, &h->cur);
+}
+
+/* For the unit tests: with the continuity weight at factor times the objective's, rounds of
+ * ruin and recreate from the first plan; after each, the objective derived from the boosted
+ * cost must be the cost of the plan evaluated from scratch at the objective's weight. */
+int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int rounds)
+{
+    hcs h;
+    memset(&h, 0, sizeof h);
+    hm_err err;
+    int bad = 0;
+    if (setup(&h, p, &err) != HM_OK) {
+        free_hcs(&h);
+        return -1;
+    }
+    hm__rng_seed(&h.rng, seed);
+    construct(&h);
+    double w = p->set.w_continuity;
+    set_wc(&h, w * factor);
+    for (int round = 0; round < rounds; round++) {
+        int cnt = ruin(&h, &h.cur, h.pool);
+        cnt = reinsert_list(&h, &h.cur, h.pool, cnt);
+        recreate(&h, &h.cur, h.pool, cnt);
+        full_eval(&h, &h.cur);
+        double obj = objective(&h, &h.cur);
+        h.wc = w;
+        forget_all(&h);
+        bad += fabs(full_eval(&h, &h.cur) - obj) > 1e-6;
+        h.wc = w * factor;
+        forget_all(&h);
+        full_eval(&h, &h.cur);
+    }
+    free_hcs(&h);
+    return bad;
+}
+
+/* The continuity weight at progress prog (0 to 1) of the run: HC_WC_BOOST times the
+ * objective's at the start, falling linearly to the objective's at HC_WC_UNTIL. Which nurse
+ * drives which area decides most misses, and that forms early, while the temperature is high;
+ * priced at the objective's weight the routes settle into areas that ignore the preferences,
+ * and no later ruin of ten visits moves a whole area. Priced higher early, the routes form
+ * around the preferred nurses' visits; the rest of the run weighs misses against travel as
+ * the objective does (the best plan is always kept by the objective). */
+static double boosted_wc(const hcs *h, double prog)
+{
+    double left = 1 - prog / HC_WC_UNTIL;
+    return h->s->w_continuity * (1 + (HC_WC_BOOST - 1) * (left > 0 ? left : 0));
+}
+
 /* ---- result ---- */
 
 static int build_result(hcs *h, const hsol *s, hm_plan_result **out);
@@ -1225,6 +1308,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     double t_first = hm__now() - t0, t_best = t_first;
     double t_feas = h.cur.cost < p->set.w_unserved ? t_first : -1;
     sol_copy(&h, &h.best, &h.cur);
+    double best_obj = h.cur.cost;
+    set_wc(&h, boosted_wc(&h, 0));
     double T0 = HC_T0, temp = T0;
     long it = 0;
     for (;;) {
@@ -1250,15 +1335,20 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
             sol_copy(&h, &h.cur, &h.cand);
         else
             forget_touched(&h);
-        if (it % HC_TRADE_EVERY == 0)
+        if (it % HC_TRADE_EVERY == 0) {
+            set_wc(&h, boosted_wc(&h, prog));
             route_trades(&h, &h.cur);
-        if (h.cur.cost < h.best.cost - 1e-9) {
+        }
+        double obj = objective(&h, &h.cur);
+        if (obj < best_obj - 1e-9) {
             sol_copy(&h, &h.best, &h.cur);
+            best_obj = obj;
             t_best = hm__now() - t0;
-            if (t_feas < 0 && h.best.cost < p->set.w_unserved)
+            if (t_feas < 0 && best_obj < p->set.w_unserved)
                 t_feas = t_best;
         }
     }
+    h.wc = p->set.w_continuity;
     forget_all(&h); /* the caches hold the last candidate's routes, not the best's */
     full_eval(&h, &h.best);
     hm_plan_result *r = NULL;

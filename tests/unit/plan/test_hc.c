@@ -261,6 +261,20 @@ static void route_trades(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* The search may price continuity above the objective's weight: the objective it derives
+ * from that cost (to keep the best plan) must be the plan's real cost. */
+static void continuity_weight(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = day_problem();
+    assert_int_equal(hm__hc_check_weight(p, 3, 3.0, 8), 0);
+    assert_int_equal(hm__hc_check_weight(p, 4, 0.5, 4), 0);
+    hm_plan_problem_destroy(p);
+    p = json_problem();
+    assert_int_equal(hm__hc_check_weight(p, 6, 3.0, 8), 0);
+    hm_plan_problem_destroy(p);
+}
+
 static void deterministic_and_time_limit(void **state)
 {
     (void)state;
@@ -450,6 +464,7 @@ int main(void)
         cmocka_unit_test(deterministic_and_time_limit),
         cmocka_unit_test(incremental_pricing),
         cmocka_unit_test(route_trades),
+        cmocka_unit_test(continuity_weight),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
         cmocka_unit_test(required_nurse),
