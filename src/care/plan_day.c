@@ -21,6 +21,7 @@
  * times, turned into minutes since local midnight through UTC, so DST days come out right. */
 #include "care/care_int.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -590,7 +591,7 @@ static void clock_of(const struct day *d, double minutes, char out[6])
 {
     hm_date day;
     int m = 0;
-    hm_utc_to_local(hm_local_to_utc_ms(d->date, 0) + (int64_t)(minutes * 60000.0 + 0.5), &day, &m);
+    hm_utc_to_local(utc_ms_of(d, minutes), &day, &m); /* to the nearest minute */
     if (hm_date_cmp(day, d->date) > 0)
         m = 1440;
     hm__clock_text(m, out);
@@ -723,7 +724,7 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     /* Re-planned during the day: from when (Oslo clock time). */
     char as_of[6] = "";
     if (d->t_now > 0)
-        clock_of(d, d->t_now, as_of);
+        clock_of(d, floor(d->t_now), as_of); /* the minute now is in */
     return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o,"
                      " s:{s:b, s:f, s:f, s:f, s:f}}",
                      "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
