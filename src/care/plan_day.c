@@ -533,6 +533,52 @@ static int route_base(const struct day *d, const hm_plan_result *r, int x)
     return base;
 }
 
+/* The reason as a stable code, for clients that say it in their own language (the web UI's
+ * Norwegian); `why` keeps the English sentence for people reading the JSON. */
+static const char *reason_code(enum hm_plan_reason reason)
+{
+    switch (reason) {
+    case HM_PLAN_NO_COMPETENCE:
+        return "no_competence";
+    case HM_PLAN_UNREACHABLE:
+        return "unreachable";
+    case HM_PLAN_SHIFT_TOO_SHORT:
+        return "shift_too_short";
+    case HM_PLAN_PREDECESSOR:
+        return "predecessor_unserved";
+    case HM_PLAN_NO_ROOM:
+        return "no_room";
+    case HM_PLAN_OPTIONAL_DROPPED:
+        return "optional_dropped";
+    }
+    return "unknown";
+}
+
+static int set_unplanned(hm_db *db, const struct visit *v, const char *reason, hm_err *err)
+{
+    if (v->pinned) /* it stays with its nurse, who is on her way */
+        return HM_OK;
+    return hm_db_exec(db, "UPDATE task SET unplanned = ? WHERE id = ? AND state = 'planned'",
+                      HM_ARGS(HM_S(reason), HM_I(v->task_id)), err);
+}
+
+/* Why each visit the plan could not place was left out, kept on the task for the worklist. */
+static int store_unplanned(hm_db *db, const struct day *d, const hm_plan_result *r, hm_err *err)
+{
+    int rc = HM_OK;
+    for (int i = 0; i < d->nv && !rc; i++)
+        if (d->visits[i].off_duty)
+            rc = set_unplanned(db, &d->visits[i], "off_duty", err);
+    int nu = 0;
+    const hm_plan_unserved *u = r ? hm_plan_result_unserved(r, &nu) : NULL;
+    for (int i = 0; i < nu && !rc; i++) {
+        int v = find_visit(d, u[i].visit_id);
+        if (v >= 0)
+            rc = set_unplanned(db, &d->visits[v], reason_code(u[i].reason), err);
+    }
+    return rc;
+}
+
 static int store_job(hm_db *db, void *arg, hm_err *err)
 {
     struct store_job *j = arg;
@@ -543,7 +589,8 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
         if (!d->visits[i].pinned)
             rc = hm_db_exec(db,
                             "UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
-                            " planned_ms = NULL WHERE id = ? AND state = 'planned'",
+                            " planned_ms = NULL, unplanned = NULL WHERE id = ? AND"
+                            " state = 'planned'",
                             HM_ARGS(HM_I(d->visits[i].task_id)), err);
     for (int k = 0; j->r && k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
@@ -558,13 +605,16 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
             if (v >= 0)
                 rc = hm_db_exec(db,
                                 "UPDATE task SET assigned_staff_id = ?, route_order = ?,"
-                                " planned_ms = ? WHERE id = ? AND state = 'planned'",
+                                " planned_ms = ?, unplanned = NULL WHERE id = ? AND"
+                                " state = 'planned'",
                                 HM_ARGS(HM_I(staff), HM_I(base + s + 1),
                                         HM_I(utc_ms_of(d, stops[s].start)),
                                         HM_I(d->visits[v].task_id)),
                                 err);
         }
     }
+    if (!rc)
+        rc = store_unplanned(db, d, j->r, err);
     if (rc)
         return rc;
     /* The plan changes (and its report names) the visits of these patients. */
@@ -607,27 +657,6 @@ static json_t *shift_json(const struct nurse *nu)
     return json_pack("{s:o, s:s, s:s}", "shift_id",
                      nu->shift_id ? json_integer(nu->shift_id) : json_null(), "start", from, "end",
                      to);
-}
-
-/* The reason as a stable code, for clients that say it in their own language (the web UI's
- * Norwegian); `why` keeps the English sentence for people reading the JSON. */
-static const char *reason_code(enum hm_plan_reason reason)
-{
-    switch (reason) {
-    case HM_PLAN_NO_COMPETENCE:
-        return "no_competence";
-    case HM_PLAN_UNREACHABLE:
-        return "unreachable";
-    case HM_PLAN_SHIFT_TOO_SHORT:
-        return "shift_too_short";
-    case HM_PLAN_PREDECESSOR:
-        return "predecessor_unserved";
-    case HM_PLAN_NO_ROOM:
-        return "no_room";
-    case HM_PLAN_OPTIONAL_DROPPED:
-        return "optional_dropped";
-    }
-    return "unknown";
 }
 
 static void add_off_duty(const struct day *d, json_t *unserved)

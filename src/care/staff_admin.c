@@ -292,10 +292,12 @@ static int deactivate(hm_db *db, struct activation *j, const struct target *t, h
     }
     /* Visits still ahead go back to the planner; what was done keeps its nurse. */
     if (!rc)
-        rc = hm_db_exec(db,
-                        "UPDATE task SET assigned_staff_id = NULL, route_order = NULL, planned_ms = NULL"
-                        " WHERE assigned_staff_id = ? AND state = 'planned' AND window_start_ms > ?",
-                        HM_ARGS(HM_I(t->id), HM_I(j->c->now_ms)), err);
+        rc = hm_db_exec(
+            db,
+            "UPDATE task SET assigned_staff_id = NULL, route_order = NULL, planned_ms = NULL,"
+            " unplanned = NULL"
+            " WHERE assigned_staff_id = ? AND state = 'planned' AND window_start_ms > ?",
+            HM_ARGS(HM_I(t->id), HM_I(j->c->now_ms)), err);
     if (!rc)
         j->tasks = hm_db_changes(db);
     if (!rc)

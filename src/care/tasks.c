@@ -261,7 +261,7 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
     " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms,"          \
     " CASE WHEN t.started_by IS NOT NULL THEN (SELECT name FROM staff WHERE id = t.started_by) END," \
-    " t.planned_ms"
+    " t.planned_ms, t.unplanned"
 #define TASK_JOIN                                                                                  \
     " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
     " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
@@ -350,6 +350,8 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_key(w, "started_by_name");
     hm_jw_str(w, hm_cursor_text(cur, 29));
     key_utc_or_null(w, "planned_start", cur, 30); /* on its nurse's route, by the last plan */
+    hm_jw_key(w, "unplanned_reason"); /* why the last plan could not place it */
+    hm_cursor_is_null(cur, 31) ? hm_jw_null(w) : hm_jw_str(w, hm_cursor_text(cur, 31));
     hm_jw_obj_end(w);
 }
 

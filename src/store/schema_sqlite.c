@@ -416,6 +416,11 @@ static const char schema_v12[] = "CREATE INDEX alarm_key ON alarm(alert_key);";
  * when no plan placed it; cleared whenever its nurse and route order are. */
 static const char schema_v13[] = "ALTER TABLE task ADD COLUMN planned_ms INTEGER;";
 
+/* Why the last plan of the day could not place a visit (the report's reason code: off_duty,
+ * no_room, ...), so that the worklist still says it after the plan's report is gone. NULL when
+ * placed or never planned. */
+static const char schema_v14[] = "ALTER TABLE task ADD COLUMN unplanned TEXT;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -430,5 +435,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {11, schema_v11},
     {12, schema_v12},
     {13, schema_v13},
+    {14, schema_v14},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

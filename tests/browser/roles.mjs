@@ -257,6 +257,8 @@ export const flows = [
       // each planned stop says when its nurse is expected, as the stored plan has it
       const first = routes[0].visits[0];
       await ui.role('region', `Rute for ${routes[0].name}`).css('li.task .planned', `planlagt ${first.start}`).first().waitFor();
+      // and what the plan could not place says why, after the plan's own report is gone
+      if (stored.unserved.length > 0) await ui.css('li.task .hint', /Ikke planlagt: \S/).first().waitFor();
       await checkPage(ui, 'worklist with routes', { phone: true });
       await ui.shot('worklist-routes-phone');
       assert.deepEqual(ui.errors, []);

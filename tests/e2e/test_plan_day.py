@@ -48,6 +48,10 @@ def test_zone_day_is_planned_and_the_worklist_follows_the_routes(heime):
         assert at.astimezone(OSLO).strftime("%H:%M") == starts[task_id]
         assert at.astimezone(OSLO).date().isoformat() == day
     assert all(t["planned_start"] is None for t in tasks if t["id"] not in planned)
+    # what the plan could not place keeps its reason for the worklist; what it placed has none
+    for u in report["unserved"]:
+        assert by_id[u["task_id"]]["unplanned_reason"] == u["reason"], u
+    assert all(by_id[t]["unplanned_reason"] is None for t in planned)
     # The worklist lists each nurse's visits in route order.
     seen = {}
     for t in tasks:

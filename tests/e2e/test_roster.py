@@ -88,6 +88,8 @@ def test_evening_bag_changes_need_an_evening_shift(heime):
     # the reason also as a code with its clock times, for clients that say it in their language
     assert all(u["reason"] == "off_duty" and u["why"] == f"no nurse on duty between {u['from']} "
                f"and {u['to']}" for u in off), off
+    assert all(heime.sql("SELECT unplanned FROM task WHERE id = ?", (u["task_id"],))[0][0] ==
+               "off_duty" for u in off)
 
     with_evening = [s for s in days_only if s["staff_id"] != evening] + \
         [shift(evening, date, "15:00", "23:00", break_from="18:00", break_to="19:30",

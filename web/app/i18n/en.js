@@ -28,6 +28,7 @@ export default {
   'plan.why.shift_too_short': 'no shift is long enough to go there, make the visit and come back',
   'plan.why.predecessor_unserved': 'a visit that must come first was not planned', 'plan.why.no_room': "the nurses' days are full",
   'plan.why.optional_dropped': 'optional visit left out for a better plan', 'plan.why.off_duty': 'no nurse on duty between {from} and {to}',
+  'plan.why.off_duty_window': 'no nurse on duty in the time window', 'worklist.unplanned': 'Not planned: {why}', 'task.unplanned': 'Not planned because',
   'worklist.title': "Today's worklist", 'worklist.date': 'Date', 'worklist.today': 'Today',
   'worklist.summary': '{n} tasks, {open} left.', 'worklist.empty': 'No tasks on this day.',
   'worklist.route_of': 'Route of {name}', 'worklist.unassigned': 'Not on a route', 'worklist.stop': 'Stop number',

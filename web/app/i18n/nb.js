@@ -29,6 +29,7 @@ export default {
   'plan.why.shift_too_short': 'ingen vakt er lang nok til å dra dit, utføre besøket og komme tilbake',
   'plan.why.predecessor_unserved': 'et besøk som må komme først, ble ikke planlagt', 'plan.why.no_room': 'sykepleiernes dager er fulle',
   'plan.why.optional_dropped': 'valgfritt besøk utelatt for en bedre plan', 'plan.why.off_duty': 'ingen sykepleier på vakt mellom {from} og {to}',
+  'plan.why.off_duty_window': 'ingen sykepleier på vakt i tidsvinduet', 'worklist.unplanned': 'Ikke planlagt: {why}', 'task.unplanned': 'Ikke planlagt fordi',
   'worklist.title': 'Dagens arbeidsliste', 'worklist.date': 'Dato', 'worklist.today': 'I dag',
   'worklist.summary': '{n} oppgaver, {open} gjenstår.', 'worklist.empty': 'Ingen oppgaver denne dagen.',
   'worklist.route_of': 'Rute for {name}', 'worklist.unassigned': 'Ikke fordelt på rute', 'worklist.stop': 'Stopp nummer',

@@ -70,6 +70,7 @@ function TaskRow({ task, date, org }) {
       ${task.done_by_name && task.state !== 'planned' && html`<span class="hint"> ${t('worklist.by', { name: task.done_by_name })}</span>`}
       <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
       <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
+      ${unplanned(task) && html`<div class="hint">${t('worklist.unplanned', { why: unplanned(task) })}</div>`}
     </div>
   </li>`;
 }
@@ -84,6 +85,13 @@ function PlanResult({ report }) {
     ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
       <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${whyText(u)}</li>`)}</ul>`}
   </div>`;
+}
+
+/* Why the day's last plan left a visit without a nurse, in the user's language ('' when it did
+ * not); the window is on the row already, so "off duty" needs no times. */
+function unplanned(task) {
+  if (task.state !== 'planned' || task.assigned_staff_id != null || !task.unplanned_reason) return '';
+  return whyText({ reason: task.unplanned_reason === 'off_duty' ? 'off_duty_window' : task.unplanned_reason, why: task.unplanned_reason });
 }
 
 /* The planner's reason in the user's language; its English sentence for a code this page
@@ -186,6 +194,7 @@ export function TaskPage({ me, id }) {
         ${task.started_at && html`<dt>${t('task.started')}</dt><dd>${task.started_by_name || ''}, ${fmtDateTime(task.started_at)}</dd>`}
         ${task.done_by_name && html`<dt>${t('task.done_by')}</dt><dd>${task.done_by_name}${task.done_at ? `, ${fmtDateTime(task.done_at)}` : ''}</dd>`}
         ${task.reason && html`<dt>${t('task.reason')}</dt><dd>${task.reason}</dd>`}
+        ${unplanned(task) && html`<dt>${t('task.unplanned')}</dt><dd>${unplanned(task)}</dd>`}
       </dl>
       <${Ok} text=${done} />
       <${ErrorBox} error=${error} />
