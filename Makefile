@@ -27,7 +27,7 @@ build-asan: deps $(ASAN)/build.ninja
 
 # Loads the demo region when the database is empty, then serves the UI and the APIs.
 run: build
-	./$(BUILD)/src/cli/heime demo --db $(DB) --http $(HTTP) --mllp $(MLLP) --pumpsim
+	./$(BUILD)/src/cli/heime demo --db $(DB) --http $(HTTP) --mllp $(MLLP) --pumpsim --plan
 
 check: build build-asan
 	@bash scripts/check.sh

@@ -28,7 +28,7 @@ static const char serve_help[] =
 
 static const char demo_help[] =
     "usage: heime demo [--db URL] [--http HOST:PORT] [--mllp HOST:PORT] [--patients N]\n"
-    "                  [--per-zone N] [--load-only]\n"
+    "                  [--per-zone N] [--load-only] [--pumpsim] [--plan]\n"
     "       heime demo --accounts\n\n"
     "Loads the synthetic demo region into an empty database, then serves it.\n\n"
     "  --accounts        print the demo accounts as JSON and exit\n"
@@ -38,6 +38,9 @@ static const char demo_help[] =
     "  --pumpsim         play gentle device traffic (PCD-04 alerts, PCD-10 events) from the demo's\n"
     "                    Tromsø pumps, and readings (PCD-01) from the first demo patient's\n"
     "                    monitors, into the MLLP listener while serving (make run uses it)\n"
+    "  --plan            plan today's and tomorrow's routes of every home-care zone whose day\n"
+    "                    has none yet, 1 s per zone and day (in the background while serving;\n"
+    "                    make run uses it)\n"
     "  (and every option of heime serve, --config FILE too)\n";
 
 static int wants_help(int argc, char **argv)
@@ -72,25 +75,46 @@ static void *pumpsim_thread(void *arg)
     return NULL;
 }
 
-static int run(const char *cmd, const struct hm_app_opts *o, int demo,
-               const struct hm_demo_opts *dopts, int load_only, int pumpsim);
+/* What `serve` or `demo` does besides serving. */
+struct run_mode {
+    int demo;                         /* load the demo region into an empty database */
+    const struct hm_demo_opts *dopts; /* with demo */
+    int load_only;                    /* do not serve */
+    int pumpsim;                      /* play device traffic into our MLLP listener */
+    int plan;                         /* plan the zones' days (hm_demo_plan_days) */
+};
+
+static int run(const char *cmd, const struct hm_app_opts *o, const struct run_mode *m);
+
+/* The demo's routes, planned in the background while the server comes up and serves. */
+struct plan_thread {
+    hm_care *care;
+    atomic_int stop;
+};
+
+static void *plan_thread(void *arg)
+{
+    struct plan_thread *t = arg;
+    hm_err err;
+    if (hm_demo_plan_days(t->care, &t->stop, &err))
+        HM_LOG(HM_LOG_WARN, "demo: planning the routes failed: %s", err.msg);
+    return NULL;
+}
 
 /* Reads the configuration file, runs, and frees what the file's settings live in. */
-static int configured_run(const char *cmd, struct hm_app_opts *o, int demo,
-                          const struct hm_demo_opts *dopts, int load_only, int pumpsim)
+static int configured_run(const char *cmd, struct hm_app_opts *o, const struct run_mode *m)
 {
     hm_err err;
     if (hm_app_config_load(o, &err)) {
         hm_app_opts_release(o);
         return hm_cli_usage_error(cmd, "%s", err.msg);
     }
-    int rc = run(cmd, o, demo, dopts, load_only, pumpsim);
+    int rc = run(cmd, o, m);
     hm_app_opts_release(o);
     return rc;
 }
 
-static int run(const char *cmd, const struct hm_app_opts *o, int demo,
-               const struct hm_demo_opts *dopts, int load_only, int pumpsim)
+static int run(const char *cmd, const struct hm_app_opts *o, const struct run_mode *m)
 {
     hm_err err;
     hm_err_clear(&err);
@@ -105,25 +129,36 @@ static int run(const char *cmd, const struct hm_app_opts *o, int demo,
         return 1;
     }
     int rc = HM_OK;
-    if (demo) {
+    if (m->demo) {
         int empty = 0;
         rc = hm_demo_is_empty(hm_app_care(app)->store, &empty, &err);
         if (!rc && empty) {
             HM_LOG(HM_LOG_INFO, "loading the demo region into %s", o->db);
-            rc = hm_demo_load(hm_app_care(app), dopts, &err);
+            rc = hm_demo_load(hm_app_care(app), m->dopts, &err);
             if (!rc)
                 HM_LOG(HM_LOG_INFO, "demo region loaded; accounts: heime demo --accounts");
         } else if (!rc) {
             HM_LOG(HM_LOG_INFO, "the database already holds data: not loading the demo again");
         }
     }
-    if (!rc && !load_only && pumpsim) {
+    if (!rc && !m->load_only && m->pumpsim) {
         pthread_t th;
         if (pthread_create(&th, NULL, pumpsim_thread, (void *)o->mllp) == 0)
             pthread_detach(th);
     }
-    if (!rc && !load_only)
+    struct plan_thread planner = {.care = hm_app_care(app)};
+    pthread_t plan_th;
+    int planning = 0;
+    if (!rc && m->plan && m->load_only)
+        rc = hm_demo_plan_days(planner.care, &planner.stop, &err);
+    else if (!rc && m->plan)
+        planning = pthread_create(&plan_th, NULL, plan_thread, &planner) == 0;
+    if (!rc && !m->load_only)
         rc = hm_app_serve(app, o, &err);
+    if (planning) { /* it uses the store: done (or stopped between zones) before it closes */
+        atomic_store(&planner.stop, 1);
+        pthread_join(plan_th, NULL);
+    }
     hm_app_close(app);
     if (rc) {
         fprintf(stderr, "heime %s: %s\n", cmd, err.msg);
@@ -148,7 +183,7 @@ int hm_cli_serve(int argc, char **argv)
             return hm_cli_usage_error("serve", "unknown option '%s' (try --help)", argv[i]);
         i += used;
     }
-    return configured_run("serve", &o, 0, NULL, 0, 0);
+    return configured_run("serve", &o, &(struct run_mode){0});
 }
 
 int hm_cli_demo(int argc, char **argv)
@@ -160,20 +195,20 @@ int hm_cli_demo(int argc, char **argv)
     struct hm_app_opts o;
     hm_app_defaults(&o);
     struct hm_demo_opts d = {0, 20, 1};
-    int accounts = 0, load_only = 0, pumpsim = 0;
+    int accounts = 0;
+    struct run_mode m = {.demo = 1, .dopts = &d};
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "--accounts") == 0) {
             accounts = 1;
             i++;
             continue;
         }
-        if (strcmp(argv[i], "--load-only") == 0) {
-            load_only = 1;
-            i++;
-            continue;
-        }
-        if (strcmp(argv[i], "--pumpsim") == 0) {
-            pumpsim = 1;
+        int *flag = strcmp(argv[i], "--load-only") == 0 ? &m.load_only
+                    : strcmp(argv[i], "--pumpsim") == 0 ? &m.pumpsim
+                    : strcmp(argv[i], "--plan") == 0    ? &m.plan
+                                                        : NULL;
+        if (flag) {
+            *flag = 1;
             i++;
             continue;
         }
@@ -202,5 +237,5 @@ int hm_cli_demo(int argc, char **argv)
         json_decref(a);
         return 0;
     }
-    return configured_run("demo", &o, 1, &d, load_only, pumpsim);
+    return configured_run("demo", &o, &m);
 }

@@ -12,6 +12,7 @@
 #define HM_DEMO_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "care/care.h"
 
@@ -29,6 +30,10 @@ int hm_demo_is_empty(hm_store *st, int *empty, hm_err *err);
 /* Loads the region into an empty store. care must have its pathways and drugs loaded and its
  * writer running. */
 int hm_demo_load(hm_care *care, const struct hm_demo_opts *opts, hm_err *err);
+
+/* Plans today and tomorrow for every home-care zone whose day has no routes yet (1 s each;
+ * src/demo/plan_days.c). Stops between zones once *stop is set. */
+int hm_demo_plan_days(hm_care *care, const atomic_int *stop, hm_err *err);
 
 /* The demo accounts as the CONTRACT's JSON array (username, password, role, organisation,
  * municipality). Needs no database: the region's staff table is fixed. */
