@@ -42,6 +42,9 @@ int hm_session_create(hm_db *db, int64_t account_id, int64_t now_ms, int64_t ttl
 /* Resolves a bearer token to an actor. HM_EUNAUTH ("invalid token", "token expired",
  * "token revoked", "account disabled"). */
 int hm_session_lookup(hm_db *db, const char *token, int64_t now_ms, hm_actor *out, hm_err *err);
+/* The caller for an account named by an external identity provider's token (auth/jwt.h): the
+ * account's own role and organisation. HM_EUNAUTH when there is none or it is disabled. */
+int hm_account_actor(hm_db *db, const char *username, hm_actor *out, hm_err *err);
 /* Write job: revokes one token (logout). */
 int hm_session_revoke(hm_db *db, const char *token, int64_t now_ms, hm_err *err);
 /* Write job: revokes every live session of an account. */

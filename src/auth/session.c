@@ -103,6 +103,26 @@ static int token_well_formed(const char *token)
     return 1;
 }
 
+/* An account as the caller of a request: the columns ACTOR_COLS selects, from account a and its
+ * staff row s. */
+#define ACTOR_COLS                                                                                 \
+    "a.id, a.role, coalesce(a.staff_id, 0), coalesce(a.patient_id, 0), coalesce(s.org_id, 0),"   \
+    " a.username, a.disabled"
+
+static int actor_of(hm_cursor *c, hm_actor *out, hm_err *err)
+{
+    if (hm_cursor_int(c, 6))
+        return hm_err_set(err, HM_EUNAUTH, "account disabled");
+    memset(out, 0, sizeof *out);
+    out->account_id = hm_cursor_int(c, 0);
+    snprintf(out->role, sizeof out->role, "%s", hm_cursor_text(c, 1));
+    out->staff_id = hm_cursor_int(c, 2);
+    out->patient_id = hm_cursor_int(c, 3);
+    out->org_id = hm_cursor_int(c, 4);
+    snprintf(out->username, sizeof out->username, "%s", hm_cursor_text(c, 5));
+    return HM_OK;
+}
+
 int hm_session_lookup(hm_db *db, const char *token, int64_t now_ms, hm_actor *out, hm_err *err)
 {
     if (!token_well_formed(token))
@@ -111,9 +131,7 @@ int hm_session_lookup(hm_db *db, const char *token, int64_t now_ms, hm_actor *ou
     hm_sha256_hex(token, strlen(token), hash);
     hm_cursor c;
     int rc = hm_db_query(db,
-                         "SELECT a.id, a.role, coalesce(a.staff_id, 0), coalesce(a.patient_id, 0),"
-                         " coalesce(s.org_id, 0), a.username, se.expires_ms, se.revoked_ms,"
-                         " a.disabled"
+                         "SELECT " ACTOR_COLS ", se.expires_ms, se.revoked_ms"
                          " FROM session se JOIN account a ON a.id = se.account_id"
                          " LEFT JOIN staff s ON s.id = a.staff_id WHERE se.token_hash = ?",
                          HM_ARGS(HM_S(hash)), &c, err);
@@ -123,23 +141,31 @@ int hm_session_lookup(hm_db *db, const char *token, int64_t now_ms, hm_actor *ou
     if (rc == HM_DONE) {
         rc = hm_err_set(err, HM_EUNAUTH, "invalid token");
     } else if (rc == HM_ROW) {
-        if (!hm_cursor_is_null(&c, 7))
+        if (!hm_cursor_is_null(&c, 8))
             rc = hm_err_set(err, HM_EUNAUTH, "token revoked");
-        else if (hm_cursor_int(&c, 6) <= now_ms)
+        else if (hm_cursor_int(&c, 7) <= now_ms)
             rc = hm_err_set(err, HM_EUNAUTH, "token expired");
-        else if (hm_cursor_int(&c, 8))
-            rc = hm_err_set(err, HM_EUNAUTH, "account disabled");
-        else {
-            memset(out, 0, sizeof *out);
-            out->account_id = hm_cursor_int(&c, 0);
-            snprintf(out->role, sizeof out->role, "%s", hm_cursor_text(&c, 1));
-            out->staff_id = hm_cursor_int(&c, 2);
-            out->patient_id = hm_cursor_int(&c, 3);
-            out->org_id = hm_cursor_int(&c, 4);
-            snprintf(out->username, sizeof out->username, "%s", hm_cursor_text(&c, 5));
-            rc = HM_OK;
-        }
+        else
+            rc = actor_of(&c, out, err);
     }
+    hm_cursor_close(&c);
+    return rc;
+}
+
+int hm_account_actor(hm_db *db, const char *username, hm_actor *out, hm_err *err)
+{
+    hm_cursor c;
+    int rc = hm_db_query(db,
+                         "SELECT " ACTOR_COLS " FROM account a LEFT JOIN staff s ON"
+                         " s.id = a.staff_id WHERE a.username = ?",
+                         HM_ARGS(HM_S(username)), &c, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(&c, err);
+    if (rc == HM_DONE)
+        rc = hm_err_set(err, HM_EUNAUTH, "no heime account for this sign-in");
+    else if (rc == HM_ROW)
+        rc = actor_of(&c, out, err);
     hm_cursor_close(&c);
     return rc;
 }

@@ -30,6 +30,7 @@ struct hm_app {
     hm_alarm_rules rules[32];
     size_t nrules;
     hm_alarms *alarms;
+    hm_jwt_verifier *jwt; /* NULL: only heime's own session tokens */
 };
 
 void hm_app_defaults(struct hm_app_opts *o)
@@ -223,6 +224,30 @@ static void anchor_audit_head(hm_app *a, const char *path)
         HM_LOG(HM_LOG_WARN, "audit anchor: %s", err.msg);
 }
 
+/* A setting from the configuration file, else from the environment. */
+static const char *setting(const char *configured, const char *env)
+{
+    return configured ? configured : getenv(env);
+}
+
+/* The identity provider's token verifier, when a public key is configured. */
+static int jwt_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
+{
+    hm_jwt_config cfg = {
+        .public_key_file = setting(o->jwt_public_key_file, "HEIME_JWT_PUBLIC_KEY_FILE"),
+        .issuer = setting(o->jwt_issuer, "HEIME_JWT_ISSUER"),
+        .audience = setting(o->jwt_audience, "HEIME_JWT_AUDIENCE"),
+        .username_claim = setting(o->jwt_username_claim, "HEIME_JWT_USERNAME_CLAIM"),
+    };
+    if (!cfg.public_key_file || !cfg.public_key_file[0])
+        return HM_OK;
+    int rc = hm_jwt_verifier_create(&cfg, &a->jwt, err);
+    if (!rc)
+        HM_LOG(HM_LOG_INFO, "accepting bearer JWTs of issuer %s for audience %s", cfg.issuer,
+               cfg.audience);
+    return rc;
+}
+
 int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
     char host[256];
@@ -235,7 +260,9 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     if ((rc = hm_parse_hostport(o->mllp, mhost, sizeof mhost, &mport, err)))
         return rc;
     hm_h_alarms_bind(a->alarms);
-    struct hm_http_opts ho = {host, port, o->web};
+    if ((rc = jwt_open(a, o, err)))
+        return rc;
+    struct hm_http_opts ho = {host, port, o->web, a->jwt};
     hm_http *h;
     if ((rc = hm_http_start(&a->care, &ho, &h, err)))
         return rc;
@@ -260,8 +287,7 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     fflush(stderr);
     /* The main thread keeps the task horizon moving and anchors the audit log: at start, then
      * every hour. */
-    const char *anchor_file = o->audit_anchor_file ? o->audit_anchor_file
-                                                   : getenv("HEIME_AUDIT_ANCHOR_FILE");
+    const char *anchor_file = setting(o->audit_anchor_file, "HEIME_AUDIT_ANCHOR_FILE");
     int64_t next_extend = 0;
     while (!stop_requested) {
         int64_t now = hm_clock_now(a->care.clock);
@@ -295,5 +321,6 @@ void hm_app_close(hm_app *a)
     for (size_t i = 0; i < a->npaths; i++)
         hm_pathway_free(a->paths[i]);
     hm_drug_catalogue_free(a->drugs);
+    hm_jwt_verifier_destroy(a->jwt);
     free(a);
 }

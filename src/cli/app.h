@@ -18,6 +18,9 @@ struct hm_app_opts {
      * HEIME_WRITER_QUEUE_LIMIT, HEIME_WRITER_SLOW_MS), else built-in defaults (0 / NULL). */
     const char *alarm_webhook;
     const char *audit_anchor_file; /* HEIME_AUDIT_ANCHOR_FILE: the audit head appended hourly */
+    /* Sign-in through an external identity provider (auth/jwt.h): HEIME_JWT_PUBLIC_KEY_FILE,
+     * HEIME_JWT_ISSUER, HEIME_JWT_AUDIENCE, HEIME_JWT_USERNAME_CLAIM. */
+    const char *jwt_public_key_file, *jwt_issuer, *jwt_audience, *jwt_username_claim;
     int64_t heartbeat_s, task_grace_s, hl7_inbox_days;
     int writer_queue_limit, writer_slow_ms;
     unsigned given; /* options given on the command line (bit k: opts table row k) */

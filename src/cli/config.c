@@ -26,6 +26,18 @@ const struct hm__app_opt hm__app_opts[] = {
 };
 const size_t hm__app_nopts = sizeof hm__app_opts / sizeof hm__app_opts[0];
 
+/* Settings that are a non-empty string (a file path, an issuer URL, ...): key, field. */
+static const struct {
+    const char *key;
+    size_t offset;
+} strings[] = {
+    {"audit_anchor_file", offsetof(struct hm_app_opts, audit_anchor_file)},
+    {"jwt_public_key_file", offsetof(struct hm_app_opts, jwt_public_key_file)},
+    {"jwt_issuer", offsetof(struct hm_app_opts, jwt_issuer)},
+    {"jwt_audience", offsetof(struct hm_app_opts, jwt_audience)},
+    {"jwt_username_claim", offsetof(struct hm_app_opts, jwt_username_claim)},
+};
+
 /* Whole-number settings: key, field (int64_t or int), range. */
 static const struct {
     const char *key;
@@ -78,6 +90,22 @@ static int number_setting(struct hm_app_opts *o, const char *file, const char *k
     return HM_OK;
 }
 
+static int string_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
+                          int *known, hm_err *err)
+{
+    for (size_t k = 0; k < sizeof strings / sizeof strings[0]; k++) {
+        if (strcmp(key, strings[k].key) != 0)
+            continue;
+        *known = 1;
+        const char *s = json_string_value(v);
+        if (!s || !s[0])
+            return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be a non-empty string", file,
+                              key);
+        *(const char **)((char *)o + strings[k].offset) = s;
+    }
+    return HM_OK;
+}
+
 static int other_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
                          int *known, hm_err *err)
 {
@@ -88,13 +116,6 @@ static int other_setting(struct hm_app_opts *o, const char *file, const char *ke
             return hm_err_set(err, HM_EINVAL, "config %s: 'alarm_webhook' must be an http(s) URL",
                               file);
         o->alarm_webhook = s;
-    } else if (strcmp(key, "audit_anchor_file") == 0) {
-        *known = 1;
-        const char *s = json_string_value(v);
-        if (!s || !s[0])
-            return hm_err_set(err, HM_EINVAL,
-                              "config %s: 'audit_anchor_file' must be a file path", file);
-        o->audit_anchor_file = s;
     } else if (strcmp(key, "log_level") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
@@ -129,14 +150,18 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
         if (!rc && !known)
             rc = number_setting(o, file, key, v, &known, err);
         if (!rc && !known)
+            rc = string_setting(o, file, key, v, &known, err);
+        if (!rc && !known)
             rc = other_setting(o, file, key, v, &known, err);
         if (rc)
             return rc;
         if (!known)
             return hm_err_set(err, HM_EINVAL,
                               "config %s: unknown setting '%s' (known: db, http, mllp, pathways,"
-                              " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s, task_grace_s,"
-                              " hl7_inbox_days, writer_queue_limit, writer_slow_ms, log_level)",
+                              " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s,"
+                              " task_grace_s, hl7_inbox_days, writer_queue_limit, writer_slow_ms,"
+                              " log_level, jwt_public_key_file, jwt_issuer, jwt_audience,"
+                              " jwt_username_claim)",
                               file, key);
     }
     return HM_OK;

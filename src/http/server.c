@@ -28,6 +28,7 @@ struct hm_http {
     struct MHD_Daemon *daemon;
     hm_care *care;
     char *web_root;
+    hm_jwt_verifier *jwt;
     int port;
 };
 
@@ -213,11 +214,20 @@ static int authenticate(hm_req *r)
     if (!auth || strncmp(auth, "Bearer ", 7) != 0)
         return hm_err_set(&r->err, HM_EUNAUTH, "missing bearer token");
     r->token = auth + 7;
+    /* An identity provider's JWT names the account; heime's own tokens have no dots. */
+    char idp_user[HM_JWT_USERNAME_MAX];
+    int idp = r->jwt && hm_jwt_looks_like(r->token);
+    if (idp) {
+        int rc = hm_jwt_verify(r->jwt, r->token, r->now_ms, idp_user, &r->err);
+        if (rc)
+            return rc;
+    }
     hm_db *db;
     int rc = hm_store_read_begin(r->care->store, &db, &r->err);
     if (rc)
         return rc;
-    rc = hm_session_lookup(db, r->token, r->now_ms, &r->actor, &r->err);
+    rc = idp ? hm_account_actor(db, idp_user, &r->actor, &r->err)
+             : hm_session_lookup(db, r->token, r->now_ms, &r->actor, &r->err);
     hm_store_read_end(r->care->store, db);
     return rc;
 }
@@ -230,6 +240,7 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
     memset(&r, 0, sizeof r);
     int fhir = is_fhir_path(url);
     r.care = h->care;
+    r.jwt = h->jwt;
     r.conn = conn;
     r.method = method;
     r.path = url;
@@ -395,6 +406,7 @@ int hm_http_start(hm_care *care, const struct hm_http_opts *opts, hm_http **out,
         return hm_err_set(err, HM_ENOMEM, "cannot start http: out of memory");
     h->care = care;
     h->web_root = opts->web_root ? strdup(opts->web_root) : NULL;
+    h->jwt = opts->jwt;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;

@@ -4,7 +4,7 @@
 // refused with a clear message; the nurse's worklist shows who is on duty and each route's shift.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE } from './lib.mjs';
+import { startHeime, launch, loginAs, shot, axe, apiLogin, apiCall, PHONE, osloDate } from './lib.mjs';
 
 let heime;
 let browser;
@@ -169,7 +169,7 @@ test('roster: a super-user adds a shift; a refused roster is explained and chang
   await su.getByRole('status').filter({ hasText: `Turnusen er lagret (${k} vakter)` }).waitFor();
   const tok = await apiLogin(heime.base, 'tromso.sentrum1');
   const me = (await apiCall(heime.base, tok, 'GET', '/api/v1/me')).body;
-  const from = new Date(Date.now() + 6 * 86400000).toISOString().slice(0, 10);
+  const from = osloDate(6); // the last day of the roster page's week
   const r = await apiCall(heime.base, tok, 'GET', `/api/v1/orgs/${me.org_id}/roster?from=${from}&to=${from}`);
   assert.ok(r.body.shifts.some((s) => s.staff === 'Sindre Olsen' && s.start === '06:00' && s.end === '07:00'), JSON.stringify(r.body));
   assert.deepEqual(su.errors, []);

@@ -118,3 +118,8 @@ export async function apiCall(base, token, method, path, body) {
 }
 
 export const haveChromium = () => existsSync(CHROMIUM);
+
+/* The date (YYYY-MM-DD) n days from now in Oslo, as the UI counts days: the UTC date differs
+ * from it between midnight in Oslo and midnight UTC. */
+export const osloDate = (n = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + n * 86400000));

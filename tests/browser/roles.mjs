@@ -6,7 +6,7 @@
 // check that nothing overflows sideways and every control is within reach.
 import assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { HEIME, HEIME_CWD, apiLogin, apiCall } from './lib.mjs';
+import { HEIME, HEIME_CWD, apiLogin, apiCall, osloDate } from './lib.mjs';
 import { PHONE, DESKTOP } from './driver.mjs';
 
 /* axe in Norwegian and English (and the phone layout check), then back to Norwegian. */
@@ -87,7 +87,7 @@ function clickThenText({ id, button, text }) {
   });
 }
 
-const tomorrow = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + 86400000));
+const tomorrow = () => osloDate(1);
 
 function pumpsim(heime, args) {
   const r = spawnSync(HEIME, ['pumpsim', '--mllp', `127.0.0.1:${heime.mllp}`, ...args],
@@ -476,7 +476,7 @@ export const flows = [
       const staff = (await apiCall(heime.base, tok, 'GET', '/api/v1/staff')).body;
       const org = staff.find((s) => s.username === 'tromso.sentrum2');
       // Expired and soon-expiring competences, by today's date, are marked in words and colour.
-      const iso = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+      const iso = osloDate;
       const dates = staff.flatMap((s) => s.competences.map((c) => c.expires_on)).filter(Boolean);
       const ui = await open(DESKTOP);
       await ui.login('admin');

@@ -1,5 +1,6 @@
 """End-to-end fixtures: a real `heime demo` on a temporary SQLite database and free loopback
 ports, started once per session and stopped at the end. Talks plain HTTP with requests."""
+import base64
 import contextlib
 import json
 import os
@@ -11,9 +12,19 @@ import time
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEIME = os.environ.get("HEIME_BIN", os.path.join(ROOT, "build", "src", "cli", "heime"))
+
+
+IDP_ISSUER = "https://idp.example.test/realms/helse"
+IDP_AUDIENCE = "heime"
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def free_port():
@@ -35,6 +46,12 @@ class Heime:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = None
         self.tokens = {}
+        # The server also takes tokens of an identity provider whose key this is (test_jwt.py).
+        self.idp_key = ed25519.Ed25519PrivateKey.generate()
+        self.idp_key_file = os.path.join(tmp, "idp-public.pem")
+        with open(self.idp_key_file, "wb") as f:
+            f.write(self.idp_key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
 
     def start(self, extra=()):
         self.log = open(os.path.join(self.tmp, "heime.log"), "ab")
@@ -42,7 +59,9 @@ class Heime:
             [HEIME, "demo", "--db", self.db, "--http", f"127.0.0.1:{self.port}",
              "--mllp", f"127.0.0.1:{self.mllp_port}", *extra],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            env={**os.environ, "HEIME_AUDIT_ANCHOR_FILE": self.anchor_file})
+            env={**os.environ, "HEIME_AUDIT_ANCHOR_FILE": self.anchor_file,
+                 "HEIME_JWT_PUBLIC_KEY_FILE": self.idp_key_file, "HEIME_JWT_ISSUER": IDP_ISSUER,
+                 "HEIME_JWT_AUDIENCE": IDP_AUDIENCE})
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -96,6 +115,15 @@ class Heime:
 
     def delete(self, path, user=None, **kw):
         return self.call("DELETE", path, user=user, **kw)
+
+    def idp_token(self, claims, key=None, alg="EdDSA"):
+        """A JWT as the identity provider would issue it: claims over the defaults (issuer,
+        audience, an expiry in five minutes), signed with its key (or another)."""
+        now = int(time.time())
+        body = {"iss": IDP_ISSUER, "aud": IDP_AUDIENCE, "iat": now, "exp": now + 300, **claims}
+        head = b64url(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+        signed = head + "." + b64url(json.dumps(body).encode())
+        return signed + "." + b64url((key or self.idp_key).sign(signed.encode()))
 
     def fresh_token(self, username):
         """A new token of its own (not the cached one), for tests that revoke or log out."""
