@@ -3,6 +3,7 @@
 # PATIENTS active patients (default 10000), on this machine's loopback.
 #   1. GET a zone's task list for tomorrow (a whole day) (audited: each answer waits for its audit row's commit)
 #   2. POST a vital-signs observation (durable before the 201)
+#   3. the same task list with an identity provider's token (a JWT, EdDSA) instead of heime's own
 # DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
 # AT=HH:MM runs the server under faketime as if it were that Oslo clock time today (the clock
 # then runs on from there): rules that run at certain hours (the questionnaire deadline at
@@ -43,6 +44,22 @@ if [ -n "${AT:-}" ]; then
   clock=(env LD_PRELOAD="$lib" FAKETIME="$(printf %+d $(( at - $(date +%s) )))s")
   echo "== the server runs at Oslo clock time $AT (${clock[2]})"
 fi
+# An identity provider's key and a token of it for the benchmark account (case 3).
+/usr/bin/python3 - "$tmp" <<'PY'
+import base64, json, sys, time
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+key = ed25519.Ed25519PrivateKey.generate()
+open(sys.argv[1] + "/idp.pem", "wb").write(key.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+now = int(time.time()) + 2 * 86400  # valid whatever AT sets the server's clock to
+claims = {"iss": "https://idp.bench.test", "aud": "heime", "iat": now - 3 * 86400,
+          "exp": now + 86400, "preferred_username": "tromso-x1.1"}
+signed = b64(json.dumps({"alg": "EdDSA", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
+open(sys.argv[1] + "/idp.jwt", "w").write(signed + "." + b64(key.sign(signed.encode())))
+PY
+export HEIME_JWT_PUBLIC_KEY_FILE="$tmp/idp.pem" HEIME_JWT_ISSUER=https://idp.bench.test HEIME_JWT_AUDIENCE=heime
 "${clock[@]}" "$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -121,9 +138,17 @@ echo "== POST /api/v1/patients/{id}/observations (durable before 201)"
 c0=$(server_cpu); histogram > "$tmp/h2"
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$port" | tee "$tmp/post.txt"
 post_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h3"
+echo "== GET /api/v1/orgs/$ZONE/tasks?date=$TODAY with an identity provider's JWT"
+TOKEN=$(cat "$tmp/idp.jwt")
+c0=$(server_cpu); histogram > "$tmp/h4"
+wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/get.lua" \
+  "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/jwt.txt"
+jwt_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h5"
 echo
 summary "GET zone task list" "$tmp/get.txt" "$get_cpu"
 echo "  $(server_latency "$tmp/h0" "$tmp/h1")"
 summary "POST observation" "$tmp/post.txt" "$post_cpu"
 echo "  $(server_latency "$tmp/h2" "$tmp/h3")"
+summary "GET zone task list, IdP JWT" "$tmp/jwt.txt" "$jwt_cpu"
+echo "  $(server_latency "$tmp/h4" "$tmp/h5")"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs the figures)"
