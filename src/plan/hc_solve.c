@@ -2,7 +2,8 @@
  * cheapest insertion in urgency order (well under a second for a 400-visit day); rounds of ruin
  * (random removal, or strings from neighbouring routes) and recreate (cheapest insertion in
  * random order, priced incrementally from cached route states) under simulated annealing
- * improve it until the time limit. A task is one nurse's part of a visit
+ * improve it until the time limit, pricing continuity misses higher early in the run (the best
+ * plan is kept by the objective). A task is one nurse's part of a visit
  * (two-nurse visits have two partner tasks). A route is priced by simulating it: travel,
  * waiting, the unpaid break, lateness up to the allowed maximum (none for fixed times),
  * overtime up to the allowed maximum; beyond those limits, or without the competence, a
