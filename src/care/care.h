@@ -106,6 +106,11 @@ int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_
                       hm_err *err);
 int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                           hm_err *err);
+/* A coordinator's choice of nurse (assign.c): in {"staff_id": N or null, "locked": bool}; a
+ * locked visit stays with that nurse through every later plan of the day. Municipal nurses and
+ * super-users with access to the task's organisation; the task planned and not under way. */
+int hm_care_task_assign(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
+                        hm_err *err);
 /* Moves the task horizon of every active episode on to today + the horizon (run at start-up
  * and every hour by the server). *extended: how many episodes got new days. */
 int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *err);

@@ -10,6 +10,9 @@
 int hm__care_write(const hm_call *c, hm_write_fn fn, void *ctx, hm_err *err);
 
 /* Appends the audit row of this call (inside a write job). */
+/* Runs sql (one parameter: task_id) and steps to its row: HM_OK with *cur on the row (close it),
+ * or HM_ENOTFOUND "task N does not exist" (cursor closed). */
+int hm__care_task_row(hm_db *db, int64_t task_id, const char *sql, hm_cursor *cur, hm_err *err);
 int hm__care_audit(hm_db *db, const hm_call *c, const char *action, const char *object,
                    const int64_t *patients, size_t n, int emergency, const char *reason,
                    hm_err *err);

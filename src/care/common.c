@@ -225,3 +225,17 @@ int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err)
     ids->v[ids->n++] = id;
     return HM_OK;
 }
+
+int hm__care_task_row(hm_db *db, int64_t task_id, const char *sql, hm_cursor *cur, hm_err *err)
+{
+    int rc = hm_db_query(db, sql, HM_ARGS(HM_I(task_id)), cur, err);
+    if (rc)
+        return rc;
+    rc = hm_cursor_next(cur, err);
+    if (rc == HM_ROW)
+        return HM_OK;
+    hm_cursor_close(cur);
+    return rc == HM_DONE ? hm_err_set(err, HM_ENOTFOUND, "task %lld does not exist",
+                                      (long long)task_id)
+                         : rc;
+}

@@ -57,6 +57,8 @@ struct visit {
     int priority, seq;
     int location_office;
     int off_duty;        /* no shift covers its window */
+    int locked;          /* the coordinator locked it to its nurse (PUT .../assignment) */
+    int locked_away;     /* locked, but no shift of that nurse covers its window */
     int64_t assigned;    /* its nurse before this plan (0: none) */
     int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
     const char *pin_nurse; /* the planner id of her shift on duty, when pinned */
@@ -253,7 +255,7 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         " t.window_end_ms, t.duration_min, coalesce(t.competence, ''), t.priority, t.location,"
         " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
-        "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0)"
+        "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0), t.nurse_locked"
         " FROM task t JOIN patient p ON p.id = t.patient_id"
         " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ?"
         " AND t.started_ms IS NULL AND t.org_id IN"
@@ -294,6 +296,7 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         if (v->preferred)
             snprintf(v->pref_id, sizeof v->pref_id, "staff-%lld", (long long)v->preferred);
         v->assigned = hm_cursor_int(&cur, 15);
+        v->locked = v->assigned && hm_cursor_int(&cur, 16);
         if (v->from < d->t_now)
             v->from = d->t_now; /* its window has opened: from now on */
     }
@@ -396,6 +399,34 @@ static void pin_open_visits(struct day *d)
     }
 }
 
+/* A visit the coordinator locked to a nurse requires her shift that covers its window (the
+ * earliest, for a split shift); without one it cannot be made as locked and is reported so,
+ * keeping its nurse, rather than handed to someone else. */
+static void pin_locked_visits(struct day *d)
+{
+    for (int i = 0; i < d->nv; i++) {
+        struct visit *v = &d->visits[i];
+        if (!v->locked || v->off_duty)
+            continue;
+        const struct nurse *shift = NULL;
+        for (int k = 0; k < d->nn && !shift; k++) {
+            const struct nurse *n = &d->nurses[k];
+            if (n->staff_id == v->assigned && !n->gone && v->from <= n->end - v->duration &&
+                v->to >= n->start)
+                shift = n;
+        }
+        v->pinned = shift ? v->assigned : 0;
+        v->pin_nurse = shift ? shift->id : NULL;
+        v->locked_away = !shift;
+    }
+}
+
+/* Not for the solver: no shift covers it, or its locked nurse has none that does. */
+static int excluded(const struct visit *v)
+{
+    return v->off_duty || v->locked_away;
+}
+
 /* Where the day stands when it is planned after it began (d->t_now > 0). */
 static int load_day_so_far(hm_db *db, struct day *d, hm_err *err)
 {
@@ -451,7 +482,7 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
     }
     for (int i = 0; i < d->nv && !rc; i++) {
         struct visit *v = &d->visits[i];
-        if (v->off_duty)
+        if (excluded(v))
             continue;
         /* A nurse can only have had "yesterday's" visit if she is on duty today. */
         const char *pref = NULL;
@@ -479,10 +510,10 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
     }
     /* The bag is compounded before the day's first bag change of the same episode. */
     for (int i = 0; i < d->nv && !rc; i++) {
-        if (strcmp(d->visits[i].kind, "bag_compounding") != 0 || d->visits[i].off_duty)
+        if (strcmp(d->visits[i].kind, "bag_compounding") != 0 || excluded(&d->visits[i]))
             continue;
         for (int k = 0; k < d->nv && !rc; k++)
-            if (!d->visits[k].off_duty && d->visits[k].episode_id == d->visits[i].episode_id &&
+            if (!excluded(&d->visits[k]) && d->visits[k].episode_id == d->visits[i].episode_id &&
                 strcmp(d->visits[k].kind, "bag_change") == 0 && d->visits[k].seq == 1)
                 rc = hm_plan_add_precedence(p, d->visits[i].id, d->visits[k].id, 0, err);
     }
@@ -556,7 +587,7 @@ static const char *reason_code(enum hm_plan_reason reason)
 
 static int set_unplanned(hm_db *db, const struct visit *v, const char *reason, hm_err *err)
 {
-    if (v->pinned) /* it stays with its nurse, who is on her way */
+    if (v->pinned && !v->locked) /* it stays with its nurse, who is on her way */
         return HM_OK;
     return hm_db_exec(db, "UPDATE task SET unplanned = ? WHERE id = ? AND state = 'planned'",
                       HM_ARGS(HM_S(reason), HM_I(v->task_id)), err);
@@ -567,8 +598,9 @@ static int store_unplanned(hm_db *db, const struct day *d, const hm_plan_result 
 {
     int rc = HM_OK;
     for (int i = 0; i < d->nv && !rc; i++)
-        if (d->visits[i].off_duty)
-            rc = set_unplanned(db, &d->visits[i], "off_duty", err);
+        if (excluded(&d->visits[i]))
+            rc = set_unplanned(db, &d->visits[i],
+                               d->visits[i].off_duty ? "off_duty" : "locked_off_duty", err);
     int nu = 0;
     const hm_plan_unserved *u = r ? hm_plan_result_unserved(r, &nu) : NULL;
     for (int i = 0; i < nu && !rc; i++) {
@@ -584,9 +616,9 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     struct store_job *j = arg;
     struct day *d = j->d;
     int rc = HM_OK;
-    /* A pinned visit keeps its nurse even when the plan could not fit it. */
+    /* A pinned or locked visit keeps its nurse even when the plan could not fit it. */
     for (int i = 0; i < d->nv && !rc; i++)
-        if (!d->visits[i].pinned)
+        if (!d->visits[i].pinned && !d->visits[i].locked)
             rc = hm_db_exec(db,
                             "UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
                             " planned_ms = NULL, unplanned = NULL WHERE id = ? AND"
@@ -659,21 +691,24 @@ static json_t *shift_json(const struct nurse *nu)
                      to);
 }
 
-static void add_off_duty(const struct day *d, json_t *unserved)
+static void add_excluded(const struct day *d, json_t *unserved)
 {
     for (int i = 0; i < d->nv; i++) {
         const struct visit *v = &d->visits[i];
-        if (!v->off_duty)
+        if (!excluded(v))
             continue;
-        char from[6], to[6], why[80];
+        char from[6], to[6], why[96];
         clock_of(d, v->from, from);
         clock_of(d, v->to + v->duration, to);
-        snprintf(why, sizeof why, "no nurse on duty between %s and %s", from, to);
+        snprintf(why, sizeof why, "%s between %s and %s",
+                 v->off_duty ? "no nurse on duty" : "the nurse it is locked to is not on duty",
+                 from, to);
         json_array_append_new(unserved,
                               json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "task_id",
                                         (json_int_t)v->task_id, "kind", v->kind, "patient",
-                                        v->patient, "reason", "off_duty", "from", from, "to", to,
-                                        "why", why));
+                                        v->patient, "reason",
+                                        v->off_duty ? "off_duty" : "locked_off_duty", "from",
+                                        from, "to", to, "why", why));
     }
 }
 
@@ -728,7 +763,7 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                                                   "reason", reason_code(u[i].reason), "why",
                                                   u[i].why ? u[i].why : "?"));
     }
-    add_off_duty(d, unserved);
+    add_excluded(d, unserved);
     /* Nothing for the solver (no visit ahead, or none inside a shift): an empty plan. */
     hm_plan_summary s;
     memset(&s, 0, sizeof s);
@@ -810,8 +845,9 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     int to_solve = 0;
     if (!rc) {
         mark_off_duty(&d);
+        pin_locked_visits(&d);
         for (int i = 0; i < d.nv; i++)
-            to_solve += !d.visits[i].off_duty;
+            to_solve += !excluded(&d.visits[i]);
     }
     if (!rc && to_solve)
         rc = build_problem(&d, &p, err);

@@ -261,7 +261,7 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
     " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms,"          \
     " CASE WHEN t.started_by IS NOT NULL THEN (SELECT name FROM staff WHERE id = t.started_by) END," \
-    " t.planned_ms, t.unplanned"
+    " t.planned_ms, t.unplanned, t.nurse_locked"
 #define TASK_JOIN                                                                                  \
     " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
     " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
@@ -352,6 +352,8 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     key_utc_or_null(w, "planned_start", cur, 30); /* on its nurse's route, by the last plan */
     hm_jw_key(w, "unplanned_reason"); /* why the last plan could not place it */
     hm_cursor_is_null(cur, 31) ? hm_jw_null(w) : hm_jw_str(w, hm_cursor_text(cur, 31));
+    hm_jw_key(w, "locked"); /* the coordinator's nurse, kept by every plan */
+    hm_jw_bool(w, hm_cursor_int(cur, 32) != 0);
     hm_jw_obj_end(w);
 }
 
@@ -550,19 +552,13 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     struct doc_job *j = arg;
     const hm_call *c = j->c;
     hm_cursor cur;
-    int rc = hm_db_query(db,
-                         "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id, e.pathway,"
-                         " coalesce(t.started_ms, 0) FROM task t JOIN episode e ON e.id = t.episode_id WHERE t.id = ?",
-                         HM_ARGS(HM_I(j->task_id)), &cur, err);
+    int rc = hm__care_task_row(db, j->task_id,
+                               "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id,"
+                               " e.pathway, coalesce(t.started_ms, 0) FROM task t JOIN episode e"
+                               " ON e.id = t.episode_id WHERE t.id = ?",
+                               &cur, err);
     if (rc)
         return rc;
-    rc = hm_cursor_next(&cur, err);
-    if (rc != HM_ROW) {
-        hm_cursor_close(&cur);
-        return rc == HM_DONE ? hm_err_set(err, HM_ENOTFOUND, "task %lld does not exist",
-                                          (long long)j->task_id)
-                             : rc;
-    }
     char state[16], kind[32], pathway[64];
     snprintf(state, sizeof state, "%s", hm__text(&cur, 0));
     int64_t org = hm_cursor_int(&cur, 1);

@@ -421,6 +421,10 @@ static const char schema_v13[] = "ALTER TABLE task ADD COLUMN planned_ms INTEGER
  * placed or never planned. */
 static const char schema_v14[] = "ALTER TABLE task ADD COLUMN unplanned TEXT;";
 
+/* A coordinator's own choice of nurse that every later plan of the day keeps (assign.c). */
+static const char schema_v15[] = "ALTER TABLE task ADD COLUMN nurse_locked INTEGER NOT NULL"
+                                 " DEFAULT 0;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -436,5 +440,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {12, schema_v12},
     {13, schema_v13},
     {14, schema_v14},
+    {15, schema_v15},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

@@ -259,6 +259,16 @@ export const flows = [
       await ui.role('region', `Rute for ${routes[0].name}`).css('li.task .planned', `planlagt ${first.start}`).first().waitFor();
       // and what the plan could not place says why, after the plan's own report is gone
       if (stored.unserved.length > 0) await ui.css('li.task .hint', /Ikke planlagt: \S/).first().waitFor();
+      // the coordinator locks a visit to a nurse of her choice; the worklist says so
+      const other = routes.find((r) => r.staff_id !== routes[0].staff_id) ?? routes[0];
+      await ui.goto(`/tasks/${first.task_id}?date=${date}&org=6`);
+      await ui.heading('Fordel besøket').waitFor();
+      await ui.label('Sykepleier på ruten').select(String(other.staff_id));
+      await ui.label('Lås til denne sykepleieren').check();
+      await ui.button('Lagre fordelingen').click();
+      await ui.status('Fordelingen er lagret.').waitFor();
+      await ui.see(`${other.name} · låst`);
+      await checkPage(ui, 'task with assignment', { phone: true });
       await checkPage(ui, 'worklist with routes', { phone: true });
       await ui.shot('worklist-routes-phone');
       assert.deepEqual(ui.errors, []);

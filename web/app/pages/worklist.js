@@ -9,7 +9,7 @@ import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../
 
 const PLANNERS = new Set(['municipal_nurse', 'super_user']);
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
-import { get, post } from '../api.js';
+import { get, post, put } from '../api.js';
 import { taskTemplate } from '../data.js';
 import { DocForm } from './docform.js';
 
@@ -67,6 +67,7 @@ function TaskRow({ task, date, org }) {
       <${Link} href=${`/tasks/${task.id}?date=${date}&org=${org}`}>${t('kind.' + task.kind)}</${Link}>
       <span class=${stateCls}>${t('state.' + task.state)}</span>
       ${task.state === 'planned' && task.started_at && html` <span class="state state-under-way">${t('state.under_way')}</span>`}
+      ${task.state === 'planned' && task.locked && html` <span class="hint">${t('task.locked')}</span>`}
       ${task.done_by_name && task.state !== 'planned' && html`<span class="hint"> ${t('worklist.by', { name: task.done_by_name })}</span>`}
       <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
       <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
@@ -90,8 +91,9 @@ function PlanResult({ report }) {
 /* Why the day's last plan left a visit without a nurse, in the user's language ('' when it did
  * not); the window is on the row already, so "off duty" needs no times. */
 function unplanned(task) {
-  if (task.state !== 'planned' || task.assigned_staff_id != null || !task.unplanned_reason) return '';
-  return whyText({ reason: task.unplanned_reason === 'off_duty' ? 'off_duty_window' : task.unplanned_reason, why: task.unplanned_reason });
+  if (task.state !== 'planned' || !task.unplanned_reason || (task.assigned_staff_id != null && !task.locked)) return '';
+  const windowed = task.unplanned_reason === 'off_duty' || task.unplanned_reason === 'locked_off_duty';
+  return whyText({ reason: task.unplanned_reason + (windowed ? '_window' : ''), why: task.unplanned_reason });
 }
 
 /* The planner's reason in the user's language; its English sentence for a code this page
@@ -149,6 +151,39 @@ export function Worklist({ me }) {
   </main>`;
 }
 
+/* The coordinator's own choice of nurse among those on duty that day; locked, every later plan
+ * keeps it (PUT /api/v1/tasks/{id}/assignment). */
+function AssignForm({ task, org, date, onSaved }) {
+  const roster = useLoad(() => get(`/api/v1/orgs/${org}/roster?from=${date}&to=${date}`), [org, date]);
+  const [staff, setStaff] = useState(task.assigned_staff_id != null ? String(task.assigned_staff_id) : '');
+  const [locked, setLocked] = useState(!!task.locked);
+  const [error, setError] = useState(null);
+  const nurses = new Map((roster.data?.shifts || []).map((s) => [s.staff_id, s.staff]));
+  if (task.assigned_staff_id != null && !nurses.has(task.assigned_staff_id)) nurses.set(task.assigned_staff_id, task.assigned_staff);
+  const save = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await put(`/api/v1/tasks/${task.id}/assignment`, { staff_id: staff ? +staff : null, locked: !!staff && locked });
+      onSaved(t('task.assign_saved'));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section aria-labelledby="as-h"><h2 id="as-h">${t('task.assign')}</h2>
+    <form onSubmit=${save}>
+      <label for="as-nurse">${t('task.nurse')}</label>
+      <select id="as-nurse" value=${staff} onChange=${(e) => setStaff(e.target.value)}>
+        <option value="">${t('task.no_nurse')}</option>
+        ${[...nurses].map(([sid, name]) => html`<option key=${sid} value=${String(sid)}>${name}</option>`)}
+      </select>
+      <label class="check"><input type="checkbox" checked=${locked && !!staff} disabled=${!staff} onChange=${(e) => setLocked(e.target.checked)} /> ${t('task.lock')}</label>
+      <p class="hint">${t('task.lock_hint')}</p>
+      <${ErrorBox} error=${error} />
+      <button type="submit" class="secondary">${t('task.assign_save')}</button>
+    </form></section>`;
+}
+
 export function TaskPage({ me, id }) {
   const q = query();
   const date = q.get('date') || todayOslo();
@@ -190,7 +225,7 @@ export function TaskPage({ me, id }) {
         ${task.planned_start && html`<dt>${t('task.planned')}</dt><dd>${fmtTime(task.planned_start)}</dd>`}
         <dt>${t('task.bring')}</dt><dd>${t('bring.' + task.kind)}</dd>
         <dt>${t('task.state')}</dt><dd><span class=${'state state-' + task.state}>${t('state.' + task.state)}</span></dd>
-        ${task.assigned_staff && html`<dt>${t('task.nurse')}</dt><dd>${task.assigned_staff}${task.route_order != null ? ` (${t('worklist.stop')} ${task.route_order})` : ''}</dd>`}
+        ${task.assigned_staff && html`<dt>${t('task.nurse')}</dt><dd>${task.assigned_staff}${task.route_order != null ? ` (${t('worklist.stop')} ${task.route_order})` : ''}${task.locked ? ` · ${t('task.locked')}` : ''}</dd>`}
         ${task.started_at && html`<dt>${t('task.started')}</dt><dd>${task.started_by_name || ''}, ${fmtDateTime(task.started_at)}</dd>`}
         ${task.done_by_name && html`<dt>${t('task.done_by')}</dt><dd>${task.done_by_name}${task.done_at ? `, ${fmtDateTime(task.done_at)}` : ''}</dd>`}
         ${task.reason && html`<dt>${t('task.reason')}</dt><dd>${task.reason}</dd>`}
@@ -201,6 +236,8 @@ export function TaskPage({ me, id }) {
       ${task.state === 'planned' && !task.started_at && html`
         <p><button type="button" class="secondary" onClick=${() => finish(`/api/v1/tasks/${id}/start`, undefined, t('task.saved_started'))}>${t('task.start')}</button>
           <span class="hint"> ${t('task.start_hint')}</span></p>`}
+      ${task.state === 'planned' && !task.started_at && PLANNERS.has(me.role) && html`
+        <${AssignForm} task=${task} org=${org} date=${date} onSaved=${(msg) => { setDone(msg); st.reload(); }} />`}
       ${task.state === 'planned' && html`
         <section aria-labelledby="doc-h"><h2 id="doc-h">${t('task.document')}</h2>
           <p class="hint">${tl(st.data.tpl?.label)}</p>
