@@ -82,7 +82,7 @@ function PlanResult({ report }) {
   const visits = report.routes.reduce((n, r) => n + r.visits.length, 0);
   const nurses = report.routes.filter((r) => r.visits.length).length;
   return html`<div class="ok" role="status">
-    <p>${t('worklist.planned', { n: visits, nurses })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}</p>
+    <p>${t('worklist.planned', { n: visits, nurses, travel: Math.round(report.summary?.travel_minutes || 0) })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}</p>
     ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
       <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${whyText(u)}</li>`)}</ul>`}
   </div>`;
