@@ -151,10 +151,17 @@ export function Worklist({ me }) {
   </main>`;
 }
 
-/* The coordinator's own choice of nurse among those on duty that day; locked, every later plan
- * keeps it (PUT /api/v1/tasks/{id}/assignment). */
+/* The coordinator's own choice of nurse among those on duty that day (from the roster; on a day
+ * without one, everyone of the zone works the default day, and a super-user's staff list names
+ * them); locked, every later plan keeps it (PUT /api/v1/tasks/{id}/assignment). */
 function AssignForm({ task, org, date, onSaved }) {
-  const roster = useLoad(() => get(`/api/v1/orgs/${org}/roster?from=${date}&to=${date}`), [org, date]);
+  const roster = useLoad(async () => {
+    const r = await get(`/api/v1/orgs/${org}/roster?from=${date}&to=${date}`);
+    if (r.shifts.length > 0) return r;
+    const staff = await get('/api/v1/staff').catch(() => []);
+    return { shifts: staff.filter((s) => s.org_id === org && s.active && ['municipal_nurse', 'super_user'].includes(s.role))
+      .map((s) => ({ staff_id: s.id, staff: s.name })) };
+  }, [org, date]);
   const [staff, setStaff] = useState(task.assigned_staff_id != null ? String(task.assigned_staff_id) : '');
   const [locked, setLocked] = useState(!!task.locked);
   const [error, setError] = useState(null);
