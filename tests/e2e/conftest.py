@@ -116,6 +116,14 @@ class Heime:
     def delete(self, path, user=None, **kw):
         return self.call("DELETE", path, user=user, **kw)
 
+    def plan_day(self, date, zone_code):
+        """`heime plan --date --org` on this server's database (1 s); the report."""
+        r = subprocess.run([HEIME, "plan", "--db", self.db, "--date", date, "--org", zone_code,
+                            "--time-limit", "1"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
     def idp_token(self, claims, key=None, alg="EdDSA"):
         """A JWT as the identity provider would issue it: claims over the defaults (issuer,
         audience, an expiry in five minutes), signed with its key (or another)."""

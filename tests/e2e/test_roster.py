@@ -4,12 +4,9 @@ roster: evening bag changes are planned when someone works the evening, and repo
 on duty" when nobody does; without a roster for the date the plan says it used the default day."""
 import datetime
 import json
-import subprocess
 import zoneinfo
 
 import pytest
-
-from conftest import HEIME, ROOT
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
@@ -19,11 +16,7 @@ def day(offset):
 
 
 def plan(heime, date, zone_code):
-    r = subprocess.run([HEIME, "plan", "--db", heime.db, "--date", date, "--org", zone_code,
-                        "--time-limit", "1"], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    return heime.plan_day(date, zone_code)
 
 
 def nurses(heime, zone_code):

@@ -3,11 +3,7 @@ with its nurse through every plan of the day; when she is not on duty in its win
 so and still does not hand it to someone else; unlocked, the planner is free again. Refusals are
 clear and change nothing."""
 import datetime
-import json
-import subprocess
 import zoneinfo
-
-from conftest import HEIME, ROOT
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 ZONE = "tromso-kvaloya"
@@ -19,11 +15,7 @@ def day(offset):
 
 
 def plan(heime, date):
-    r = subprocess.run([HEIME, "plan", "--db", heime.db, "--date", date, "--org", ZONE,
-                        "--time-limit", "1"], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    return heime.plan_day(date, ZONE)
 
 
 def route_of(report, task_id):
