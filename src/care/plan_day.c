@@ -868,18 +868,22 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     return rc;
 }
 
+/* One plan at a time in a server: a plan takes a core for its time limit, and two plans of the
+ * same zone at once would overwrite each other's routes. The API's plans give up at once when
+ * another is being made (409); the system's (the CLI, the demo's routes) wait their turn. */
+static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
+
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
                      unsigned long long seed, json_t **out, hm_err *err)
 {
     hm_actor planner = {.role = "system"};
     snprintf(planner.username, sizeof planner.username, "planner");
     hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
-    return plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
+    pthread_mutex_lock(&planning);
+    int rc = plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
+    pthread_mutex_unlock(&planning);
+    return rc;
 }
-
-/* One plan at a time in a server: a plan takes a core for its time limit, and two plans of the
- * same zone at once would overwrite each other's routes. */
-static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
 
 #define API_PLAN_SECONDS 5.0
 #define API_PLAN_SECONDS_MAX 30.0
