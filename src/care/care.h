@@ -102,6 +102,8 @@ int hm_care_org_tasks_missed(const hm_call *c, int64_t org_id, char **out, size_
 /* The nurse has started the visit (she is at the patient): the task is under way until documented. */
 int hm_care_task_start(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                        hm_err *err);
+/* Takes a start back (DELETE /api/v1/tasks/{id}/start): the nurse who started it or a super-user. */
+int hm_care_task_unstart(const hm_call *c, int64_t task_id, json_t **out, hm_err *err);
 int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,
                       hm_err *err);
 int hm_care_task_not_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,

@@ -519,7 +519,7 @@ int hm_care_episode_tasks(const hm_call *c, int64_t episode_id, char **out, size
 
 /* ---- documenting ---- */
 
-enum doc_step { DOC_START, DOC_DONE, DOC_NOT_DONE };
+enum doc_step { DOC_START, DOC_DONE, DOC_NOT_DONE, DOC_UNSTART };
 
 struct doc_job {
     const hm_call *c;
@@ -547,6 +547,23 @@ static int start_task(hm_db *db, const struct doc_job *j, int64_t started_ms, hm
                       err);
 }
 
+/* A start pressed by mistake (or a visit given up before it began) is taken back: the visit is
+ * no longer under way and stays on the route of the nurse who started it. Only she, or a
+ * super-user, may do that. */
+static int unstart_task(hm_db *db, const struct doc_job *j, int64_t started_ms,
+                        int64_t started_by, hm_err *err)
+{
+    const hm_call *c = j->c;
+    if (!started_ms)
+        return hm_err_set(err, HM_ECONFLICT, "task %lld is not under way", (long long)j->task_id);
+    if (started_by != c->actor->staff_id && strcmp(c->actor->role, "super_user") != 0)
+        return hm_err_set(err, HM_EFORBIDDEN,
+                          "only the nurse who started task %lld, or a super-user, may undo it",
+                          (long long)j->task_id);
+    return hm_db_exec(db, "UPDATE task SET started_ms = NULL, started_by = NULL WHERE id = ?",
+                      HM_ARGS(HM_I(j->task_id)), err);
+}
+
 static int doc_job(hm_db *db, void *arg, hm_err *err)
 {
     struct doc_job *j = arg;
@@ -554,7 +571,8 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     hm_cursor cur;
     int rc = hm__care_task_row(db, j->task_id,
                                "SELECT t.state, t.org_id, t.kind, t.patient_id, t.episode_id,"
-                               " e.pathway, coalesce(t.started_ms, 0) FROM task t JOIN episode e"
+                               " e.pathway, coalesce(t.started_ms, 0), coalesce(t.started_by, 0)"
+                               " FROM task t JOIN episode e"
                                " ON e.id = t.episode_id WHERE t.id = ?",
                                &cur, err);
     if (rc)
@@ -567,6 +585,7 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     int64_t episode = hm_cursor_int(&cur, 4);
     snprintf(pathway, sizeof pathway, "%s", hm__text(&cur, 5));
     int64_t started_ms = hm_cursor_int(&cur, 6);
+    int64_t started_by = hm_cursor_int(&cur, 7);
     hm_cursor_close(&cur);
 
     rc = hm_policy_org_access(db, c->actor, org, err);
@@ -583,6 +602,8 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     char *text = NULL;
     if (j->step == DOC_START) {
         rc = start_task(db, j, started_ms, err);
+    } else if (j->step == DOC_UNSTART) {
+        rc = unstart_task(db, j, started_ms, started_by, err);
     } else if (j->step == DOC_DONE) {
         const json_t *doc = json_object_get(j->in, "documentation");
         if (!doc)
@@ -627,7 +648,7 @@ static int doc_job(hm_db *db, void *arg, hm_err *err)
     }
     if (rc)
         return rc;
-    static const char *const steps[] = {"start", "done", "not-done"};
+    static const char *const steps[] = {"start", "done", "not-done", "start-undone"};
     char object[48];
     snprintf(object, sizeof object, "task/%lld/%s", (long long)j->task_id, steps[j->step]);
     return hm__care_audit(db, c, "update", object, &j->patient_id, 1, 0, NULL, err);
@@ -648,6 +669,9 @@ static int document(const hm_call *c, int64_t task_id, const json_t *in, enum do
         hm_time_format_utc(c->now_ms, at);
         *out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)task_id, "state", "planned",
                          "started_at", at);
+    } else if (step == DOC_UNSTART) {
+        *out = json_pack("{s:I, s:s, s:n}", "id", (json_int_t)task_id, "state", "planned",
+                         "started_at");
     } else {
         *out = json_pack("{s:I, s:s}", "id", (json_int_t)task_id, "state",
                          step == DOC_DONE ? "done" : "not_done");
@@ -659,6 +683,11 @@ int hm_care_task_start(const hm_call *c, int64_t task_id, const json_t *in, json
                        hm_err *err)
 {
     return document(c, task_id, in, DOC_START, out, err);
+}
+
+int hm_care_task_unstart(const hm_call *c, int64_t task_id, json_t **out, hm_err *err)
+{
+    return document(c, task_id, NULL, DOC_UNSTART, out, err);
 }
 
 int hm_care_task_done(const hm_call *c, int64_t task_id, const json_t *in, json_t **out,

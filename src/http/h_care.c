@@ -216,6 +216,11 @@ int hm_h_org_plan(hm_req *r)
     ANSWER(r, 200, hm_care_plan_day_request(c, r->param[0], r->body, &out_, &r->err));
 }
 
+int hm_h_task_unstart(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_task_unstart(c, r->param[0], &out_, &r->err));
+}
+
 int hm_h_task_assign(hm_req *r)
 {
     ANSWER(r, 200, hm_care_task_assign(c, r->param[0], r->body, &out_, &r->err));

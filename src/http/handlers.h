@@ -60,6 +60,7 @@ int hm_h_shortage_create(hm_req *r);
 int hm_h_org_plan(hm_req *r);
 int hm_h_task_start(hm_req *r);
 int hm_h_task_assign(hm_req *r);
+int hm_h_task_unstart(hm_req *r);
 int hm_h_task_done(hm_req *r);
 int hm_h_task_not_done(hm_req *r);
 int hm_h_training(hm_req *r);

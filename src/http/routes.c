@@ -67,6 +67,7 @@ static const struct hm_route routes[] = {
     {"GET", "/api/v1/episodes/{id}/tasks", hm_h_episode_tasks, A},
     {"GET", "/api/v1/episodes/{id}/answers", hm_h_episode_answers, A},
     {"POST", "/api/v1/tasks/{id}/start", hm_h_task_start, A},
+    {"DELETE", "/api/v1/tasks/{id}/start", hm_h_task_unstart, A},
     {"PUT", "/api/v1/tasks/{id}/assignment", hm_h_task_assign, A},
     {"POST", "/api/v1/tasks/{id}/done", hm_h_task_done, A | B},
     {"POST", "/api/v1/tasks/{id}/not-done", hm_h_task_not_done, A | B},

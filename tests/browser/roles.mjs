@@ -137,6 +137,11 @@ export const flows = [
       // At the patient: the visit is under way until it is documented.
       await ui.button('Start besøket').click();
       await ui.see('Besøket er startet.');
+      // pressed too early: taken back, then started again
+      await ui.button('Angre start').click();
+      await ui.see('Besøket er ikke lenger startet.');
+      await ui.button('Start besøket').click();
+      await ui.see('Besøket er startet.');
       await ui.see('Startet');
       await ui.button('Utført').click();
       await ui.alert('Lotnummer pose må fylles ut').waitFor();

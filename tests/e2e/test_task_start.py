@@ -63,3 +63,32 @@ def test_starting_needs_the_access_documenting_needs(heime):
     assert r.status_code == 404 and "does not exist" in r.json()["error"]
     assert heime.counts() == before
     assert heime.sql("SELECT started_ms FROM task WHERE id = ?", (task["id"],))[0][0] is None
+
+
+def test_a_start_can_be_taken_back_by_its_nurse_or_a_super_user(heime):
+    zone = heime.org_id(ZONE)
+    date = (datetime.datetime.now(OSLO) + datetime.timedelta(days=12)).date().isoformat()
+    tasks = heime.get(f"/api/v1/orgs/{zone}/tasks?date={date}", user="tromso.sentrum2").json()
+    task = next(t for t in tasks if t["state"] == "planned" and t["started_at"] is None)
+    url = f"/api/v1/tasks/{task['id']}/start"
+    r = heime.delete(url, user="tromso.sentrum2")
+    assert r.status_code == 409 and "not under way" in r.json()["error"]
+
+    assert heime.post(url, user="tromso.sentrum2").status_code == 200
+    # a colleague may not take her start back; the super-user of the zone may
+    heime.login("tromso.sentrum3")
+    before = heime.counts()
+    r = heime.delete(url, user="tromso.sentrum3")
+    assert r.status_code == 403 and "only the nurse who started" in r.json()["error"]
+    assert heime.counts() == before
+    r = heime.delete(url, user="tromso.sentrum2")
+    assert r.status_code == 200 and r.json() == {"id": task["id"], "state": "planned",
+                                                 "started_at": None}
+    listed = {t["id"]: t for t in heime.get(f"/api/v1/orgs/{zone}/tasks?date={date}",
+                                            user="tromso.sentrum2").json()}[task["id"]]
+    assert listed["started_at"] is None and listed["started_by_name"] is None
+    assert heime.sql("SELECT count(*) FROM audit WHERE object = ?",
+                     (f"task/{task['id']}/start-undone",))[0][0] == 1
+
+    assert heime.post(url, user="tromso.sentrum2").status_code == 200
+    assert heime.delete(url, user="tromso.sentrum1").status_code == 200  # the super-user

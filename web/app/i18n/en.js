@@ -39,6 +39,7 @@ export default {
   'task.not_found': "The task is not on this day's worklist.", 'task.patient': 'Patient', 'task.address': 'Address',
   'task.window': 'Time window', 'task.bring': 'Bring', 'task.state': 'State', 'task.reason': 'Reason', 'task.document': 'Document',
   'task.assign': 'Assign the visit', 'task.no_nurse': 'None (the planner chooses)', 'task.lock': 'Lock to this nurse', 'task.lock_hint': 'A locked visit stays with the nurse in every later plan of the day.', 'task.assign_save': 'Save the assignment', 'task.assign_saved': 'The assignment is saved.', 'task.locked': 'locked',
+  'task.unstart': 'Undo the start', 'task.saved_unstarted': 'The visit is no longer started.',
   'task.start': 'Start the visit', 'task.start_hint': 'I am with the patient now.', 'task.saved_started': 'The visit is started.',
   'task.started': 'Started', 'state.under_way': 'under way', 'task.planned': 'Planned start', 'worklist.planned_at': 'planned {time}',
   'task.mark_done': 'Done', 'task.not_done': 'Not done', 'task.because': 'Not done, because …',

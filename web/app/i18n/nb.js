@@ -40,6 +40,7 @@ export default {
   'task.not_found': 'Fant ikke oppgaven i arbeidslisten for denne dagen.', 'task.patient': 'Pasient', 'task.address': 'Adresse',
   'task.window': 'Tidsvindu', 'task.bring': 'Ta med', 'task.state': 'Status', 'task.reason': 'Årsak', 'task.document': 'Dokumenter',
   'task.assign': 'Fordel besøket', 'task.no_nurse': 'Ingen (planleggeren velger)', 'task.lock': 'Lås til denne sykepleieren', 'task.lock_hint': 'Et låst besøk blir hos sykepleieren i alle senere planer for dagen.', 'task.assign_save': 'Lagre fordelingen', 'task.assign_saved': 'Fordelingen er lagret.', 'task.locked': 'låst',
+  'task.unstart': 'Angre start', 'task.saved_unstarted': 'Besøket er ikke lenger startet.',
   'task.start': 'Start besøket', 'task.start_hint': 'Jeg er hos pasienten nå.', 'task.saved_started': 'Besøket er startet.',
   'task.started': 'Startet', 'state.under_way': 'pågår', 'task.planned': 'Planlagt start', 'worklist.planned_at': 'planlagt {time}',
   'task.mark_done': 'Utført', 'task.not_done': 'Ikke utført', 'task.because': 'Ikke utført fordi …',

@@ -9,7 +9,7 @@ import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../
 
 const PLANNERS = new Set(['municipal_nurse', 'super_user']);
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
-import { get, post, put } from '../api.js';
+import { get, post, put, del } from '../api.js';
 import { taskTemplate } from '../data.js';
 import { DocForm } from './docform.js';
 
@@ -208,10 +208,10 @@ export function TaskPage({ me, id }) {
     return { task, tpl: await taskTemplate(task.kind), spo2Scale };
   }, [id, org, date]);
   const back = `/worklist?date=${date}&org=${org}`;
-  const finish = async (path, body, msg) => {
+  const finish = async (path, body, msg, method = post) => {
     setError(null);
     try {
-      await post(path, body);
+      await method(path, body);
       setDone(msg);
       st.reload();
     } catch (e) {
@@ -243,6 +243,8 @@ export function TaskPage({ me, id }) {
       ${task.state === 'planned' && !task.started_at && html`
         <p><button type="button" class="secondary" onClick=${() => finish(`/api/v1/tasks/${id}/start`, undefined, t('task.saved_started'))}>${t('task.start')}</button>
           <span class="hint"> ${t('task.start_hint')}</span></p>`}
+      ${task.state === 'planned' && task.started_at && html`
+        <p><button type="button" class="secondary" onClick=${() => finish(`/api/v1/tasks/${id}/start`, undefined, t('task.saved_unstarted'), del)}>${t('task.unstart')}</button></p>`}
       ${task.state === 'planned' && !task.started_at && PLANNERS.has(me.role) && html`
         <${AssignForm} task=${task} org=${org} date=${date} onSaved=${(msg) => { setDone(msg); st.reload(); }} />`}
       ${task.state === 'planned' && html`
