@@ -18,6 +18,26 @@ struct assign_job {
     char staff_name[128];
 };
 
+/* The competence the visit needs (a bag change: pump training), valid on the visit's date: a
+ * coordinator cannot give it to a nurse the planner never would. */
+static int check_competence(hm_db *db, const struct assign_job *j, const char *competence,
+                            const char *date, hm_err *err)
+{
+    if (!competence[0])
+        return HM_OK;
+    int64_t n = 0;
+    int rc = hm_db_query_int(db,
+                             "SELECT count(*) FROM competence WHERE staff_id = ? AND kind = ? AND"
+                             " trained_on <= ? AND (expires_on IS NULL OR expires_on >= ?)",
+                             HM_ARGS(HM_I(j->staff_id), HM_S(competence), HM_S(date),
+                                     HM_S(date)),
+                             &n, err);
+    if (!rc && n == 0)
+        rc = hm_err_set(err, HM_EINVAL, "%s has no valid %s competence on %s", j->staff_name,
+                        competence, date);
+    return rc;
+}
+
 /* The nurse must be an active clinician of the task's municipality (or of the organisation
  * itself, for a hospital ward's tasks on shortage days). */
 static int check_nurse(hm_db *db, struct assign_job *j, int64_t task_org, hm_err *err)
@@ -57,8 +77,8 @@ static int assign_job(hm_db *db, void *arg, hm_err *err)
     struct assign_job *j = arg;
     hm_cursor cur;
     int rc = hm__care_task_row(db, j->task_id,
-                               "SELECT state, org_id, patient_id, started_ms IS NOT NULL FROM"
-                               " task WHERE id = ?",
+                               "SELECT state, org_id, patient_id, started_ms IS NOT NULL,"
+                               " coalesce(competence, ''), local_date FROM task WHERE id = ?",
                                &cur, err);
     if (rc)
         return rc;
@@ -67,6 +87,9 @@ static int assign_job(hm_db *db, void *arg, hm_err *err)
     int64_t org = hm_cursor_int(&cur, 1);
     j->patient_id = hm_cursor_int(&cur, 2);
     int started = (int)hm_cursor_int(&cur, 3);
+    char competence[32], date[11];
+    snprintf(competence, sizeof competence, "%s", hm__text(&cur, 4));
+    snprintf(date, sizeof date, "%s", hm__text(&cur, 5));
     hm_cursor_close(&cur);
     if (hm_policy_org_access(db, j->c->actor, org, err))
         return hm_err_set(err, HM_EFORBIDDEN,
@@ -78,7 +101,8 @@ static int assign_job(hm_db *db, void *arg, hm_err *err)
     if (started)
         return hm_err_set(err, HM_ECONFLICT, "task %lld is under way: it stays with its nurse",
                           (long long)j->task_id);
-    if (j->staff_id && (rc = check_nurse(db, j, org, err)))
+    if (j->staff_id && ((rc = check_nurse(db, j, org, err)) ||
+                        (rc = check_competence(db, j, competence, date, err))))
         return rc;
     /* The route order and planned start were the last plan's: the next plan places it anew. */
     rc = hm_db_exec(db,

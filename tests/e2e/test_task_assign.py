@@ -91,6 +91,12 @@ def test_refusals_are_clear_and_change_nothing(heime):
                       " WHERE a.username = 'senja1'")[0][0]
     doctor = heime.sql("SELECT s.id FROM staff s JOIN account a ON a.staff_id = s.id"
                        " WHERE a.username = 'lege1'")[0][0]
+    pump_task = next(t for t in tasks if t["state"] == "planned" and
+                     t["competence"] == "infusion_pump")
+    untrained = heime.sql(
+        "SELECT s.id FROM staff s JOIN org o ON o.id = s.org_id WHERE o.code = ? AND s.active = 1"
+        " AND s.role = 'municipal_nurse' AND NOT EXISTS (SELECT 1 FROM competence c WHERE"
+        " c.staff_id = s.id AND c.kind = 'infusion_pump')", (ZONE,))[0][0]
     for user in ("lege1", "senja1", COORDINATOR):
         heime.login(user)  # logins are audited: before the counts
     before = heime.counts()
@@ -109,6 +115,9 @@ def test_refusals_are_clear_and_change_nothing(heime):
         r = assign(heime, task["id"], body, user=user)
         assert r.status_code == status, (body, user, r.text)
         assert why in r.json()["error"], (body, r.text)
+    # only a nurse trained on the pump may change a bag: the coordinator cannot say otherwise
+    r = assign(heime, pump_task["id"], {"staff_id": untrained, "locked": True})
+    assert r.status_code == 400 and "no valid infusion_pump competence" in r.json()["error"], r.text
     assert heime.put("/api/v1/tasks/99999999/assignment", user=COORDINATOR,
                      json={"staff_id": None}).status_code == 404
     assert heime.counts() == before
