@@ -1123,25 +1123,35 @@ static void construct(hcs *h)
 
 /* ---- the unit tests' view: incremental pricing against full simulation ---- */
 
+/* The unit-test hooks' start: a solver for p, seeded, with its first plan built. -1 (and
+ * nothing to free) when it cannot be set up. */
+static int test_start(hcs *h, hm_plan_problem *p, uint64_t seed)
+{
+    memset(h, 0, sizeof *h);
+    hm_err err;
+    if (setup(h, p, &err) != HM_OK) {
+        free_hcs(h);
+        return -1;
+    }
+    hm__rng_seed(&h->rng, seed);
+    construct(h);
+    return 0;
+}
+
 int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *priced)
 {
     hcs h;
-    memset(&h, 0, sizeof h);
-    hm_err err;
     int bad = 0;
     *priced = 0;
     int *seq = malloc(sizeof(int) * ((size_t)p->nv * 2 + 2));
     double *arr = malloc(sizeof(double) * ((size_t)p->nv * 2 + 1));
     double *st = malloc(sizeof(double) * ((size_t)p->nv * 2 + 1));
-    if (!seq || !arr || !st || setup(&h, p, &err) != HM_OK) {
+    if (!seq || !arr || !st || test_start(&h, p, seed) != 0) {
         free(seq);
         free(arr);
         free(st);
-        free_hcs(&h);
         return -1;
     }
-    hm__rng_seed(&h.rng, seed);
-    construct(&h);
     for (int round = 0; round < rounds; round++) {
         sol_copy(&h, &h.cand, &h.cur);
         forget_all(&h);
@@ -1189,16 +1199,10 @@ int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *pr
 int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made)
 {
     hcs h;
-    memset(&h, 0, sizeof h);
-    hm_err err;
     int bad = 0;
     *made = 0;
-    if (setup(&h, p, &err) != HM_OK) {
-        free_hcs(&h);
+    if (test_start(&h, p, seed) != 0)
         return -1;
-    }
-    hm__rng_seed(&h.rng, seed);
-    construct(&h);
     for (int round = 0; round < rounds; round++) {
         double before = h.cur.cost;
         *made += route_trades(&h, &h.cur);
@@ -1247,15 +1251,9 @@ static void set_wc(hcs *h, double wc)
 int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int rounds)
 {
     hcs h;
-    memset(&h, 0, sizeof h);
-    hm_err err;
     int bad = 0;
-    if (setup(&h, p, &err) != HM_OK) {
-        free_hcs(&h);
+    if (test_start(&h, p, seed) != 0)
         return -1;
-    }
-    hm__rng_seed(&h.rng, seed);
-    construct(&h);
     double w = p->set.w_continuity;
     set_wc(&h, w * factor);
     for (int round = 0; round < rounds; round++) {
