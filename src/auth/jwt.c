@@ -316,12 +316,17 @@ static int claims_valid(const hm_jwt_verifier *v, const json_t *c, int64_t now_m
     return HM_OK;
 }
 
+static struct verified *cache_slot(hm_jwt_verifier *v, const unsigned char *hash)
+{
+    return &v->cache[(hash[0] | hash[1] << 8) % CACHE_SLOTS];
+}
+
 /* A token verified before and not yet expired: its username, without checking again. Only
  * exp can turn a verified token invalid later (nbf and iat were in the past already). */
 static int cache_lookup(hm_jwt_verifier *v, const unsigned char *hash, int64_t now_ms,
                         char username[HM_JWT_USERNAME_MAX])
 {
-    struct verified *e = &v->cache[(hash[0] | hash[1] << 8) % CACHE_SLOTS];
+    struct verified *e = cache_slot(v, hash);
     pthread_mutex_lock(&v->cache_lock);
     int hit = memcmp(e->hash, hash, sizeof e->hash) == 0 && e->username[0] &&
               (double)now_ms / 1000.0 <= e->exp + (double)v->leeway_s;
@@ -334,7 +339,7 @@ static int cache_lookup(hm_jwt_verifier *v, const unsigned char *hash, int64_t n
 static void cache_store(hm_jwt_verifier *v, const unsigned char *hash, double exp,
                         const char *username)
 {
-    struct verified *e = &v->cache[(hash[0] | hash[1] << 8) % CACHE_SLOTS];
+    struct verified *e = cache_slot(v, hash);
     pthread_mutex_lock(&v->cache_lock);
     memcpy(e->hash, hash, sizeof e->hash);
     e->exp = exp;

@@ -399,6 +399,12 @@ static void pin_open_visits(struct day *d)
     }
 }
 
+/* The shift n (not over yet) can serve v: the service can start and end inside it. */
+static int covers(const struct nurse *n, const struct visit *v)
+{
+    return !n->gone && v->from <= n->end - v->duration && v->to >= n->start;
+}
+
 /* A visit the coordinator locked to a nurse requires her shift that covers its window (the
  * earliest, for a split shift); without one it cannot be made as locked and is reported so,
  * keeping its nurse, rather than handed to someone else. */
@@ -411,8 +417,7 @@ static void pin_locked_visits(struct day *d)
         const struct nurse *shift = NULL;
         for (int k = 0; k < d->nn && !shift; k++) {
             const struct nurse *n = &d->nurses[k];
-            if (n->staff_id == v->assigned && !n->gone && v->from <= n->end - v->duration &&
-                v->to >= n->start)
+            if (n->staff_id == v->assigned && covers(n, v))
                 shift = n;
         }
         v->pinned = shift ? v->assigned : 0;
@@ -421,10 +426,16 @@ static void pin_locked_visits(struct day *d)
     }
 }
 
-/* Not for the solver: no shift covers it, or its locked nurse has none that does. */
+/* Why v is not for the solver (the report's reason code), or NULL: no shift covers it, or its
+ * locked nurse has none that does. */
+static const char *excluded_reason(const struct visit *v)
+{
+    return v->off_duty ? "off_duty" : v->locked_away ? "locked_off_duty" : NULL;
+}
+
 static int excluded(const struct visit *v)
 {
-    return v->off_duty || v->locked_away;
+    return excluded_reason(v) != NULL;
 }
 
 /* Where the day stands when it is planned after it began (d->t_now > 0). */
@@ -457,8 +468,7 @@ static void mark_off_duty(struct day *d)
         struct visit *v = &d->visits[i];
         int covered = 0;
         for (int k = 0; k < d->nn && !covered; k++)
-            covered = !d->nurses[k].gone && v->from <= d->nurses[k].end - v->duration &&
-                      v->to >= d->nurses[k].start;
+            covered = covers(&d->nurses[k], v);
         v->off_duty = !covered;
     }
 }
@@ -599,8 +609,7 @@ static int store_unplanned(hm_db *db, const struct day *d, const hm_plan_result 
     int rc = HM_OK;
     for (int i = 0; i < d->nv && !rc; i++)
         if (excluded(&d->visits[i]))
-            rc = set_unplanned(db, &d->visits[i],
-                               d->visits[i].off_duty ? "off_duty" : "locked_off_duty", err);
+            rc = set_unplanned(db, &d->visits[i], excluded_reason(&d->visits[i]), err);
     int nu = 0;
     const hm_plan_unserved *u = r ? hm_plan_result_unserved(r, &nu) : NULL;
     for (int i = 0; i < nu && !rc; i++) {
@@ -706,8 +715,7 @@ static void add_excluded(const struct day *d, json_t *unserved)
         json_array_append_new(unserved,
                               json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "task_id",
                                         (json_int_t)v->task_id, "kind", v->kind, "patient",
-                                        v->patient, "reason",
-                                        v->off_duty ? "off_duty" : "locked_off_duty", "from",
+                                        v->patient, "reason", excluded_reason(v), "from",
                                         from, "to", to, "why", why));
     }
 }
@@ -799,10 +807,9 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
 
-/* Plans the day, stored by and audited as the caller c (the planner itself from the command
- * line, a nurse from the API). */
-/* Plans the zone's day. check_access: the caller must be staff with access to the zone (the
- * API); `heime plan --date --org` runs as the system. */
+/* Plans the zone's day, stored by and audited as the caller c (the planner itself from the
+ * command line, a nurse from the API). check_access: the caller must be staff with access to
+ * the zone (the API). */
 static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
                     unsigned long long seed, int check_access, json_t **out, hm_err *err)
 {

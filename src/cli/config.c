@@ -102,6 +102,7 @@ static int string_setting(struct hm_app_opts *o, const char *file, const char *k
             return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be a non-empty string", file,
                               key);
         *(const char **)((char *)o + strings[k].offset) = s;
+        return HM_OK;
     }
     return HM_OK;
 }

@@ -1229,9 +1229,12 @@ static int misses(const hcs *h, const hsol *s)
     return m;
 }
 
-/* The objective of s (its cost priced with the search's continuity weight). */
+/* The objective of s (its cost priced with the search's continuity weight). Once the boost is
+ * over (the last 30 % of the run) the cost is the objective: no count of misses per iteration. */
 static double objective(const hcs *h, const hsol *s)
 {
+    if (h->wc == h->s->w_continuity)
+        return s->cost;
     return s->cost - (h->wc - h->s->w_continuity) * misses(h, s);
 }
 
