@@ -25,9 +25,11 @@ build: deps $(BUILD)/build.ninja
 build-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
-# Loads the demo region when the database is empty, then serves the UI and the APIs.
+# Loads the demo region when the database is empty, then serves the UI and the APIs; plans the
+# zones' next day every evening (README: Configuration, plan_daily_at).
+PLAN_DAILY_AT ?= $(or $(HEIME_PLAN_DAILY_AT),18:00)
 run: build
-	./$(BUILD)/src/cli/heime demo --db $(DB) --http $(HTTP) --mllp $(MLLP) --pumpsim --plan
+	HEIME_PLAN_DAILY_AT=$(PLAN_DAILY_AT) ./$(BUILD)/src/cli/heime demo --db $(DB) --http $(HTTP) --mllp $(MLLP) --pumpsim --plan
 
 check: build build-asan
 	@bash scripts/check.sh

@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "care/plan_ahead.h"
 #include "cli/config.h"
 #include "hl7/mllp.h"
 #include "hl7/pcd.h"
@@ -248,6 +249,38 @@ static int jwt_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     return rc;
 }
 
+/* The daily planning schedule, when a time is configured (file or HEIME_PLAN_DAILY_AT); *out
+ * stays NULL otherwise. */
+static int plan_schedule_open(hm_app *a, const struct hm_app_opts *o, hm_plan_schedule **out,
+                              hm_err *err)
+{
+    *out = NULL;
+    const char *at = setting(o->plan_daily_at, "HEIME_PLAN_DAILY_AT");
+    if (!at || !at[0])
+        return HM_OK;
+    struct hm_plan_schedule_opts so = {.days_ahead = 1, .zone_seconds = 10};
+    hm_err terr;
+    if (hm_clock_time_parse(at, &so.at_minutes, &terr))
+        return hm_err_set(err, HM_EINVAL, "plan_daily_at must be an Oslo clock time \"HH:MM\"");
+    int64_t days = o->plan_days_ahead, seconds = o->plan_zone_seconds;
+    int rc = days ? HM_OK
+                  : env_count("HEIME_PLAN_DAYS_AHEAD", HM_PLAN_DAYS_AHEAD_MAX, "days", &days, err);
+    if (!rc && !seconds)
+        rc = env_count("HEIME_PLAN_ZONE_SECONDS", HM_PLAN_ZONE_SECONDS_MAX, "seconds", &seconds,
+                       err);
+    if (rc)
+        return rc;
+    so.days_ahead = days ? (int)days : so.days_ahead;
+    so.zone_seconds = seconds ? (double)seconds : so.zone_seconds;
+    rc = hm_plan_schedule_start(&a->care, &so, out, err);
+    if (!rc)
+        HM_LOG(HM_LOG_INFO,
+               "planning schedule: from %02d:%02d each day, the next %d day(s) of every zone not"
+               " yet planned, %g s per zone",
+               so.at_minutes / 60, so.at_minutes % 60, so.days_ahead, so.zone_seconds);
+    return rc;
+}
+
 int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
     char host[256];
@@ -270,8 +303,10 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     hm_pcd_handler ph = {.sink = hm_alarms_pcd_sink, .ctx = a->alarms, .app_name = "HEIME",
                          .facility = "HEIME"};
     hm_mllp_server *mllp = NULL;
+    hm_plan_schedule *schedule = NULL;
     if ((rc = hm_mllp_server_start(mhost, mport, NULL, hm_pcd_mllp_handler, &ph, &mllp, err)) ||
-        (rc = hm_alarms_start_workers(a->alarms, err))) {
+        (rc = hm_alarms_start_workers(a->alarms, err)) ||
+        (rc = plan_schedule_open(a, o, &schedule, err))) {
         hm_mllp_server_stop(mllp);
         hm_http_stop(h);
         return rc;
@@ -304,6 +339,7 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
         sleep(1);
     }
     HM_LOG(HM_LOG_INFO, "heime stopping");
+    hm_plan_schedule_stop(schedule); /* waits for the zone being planned */
     hm_mllp_server_stop(mllp);
     hm_alarms_close_streams(a->alarms);
     hm_http_stop(h);

@@ -21,6 +21,11 @@ struct hm_app_opts {
     /* Sign-in through an external identity provider (auth/jwt.h): HEIME_JWT_PUBLIC_KEY_FILE,
      * HEIME_JWT_ISSUER, HEIME_JWT_AUDIENCE, HEIME_JWT_USERNAME_CLAIM. */
     const char *jwt_public_key_file, *jwt_issuer, *jwt_audience, *jwt_username_claim;
+    /* The daily planning schedule (care/plan_ahead.h), off unless a time is set:
+     * HEIME_PLAN_DAILY_AT ("HH:MM", Oslo), HEIME_PLAN_DAYS_AHEAD (default 1),
+     * HEIME_PLAN_ZONE_SECONDS (default 10). */
+    const char *plan_daily_at;
+    int plan_days_ahead, plan_zone_seconds;
     int64_t heartbeat_s, task_grace_s, hl7_inbox_days;
     int writer_queue_limit, writer_slow_ms;
     unsigned given; /* options given on the command line (bit k: opts table row k) */

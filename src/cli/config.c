@@ -13,6 +13,8 @@
 
 #include "base/file.h"
 #include "base/log.h"
+#include "base/time.h"
+#include "care/plan_ahead.h"
 #include "cli/app.h"
 
 const struct hm__app_opt hm__app_opts[] = {
@@ -51,6 +53,10 @@ static const struct {
      HM_CONFIG_INBOX_DAYS_MAX},
     {"writer_queue_limit", offsetof(struct hm_app_opts, writer_queue_limit), 0, 1, 1000000},
     {"writer_slow_ms", offsetof(struct hm_app_opts, writer_slow_ms), 0, 1, 3600000},
+    {"plan_days_ahead", offsetof(struct hm_app_opts, plan_days_ahead), 0, 1,
+     HM_PLAN_DAYS_AHEAD_MAX},
+    {"plan_zone_seconds", offsetof(struct hm_app_opts, plan_zone_seconds), 0, 1,
+     HM_PLAN_ZONE_SECONDS_MAX},
 };
 
 static int path_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
@@ -117,6 +123,16 @@ static int other_setting(struct hm_app_opts *o, const char *file, const char *ke
             return hm_err_set(err, HM_EINVAL, "config %s: 'alarm_webhook' must be an http(s) URL",
                               file);
         o->alarm_webhook = s;
+    } else if (strcmp(key, "plan_daily_at") == 0) {
+        *known = 1;
+        const char *s = json_string_value(v);
+        int minutes;
+        hm_err terr;
+        if (!s || hm_clock_time_parse(s, &minutes, &terr))
+            return hm_err_set(err, HM_EINVAL,
+                              "config %s: 'plan_daily_at' must be an Oslo clock time \"HH:MM\"",
+                              file);
+        o->plan_daily_at = s;
     } else if (strcmp(key, "log_level") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
@@ -162,7 +178,8 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
                               " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s,"
                               " task_grace_s, hl7_inbox_days, writer_queue_limit, writer_slow_ms,"
                               " log_level, jwt_public_key_file, jwt_issuer, jwt_audience,"
-                              " jwt_username_claim)",
+                              " jwt_username_claim, plan_daily_at, plan_days_ahead,"
+                              " plan_zone_seconds)",
                               file, key);
     }
     return HM_OK;

@@ -1,0 +1,122 @@
+"""The daily planning schedule (plan_daily_at): from that Oslo clock time on, the server plans
+the next days of every zone that has no routes yet, and leaves alone a day the coordinator
+already planned. The server runs under libfaketime, its clock set to 17:59:40 Oslo time on
+tomorrow's date, so the test sees 18:00 come."""
+import datetime
+import os
+import sqlite3
+import subprocess
+import time
+import zoneinfo
+
+import requests
+
+from conftest import HEIME, ROOT, free_port
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
+
+def libfaketime():
+    out = subprocess.run(["dpkg", "-L", "libfaketime"], capture_output=True, text=True).stdout
+    libs = [line for line in out.splitlines() if line.endswith("/libfaketimeMT.so.1")]
+    assert libs, "libfaketime is missing (scripts/install-deps.sh installs faketime)"
+    return libs[0]
+
+
+def routed(db, date):
+    """{zone code: number of visits with a route} on the date."""
+    con = sqlite3.connect(db)
+    try:
+        return dict(con.execute(
+            "SELECT o.code, count(*) FROM task t JOIN org o ON o.id = t.org_id WHERE"
+            " o.kind = 'zone' AND t.local_date = ? AND t.route_order IS NOT NULL GROUP BY o.code",
+            (date,)).fetchall())
+    finally:
+        con.close()
+
+
+def waiting(db, date):
+    """The zones whose day wants a plan: no route yet, and visits that no plan has looked at."""
+    con = sqlite3.connect(db)
+    try:
+        return {row[0] for row in con.execute(
+            "SELECT o.code FROM task t JOIN org o ON o.id = t.org_id WHERE o.kind = 'zone' AND"
+            " t.local_date = ?1 AND t.state = 'planned' AND t.unplanned IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM task r WHERE r.org_id = t.org_id AND r.local_date = ?1 AND"
+            " r.route_order IS NOT NULL)", (date,))}
+    finally:
+        con.close()
+
+
+def routes_of(db, date, zone):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT t.id, t.assigned_staff_id, t.route_order FROM task t JOIN org o ON"
+            " o.id = t.org_id WHERE o.code = ? AND t.local_date = ? ORDER BY t.id",
+            (zone, date)).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(tmp_path):
+    db = str(tmp_path / "heime.db")
+    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+
+    fake_today = datetime.datetime.now(OSLO).date() + datetime.timedelta(days=1)
+    day1, day2 = (str(fake_today + datetime.timedelta(days=d)) for d in (1, 2))
+    # The coordinator has already planned one zone's first day: the schedule must keep it.
+    r = subprocess.run([HEIME, "plan", "--db", "sqlite:" + db, "--date", day1, "--org",
+                        "tromso-sentrum", "--time-limit", "1", "--seed", "7"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    coordinators = routes_of(db, day1, "tromso-sentrum")
+    assert any(row[2] is not None for row in coordinators)
+
+    start = datetime.datetime.combine(fake_today, datetime.time(17, 59, 40), OSLO)
+    offset = int(start.timestamp() - time.time())
+    port, mllp = free_port(), free_port()
+    log = open(tmp_path / "serve.log", "ab")
+    proc = subprocess.Popen(
+        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
+         f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "LD_PRELOAD": libfaketime(), "FAKETIME": f"{offset:+d}s",
+             "HEIME_PLAN_DAILY_AT": "18:00", "HEIME_PLAN_DAYS_AHEAD": "2",
+             "HEIME_PLAN_ZONE_SECONDS": "1"})
+    try:
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        # before 18:00 nothing is planned
+        assert routed(db, day2) == {}, "planned before its time"
+        assert list(routed(db, day1)) == ["tromso-sentrum"]
+        assert len(waiting(db, day1)) >= 2 and len(waiting(db, day2)) >= 3
+
+        deadline = time.time() + 120
+        while time.time() < deadline and (waiting(db, day1) or waiting(db, day2)):
+            time.sleep(1)
+        text = (tmp_path / "serve.log").read_text()
+        assert "planning schedule: from 18:00 each day, the next 2 day(s)" in text, text
+        # every zone day that wanted a plan got one (or each visit its reason why not)
+        assert waiting(db, day1) == set() and waiting(db, day2) == set(), text
+        assert len(routed(db, day1)) >= 3 and len(routed(db, day2)) >= 3
+        # the coordinator's plan is as it was
+        assert routes_of(db, day1, "tromso-sentrum") == coordinators
+        # today (by the fake clock) is not the schedule's to plan
+        assert routed(db, str(fake_today)) == {}
+        # one pass: nothing left to plan, so no second "planned" line within the recheck time
+        deadline = time.time() + 5
+        while time.time() < deadline and "planning schedule: planned" not in text:
+            time.sleep(0.5)
+            text = (tmp_path / "serve.log").read_text()
+        assert text.count("planning schedule: planned the routes of") == 1, text
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert proc.returncode == 0
