@@ -20,6 +20,7 @@
 
 struct hm_pathway;
 struct hm_drug_catalogue;
+struct hm_road_service;
 
 typedef struct hm_care {
     hm_store *store;
@@ -28,6 +29,7 @@ typedef struct hm_care {
     const struct hm_pathway *const *pathways; /* loaded templates */
     size_t npathways;
     const struct hm_drug_catalogue *drugs;
+    const struct hm_road_service *road; /* travel times for plans (care/road.h); NULL: estimated */
 } hm_care;
 
 /* The context of one call: who, when, which request (for the audit row and logs). */

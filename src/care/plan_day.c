@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "care/plan_travel.h"
 #include "plan/plan.h"
 
 #define HM_PLAN_SHIFT_START (7 * 60 + 30)
@@ -77,6 +78,7 @@ struct day {
     int rostered; /* the zone has a roster for the date */
     double t_now; /* now in planner minutes; > 0: re-planning a day already begun */
     int under_way; /* visits under way (started, not documented): left with their nurses */
+    struct hm__travel travel; /* the road service's matrix, or why travel is estimated */
 };
 
 static double minutes_of(const struct day *d, int64_t utc_ms)
@@ -473,14 +475,43 @@ static void mark_off_duty(struct day *d)
     }
 }
 
+/* The day's places in one list for the travel matrix: each nurse's start and end, each visit
+ * given to the solver (vlocs, by visit index). */
+static int travel_for(struct day *d, hm_plan_loc *vlocs, hm_err *err)
+{
+    hm_plan_loc **locs = malloc((size_t)(2 * d->nn + d->nv + 1) * sizeof *locs);
+    if (!locs)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    int n = 0;
+    for (int i = 0; i < d->nn; i++) {
+        if (d->nurses[i].gone)
+            continue;
+        locs[n++] = &d->nurses[i].start_loc;
+        locs[n++] = &d->nurses[i].end_loc;
+    }
+    for (int i = 0; i < d->nv; i++) {
+        vlocs[i] = (hm_plan_loc){d->visits[i].lat, d->visits[i].lon, -1};
+        if (!excluded(&d->visits[i]))
+            locs[n++] = &vlocs[i];
+    }
+    int rc = hm__plan_travel(d->care->road, locs, n, &d->travel, err);
+    free(locs);
+    return rc;
+}
+
 static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
 {
     hm_plan_settings s;
     hm_plan_settings_default(&s);
-    hm_plan_problem *p;
-    int rc = hm_plan_problem_create(&s, &p, err);
-    if (rc)
-        return rc;
+    hm_plan_loc *vlocs = malloc((size_t)(d->nv + 1) * sizeof *vlocs);
+    if (!vlocs)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    hm_plan_problem *p = NULL;
+    int rc = travel_for(d, vlocs, err);
+    if (!rc)
+        rc = hm_plan_problem_create(&s, &p, err);
+    if (!rc && d->travel.minutes)
+        rc = hm_plan_set_matrix(p, d->travel.minutes, d->travel.n, err);
     for (int i = 0; i < d->nn && !rc; i++) {
         struct nurse *n = &d->nurses[i];
         if (n->gone)
@@ -502,7 +533,7 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
         const char *comp = v->competence;
         hm_plan_visit pv = {
             .id = v->id,
-            .loc = {v->lat, v->lon, -1},
+            .loc = vlocs[i],
             .n_windows = 1,
             .win_from = {v->from},
             .win_to = {v->to},
@@ -527,6 +558,7 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
                 strcmp(d->visits[k].kind, "bag_change") == 0 && d->visits[k].seq == 1)
                 rc = hm_plan_add_precedence(p, d->visits[i].id, d->visits[k].id, 0, err);
     }
+    free(vlocs);
     if (rc) {
         hm_plan_problem_destroy(p);
         return rc;
@@ -797,12 +829,15 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     char as_of[6] = "";
     if (d->t_now > 0)
         clock_of(d, floor(d->t_now), as_of); /* the minute now is in */
-    return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o,"
+    json_t *travel = json_pack("{s:s}", "source", d->travel.minutes ? "road" : "coordinates");
+    if (d->travel.note[0])
+        json_object_set_new(travel, "note", json_string(d->travel.note));
+    return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o, s:o,"
                      " s:{s:b, s:f, s:f, s:f, s:f}}",
                      "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
                      "org_id", (json_int_t)d->org_id, "org", d->org_name,
                      "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts", shifts, "visits",
-                     d->nv, "under_way", d->under_way, "routes", nurses, "unserved", unserved, "summary", "feasible",
+                     d->nv, "under_way", d->under_way, "routes", nurses, "unserved", unserved, "travel", travel, "summary", "feasible",
                      s.feasible, "travel_minutes", s.travel, "lateness_minutes", s.lateness,
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
@@ -870,6 +905,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
         *out = report_json(&d, r);
     hm_plan_result_destroy(r);
     hm_plan_problem_destroy(p);
+    hm__plan_travel_free(&d.travel);
     free(d.nurses);
     free(d.visits);
     return rc;

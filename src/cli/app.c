@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "care/plan_ahead.h"
+#include "care/road.h"
 #include "cli/config.h"
 #include "hl7/mllp.h"
 #include "hl7/pcd.h"
@@ -32,6 +33,7 @@ struct hm_app {
     size_t nrules;
     hm_alarms *alarms;
     hm_jwt_verifier *jwt; /* NULL: only heime's own session tokens */
+    hm_road_service road; /* travel times for plans; url NULL: estimated from coordinates */
 };
 
 void hm_app_defaults(struct hm_app_opts *o)
@@ -155,6 +157,27 @@ static int open_alarms(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }
 
+/* The road service for plans' travel times: the file's plan_road_url, else
+ * HEIME_PLAN_ROAD_URL; none: the planner estimates travel from coordinates. */
+static int open_road(hm_app *a, const struct hm_app_opts *o, hm_err *err)
+{
+    const char *url = o->plan_road_url ? o->plan_road_url : getenv("HEIME_PLAN_ROAD_URL");
+    if (!url || !url[0])
+        return HM_OK;
+    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+        return hm_err_set(err, HM_EINVAL, "HEIME_PLAN_ROAD_URL must be an http(s) URL");
+    int64_t max_table = o->plan_road_max_table;
+    int rc = max_table ? HM_OK
+                       : env_count("HEIME_PLAN_ROAD_MAX_TABLE", HM_ROAD_MAX_TABLE_MAX, "places",
+                                   &max_table, err);
+    if (rc)
+        return rc;
+    a->road = (hm_road_service){url, max_table >= 2 ? (int)max_table : HM_ROAD_MAX_TABLE_DEFAULT,
+                                HM_ROAD_TIMEOUT_MS};
+    a->care.road = &a->road;
+    return HM_OK;
+}
+
 int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
 {
     hm_app *a = calloc(1, sizeof *a);
@@ -172,6 +195,8 @@ int hm_app_open(const struct hm_app_opts *o, hm_app **out, hm_err *err)
         hm_writer_configure(a->care.writer, o->writer_queue_limit, o->writer_slow_ms);
     if (!rc)
         rc = open_alarms(a, o, err);
+    if (!rc)
+        rc = open_road(a, o, err);
     if (rc) {
         hm_app_close(a);
         return rc;

@@ -26,6 +26,10 @@ struct hm_app_opts {
      * HEIME_PLAN_ZONE_SECONDS (default 10). */
     const char *plan_daily_at;
     int plan_days_ahead, plan_zone_seconds;
+    /* Road travel times for plans from an OSRM table service (care/road.h):
+     * HEIME_PLAN_ROAD_URL, HEIME_PLAN_ROAD_MAX_TABLE (default 100); unset: estimated. */
+    const char *plan_road_url;
+    int plan_road_max_table;
     int64_t heartbeat_s, task_grace_s, hl7_inbox_days;
     int writer_queue_limit, writer_slow_ms;
     unsigned given; /* options given on the command line (bit k: opts table row k) */

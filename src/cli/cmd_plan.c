@@ -19,6 +19,8 @@ static const char day_help[] =
     "The nurses on duty are the shifts of the zone's roster for the date (PUT\n"
     "/api/v1/orgs/{id}/roster); a zone with no roster that day gets every nurse on the default\n"
     "day 07:30-15:30, and the report says so (\"rostered\", \"shifts\").\n"
+    "Travel times come from a road service (OSRM table API) when HEIME_PLAN_ROAD_URL is set,\n"
+    "else from coordinates; the report's \"travel\" says which, and why.\n"
     "For benchmark instances and JSON problems: heime plan --instance FILE (see --help there).\n";
 
 static int resolve_org(hm_care *care, const char *arg, int64_t *id, hm_err *err)

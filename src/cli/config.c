@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "base/time.h"
 #include "care/plan_ahead.h"
+#include "care/road.h"
 #include "cli/app.h"
 
 const struct hm__app_opt hm__app_opts[] = {
@@ -57,6 +58,8 @@ static const struct {
      HM_PLAN_DAYS_AHEAD_MAX},
     {"plan_zone_seconds", offsetof(struct hm_app_opts, plan_zone_seconds), 0, 1,
      HM_PLAN_ZONE_SECONDS_MAX},
+    {"plan_road_max_table", offsetof(struct hm_app_opts, plan_road_max_table), 0, 2,
+     HM_ROAD_MAX_TABLE_MAX},
 };
 
 static int path_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
@@ -116,13 +119,12 @@ static int string_setting(struct hm_app_opts *o, const char *file, const char *k
 static int other_setting(struct hm_app_opts *o, const char *file, const char *key, json_t *v,
                          int *known, hm_err *err)
 {
-    if (strcmp(key, "alarm_webhook") == 0) {
+    if (strcmp(key, "alarm_webhook") == 0 || strcmp(key, "plan_road_url") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
         if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
-            return hm_err_set(err, HM_EINVAL, "config %s: 'alarm_webhook' must be an http(s) URL",
-                              file);
-        o->alarm_webhook = s;
+            return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be an http(s) URL", file, key);
+        *(key[0] == 'a' ? &o->alarm_webhook : &o->plan_road_url) = s;
     } else if (strcmp(key, "plan_daily_at") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
@@ -179,7 +181,7 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
                               " task_grace_s, hl7_inbox_days, writer_queue_limit, writer_slow_ms,"
                               " log_level, jwt_public_key_file, jwt_issuer, jwt_audience,"
                               " jwt_username_claim, plan_daily_at, plan_days_ahead,"
-                              " plan_zone_seconds)",
+                              " plan_zone_seconds, plan_road_url, plan_road_max_table)",
                               file, key);
     }
     return HM_OK;
