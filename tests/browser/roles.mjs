@@ -241,7 +241,7 @@ export const flows = [
       await ui.goto(`/worklist?date=${date}&org=6`);
       await ui.css('li.task').first().waitFor();
       await ui.button('Planlegg ruter').click();
-      await ui.css('[role="status"]', /Ruter planlagt: \d+ besøk på \d+ sykepleiere, \d+ minutter kjøring i alt/).waitFor();
+      await ui.css('[role="status"]', /Ruter planlagt: \d+ besøk på \d+ sykepleiere, \d+ minutter kjøring i alt\. .*Kjøretider anslått fra avstand i luftlinje\./).waitFor();
       // what could not be planned is said in Norwegian too, not in the planner's English
       const status = (await ui.css('[role="status"]').texts()).join(' ');
       assert.doesNotMatch(status, /no nurse|unreachable|shift too short|no room|left out/, status);

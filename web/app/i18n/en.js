@@ -22,6 +22,7 @@ export default {
   'form.required': '{field} is required.', 'form.not_number': '{field} must be a number.', 'form.not_integer': '{field} must be a whole number.',
   'form.range': '{field} must be between {min} and {max}.', 'form.problems': 'Please fix this first:',
   'worklist.plan': 'Plan the routes', 'worklist.planning': 'Planning …',
+  'worklist.travel_road': 'Driving times from the road network.', 'worklist.travel_estimated': 'Driving times estimated from distances as the crow flies.', 'worklist.travel_estimated_because': 'Driving times estimated from distances as the crow flies ({why}).',
   'worklist.planned': 'Routes planned: {n} visits for {nurses} nurses, {travel} minutes of driving in all.', 'worklist.planned_from': 'Planned from {time}; what is done or under way stays.',
   'worklist.not_planned': '{n} visits could not be planned:',
   'plan.why.no_competence': 'no nurse on duty has the competence', 'plan.why.unreachable': 'no one can arrive within the time window',

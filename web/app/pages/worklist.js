@@ -82,10 +82,19 @@ function PlanResult({ report }) {
   const visits = report.routes.reduce((n, r) => n + r.visits.length, 0);
   const nurses = report.routes.filter((r) => r.visits.length).length;
   return html`<div class="ok" role="status">
-    <p>${t('worklist.planned', { n: visits, nurses, travel: Math.round(report.summary?.travel_minutes || 0) })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}</p>
+    <p>${t('worklist.planned', { n: visits, nurses, travel: Math.round(report.summary?.travel_minutes || 0) })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}
+      ${' '}${travelText(report.travel)}</p>
     ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
       <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${whyText(u)}</li>`)}</ul>`}
   </div>`;
+}
+
+/* Where the plan's travel times came from: the road network, or estimates from coordinates
+ * (with the server's reason when a road service was configured but not used). */
+function travelText(travel) {
+  if (!travel) return '';
+  if (travel.source === 'road') return t('worklist.travel_road');
+  return travel.note ? t('worklist.travel_estimated_because', { why: travel.note }) : t('worklist.travel_estimated');
 }
 
 /* Why the day's last plan left a visit without a nurse, in the user's language ('' when it did
