@@ -173,6 +173,11 @@ int hm_care_org_insert(hm_db *db, const char *code, int64_t parent, const char *
  * routes per nurse and the visits that could not be planned, with why. */
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
                      unsigned long long seed, json_t **out, hm_err *err);
+/* The same, only when the day still wants a plan (none of its visits has a route yet and some
+ * is still to be planned), checked under the planning lock so that a plan made meanwhile (a
+ * coordinator's) is never planned over; *out NULL when it does not (care/plan_ahead.c). */
+int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                             unsigned long long seed, json_t **out, hm_err *err);
 /* The same from the API (POST /api/v1/orgs/{id}/plan): a municipal nurse or super-user of an
  * organisation with access to the zone; in: {"date": "YYYY-MM-DD" (default today in Oslo),
  * "time_limit_s": 0.1-30 (default 5)}. One plan at a time: HM_ECONFLICT while another runs. */

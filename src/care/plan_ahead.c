@@ -41,26 +41,6 @@ static int zone_ids(hm_store *st, int64_t **ids, int *n, hm_err *err)
     return rc;
 }
 
-/* 1 when the zone's day wants a plan: no visit has a route yet, and some visit is still to be
- * planned (none given a route or a reason why not by an earlier plan). */
-static int day_wants_plan(hm_store *st, int64_t zone, const char *date, int *wants, hm_err *err)
-{
-    hm_db *db;
-    int rc = hm_store_read_begin(st, &db, err);
-    if (rc)
-        return rc;
-    int64_t n = 0;
-    rc = hm_db_query_int(db,
-                         "SELECT CASE WHEN EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND"
-                         " local_date = ?2 AND route_order IS NOT NULL) THEN 0 ELSE (SELECT"
-                         " count(*) FROM task WHERE org_id = ?1 AND local_date = ?2 AND state ="
-                         " 'planned' AND unplanned IS NULL) END",
-                         HM_ARGS(HM_I(zone), HM_S(date)), &n, err);
-    hm_store_read_end(st, db);
-    *wants = n > 0;
-    return rc;
-}
-
 int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, double seconds,
                            const atomic_int *stop, int *planned, hm_err *err)
 {
@@ -70,17 +50,14 @@ int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, 
     int rc = zone_ids(care->store, &zones, &nz, err);
     for (int day = 0; day < ndates && !rc; day++) {
         for (int z = 0; z < nz && !rc && !atomic_load(stop); z++) {
-            int wants = 0;
-            rc = day_wants_plan(care->store, zones[z], dates[day], &wants, err);
-            if (rc || !wants)
-                continue;
             json_t *report = NULL;
             hm_err perr;
-            int prc = hm_care_plan_day(care, zones[z], dates[day], seconds, 1, &report, &perr);
-            json_decref(report);
-            if (!prc)
+            int prc =
+                hm_care_plan_day_if_open(care, zones[z], dates[day], seconds, 1, &report, &perr);
+            if (!prc && report)
                 (*planned)++;
-            else if (prc != HM_ECONFLICT) /* ECONFLICT: nobody on duty, or a plan under way */
+            json_decref(report);
+            if (prc && prc != HM_ECONFLICT) /* ECONFLICT: nobody on duty that day */
                 HM_LOG(HM_LOG_WARN, "planning zone %lld on %s: %s", (long long)zones[z], dates[day],
                        perr.msg);
         }

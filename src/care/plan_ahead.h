@@ -13,7 +13,8 @@
 
 /* Plans each of the days ("YYYY-MM-DD") of every home-care zone whose day wants a plan: no
  * visit has a route yet and some visit is still to be planned (none has a route or a reason
- * why not from an earlier plan). seconds: the planner's time per zone and day. A zone day
+ * why not from an earlier plan), checked under the planning lock so that a plan made meanwhile
+ * (a coordinator's) is never planned over. seconds: the planner's time per zone and day. A zone day
  * without a nurse on duty, or while another plan of it runs, is skipped; one that fails otherwise
  * is logged and skipped, so one zone's trouble does not keep the others unplanned. Stops between
  * zones once *stop is set. *planned: the zone days planned. Errors: reading the zones. */

@@ -916,16 +916,55 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
  * another is being made (409); the system's (the CLI, the demo's routes) wait their turn. */
 static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
 
-int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                     unsigned long long seed, json_t **out, hm_err *err)
+/* 1 when the zone's day wants a plan: no visit has a route yet, and some visit is still to be
+ * planned (none given a route or a reason why not by an earlier plan). */
+static int day_wants_plan(hm_store *st, int64_t zone, const char *date, int *wants, hm_err *err)
 {
+    hm_db *db;
+    int rc = hm_store_read_begin(st, &db, err);
+    if (rc)
+        return rc;
+    int64_t n = 0;
+    rc = hm_db_query_int(db,
+                         "SELECT CASE WHEN EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND"
+                         " local_date = ?2 AND route_order IS NOT NULL) THEN 0 ELSE (SELECT"
+                         " count(*) FROM task WHERE org_id = ?1 AND local_date = ?2 AND state ="
+                         " 'planned' AND unplanned IS NULL) END",
+                         HM_ARGS(HM_I(zone), HM_S(date)), &n, err);
+    hm_store_read_end(st, db);
+    *wants = n > 0;
+    return rc;
+}
+
+/* A plan made by the system (the CLI, the demo's routes, the planning schedule), which waits its
+ * turn for the planning lock; only_if_open: only when the day still wants a plan, checked under
+ * the lock so that a plan made meanwhile is never planned over (*out stays NULL then). */
+static int system_plan(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                       unsigned long long seed, int only_if_open, json_t **out, hm_err *err)
+{
+    *out = NULL;
     hm_actor planner = {.role = "system"};
     snprintf(planner.username, sizeof planner.username, "planner");
     hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
     pthread_mutex_lock(&planning);
-    int rc = plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
+    int wants = 1;
+    int rc = only_if_open ? day_wants_plan(care->store, org_id, date, &wants, err) : HM_OK;
+    if (!rc && wants)
+        rc = plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
+}
+
+int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                     unsigned long long seed, json_t **out, hm_err *err)
+{
+    return system_plan(care, org_id, date, time_limit, seed, 0, out, err);
+}
+
+int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
+                             unsigned long long seed, json_t **out, hm_err *err)
+{
+    return system_plan(care, org_id, date, time_limit, seed, 1, out, err);
 }
 
 #define API_PLAN_SECONDS 5.0
