@@ -14,9 +14,9 @@
 /* Plans each of the days ("YYYY-MM-DD") of every home-care zone whose day wants a plan: no
  * visit has a route yet and some visit is still to be planned (none has a route or a reason
  * why not from an earlier plan), checked under the planning lock so that a plan made meanwhile
- * (a coordinator's) is never planned over. seconds: the planner's time per zone and day. A zone day
- * without a nurse on duty, or while another plan of it runs, is skipped; one that fails otherwise
- * is logged and skipped, so one zone's trouble does not keep the others unplanned. Stops between
+ * (a coordinator's) is never planned over; it waits while another plan is made. seconds: the
+ * planner's time per zone and day. A zone day without a nurse on duty is skipped; one that fails
+ * otherwise is logged and skipped, so one zone's trouble does not keep the others unplanned. Stops between
  * zones once *stop is set. *planned: the zone days planned. Errors: reading the zones. */
 int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, double seconds,
                            const atomic_int *stop, int *planned, hm_err *err);
