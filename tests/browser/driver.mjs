@@ -224,6 +224,12 @@ class Target {
     return Promise.all((await this.pp()).map((h) => h.evaluate((el) => el.innerText)));
   }
 
+  /* textContent of every match: also for SVG text, which has no innerText. */
+  async textContents() {
+    if (this.ui.kind === 'chromium') return this.pwAll().evaluateAll((els) => els.map((el) => el.textContent));
+    return Promise.all((await this.pp()).map((h) => h.evaluate((el) => el.textContent)));
+  }
+
   async attr(name) {
     if (this.ui.kind === 'chromium') return this.pw().getAttribute(name, { timeout: TIMEOUT });
     return (await this.handle()).evaluate((el, n) => el.getAttribute(n), name);

@@ -259,6 +259,15 @@ export const flows = [
         assert.deepEqual(stops, stops.map((_, i) => String(i + 1)), `${r.name}: stops in route order`);
       }
       assert.equal(await ui.css('h2', /Rute for sykepleier \d/).count(), 0);
+      // the sketch of the routes: one line per nurse, a numbered stop per visit, the office
+      await ui.css('details.routemap summary', 'Rutene på en skisse av sonen').click();
+      await ui.css('svg.routemap polyline.route-line').first().waitFor();
+      assert.equal(await ui.css('svg.routemap polyline.route-line').count(), routes.length);
+      // a stop per nurse and place, labelled with her route orders there: together, every visit
+      const labels = (await ui.css('svg.routemap g.stop text').textContents()).flatMap((x) => x.split(', '));
+      assert.equal(labels.length, routes.reduce((n, r) => n + r.visits.length, 0));
+      assert.equal(await ui.css('svg.routemap rect.office').count(), 1);
+      await ui.shot('worklist-route-sketch-phone');
       // each planned stop says when its nurse is expected, as the stored plan has it
       const first = routes[0].visits[0];
       await ui.role('region', `Rute for ${routes[0].name}`).css('li.task .planned', `planlagt ${first.start}`).first().waitFor();

@@ -23,6 +23,7 @@ export default {
   'form.range': '{field} must be between {min} and {max}.', 'form.problems': 'Please fix this first:',
   'worklist.plan': 'Plan the routes', 'worklist.planning': 'Planning …',
   'worklist.travel_road': 'Driving times from the road network.', 'worklist.travel_estimated': 'Driving times estimated from distances as the crow flies.', 'worklist.travel_estimated_because': 'Driving times estimated from distances as the crow flies ({why}).',
+  'worklist.map': 'Routes on a sketch of the zone', 'worklist.map_label': 'Sketch of {n} routes with {visits} visits', 'worklist.map_office': 'Office',
   'worklist.planned': 'Routes planned: {n} visits for {nurses} nurses, {travel} minutes of driving in all.', 'worklist.planned_from': 'Planned from {time}; what is done or under way stays.',
   'worklist.not_planned': '{n} visits could not be planned:',
   'plan.why.no_competence': 'no nurse on duty has the competence', 'plan.why.unreachable': 'no one can arrive within the time window',

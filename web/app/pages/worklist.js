@@ -10,7 +10,8 @@ import { html, Link, useLoad, Loading, ErrorBox, Ok, navigate, route } from '../
 const PLANNERS = new Set(['municipal_nurse', 'super_user']);
 import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
 import { get, post, put, del } from '../api.js';
-import { taskTemplate } from '../data.js';
+import { taskTemplate, orgs } from '../data.js';
+import { RouteMap } from './routemap.js';
 import { DocForm } from './docform.js';
 
 const query = () => new URLSearchParams(route.value.split('?')[1] || '');
@@ -119,6 +120,7 @@ export function Worklist({ me }) {
   const org = +(q.get('org') || me.org_id);
   const st = useLoad(() => get(`/api/v1/orgs/${org}/tasks?date=${date}`), [org, date]);
   const roster = useLoad(() => shiftsOf(org, date), [org, date]);
+  const zone = useLoad(async () => (await orgs().catch(() => [])).find((o) => o.id === org) || null, [org]);
   const shifts = roster.data || new Map();
   const change = (d) => {
     setDate(d);
@@ -152,6 +154,7 @@ export function Worklist({ me }) {
     ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
     ${st.data && tasks.length === 0 && html`<p>${t('worklist.empty')}</p>`}
     ${roster.data && html`<${OnDuty} shifts=${shifts} />`}
+    ${tasks.some((x) => x.route_order != null) && html`<${RouteMap} routes=${groups(tasks)} office=${zone.data?.lat != null ? zone.data : null} />`}
     ${groups(tasks).map(([staff, name, list]) => html`<section class="route" aria-label=${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}>
       <h2>${staff ? t('worklist.route_of', { name }) : t('worklist.unassigned')}${staff ? html` <span class="hint">${t('worklist.visits', { n: list.length })}</span>` : ''}</h2>
       ${staff !== 0 && html`<p class="shift">${shifts.has(staff) ? t('worklist.shift', { times: shifts.get(staff).map(shiftText).join(', ') }) : t('worklist.no_shift')}</p>`}
