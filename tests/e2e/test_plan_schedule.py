@@ -96,7 +96,7 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         # before 18:00 nothing is planned
         assert routed(db, day2) == {}, "planned before its time"
         assert list(routed(db, day1)) == ["tromso-sentrum"]
-        assert len(waiting(db, day1)) >= 2 and len(waiting(db, day2)) >= 3
+        assert waiting(db, day1) and len(waiting(db, day2)) >= 2
 
         deadline = time.time() + 120
         while time.time() < deadline and (waiting(db, day1) or waiting(db, day2)):
@@ -105,7 +105,7 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         assert "planning schedule: from 18:00 each day, the next 2 day(s)" in text, text
         # every zone day that wanted a plan got one (or each visit its reason why not)
         assert waiting(db, day1) == set() and waiting(db, day2) == set(), text
-        assert len(routed(db, day1)) >= 3 and len(routed(db, day2)) >= 3
+        assert len(routed(db, day1)) >= 2 and len(routed(db, day2)) >= 2
         # the coordinator's plan is as it was
         assert routes_of(db, day1, "tromso-sentrum") == coordinators
         # today (by the fake clock) is not the schedule's to plan
