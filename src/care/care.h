@@ -178,6 +178,12 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
  * coordinator's) is never planned over; *out NULL when it does not (care/plan_ahead.c). */
 int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
                              unsigned long long seed, json_t **out, hm_err *err);
+/* The plans made of a zone's day, newest first (GET /api/v1/orgs/{id}/plans?date=, default today
+ * in Oslo): {"org_id", "date", "plans": [{"made_at", "made_by", "made_by_name", "automatic",
+ * "visits", "nurses", "unserved", "travel_minutes", "lateness_minutes", "feasible",
+ * "travel_source", "seconds"}]}. Who may list the zone's tasks may list them. */
+int hm_care_org_plans(const hm_call *c, int64_t org_id, const char *date, json_t **out,
+                      hm_err *err);
 /* The same from the API (POST /api/v1/orgs/{id}/plan): a municipal nurse or super-user of an
  * organisation with access to the zone; in: {"date": "YYYY-MM-DD" (default today in Oslo),
  * "time_limit_s": 0.1-30 (default 5)}. One plan at a time: HM_ECONFLICT while another runs. */

@@ -125,4 +125,9 @@ json_t *hm__jint(hm_cursor *cur, int col);
 json_t *hm__jstr(hm_cursor *cur, int col);
 json_t *hm__jtime(hm_cursor *cur, int col); /* ms column as ISO 8601 UTC string */
 
+/* Records a plan of a zone's day from its report (plan_runs.c), in the plan's write job.
+ * automatic: made by the planning schedule or the demo for a day that had no plan. */
+int hm__plan_run_record(hm_db *db, const hm_call *c, int64_t org_id, const char *date,
+                        int automatic, const json_t *report, hm_err *err);
+
 #endif

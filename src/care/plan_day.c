@@ -571,6 +571,8 @@ struct store_job {
     struct day *d;
     const hm_call *c;
     const hm_plan_result *r;
+    const json_t *report; /* its figures are recorded in plan_run */
+    int automatic;
 };
 
 static int find_visit(const struct day *d, const char *id)
@@ -706,6 +708,8 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
     snprintf(object, sizeof object, "org/%lld/plan?date=%s", (long long)d->org_id, d->date_s);
     rc = hm__care_audit(db, j->c, "plan", object, patients, np, 0, NULL, err);
     free(patients);
+    if (!rc)
+        rc = hm__plan_run_record(db, j->c, d->org_id, d->date_s, j->automatic, j->report, err);
     return rc;
 }
 
@@ -846,7 +850,8 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
  * command line, a nurse from the API). check_access: the caller must be staff with access to
  * the zone (the API). */
 static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
-                    unsigned long long seed, int check_access, json_t **out, hm_err *err)
+                    unsigned long long seed, int check_access, int automatic, json_t **out,
+                    hm_err *err)
 {
     hm_care *care = c->care;
     struct day d;
@@ -897,12 +902,15 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
         hm_plan_opts o = {time_limit, seed, 0};
         rc = hm_plan_solve(p, &o, &r, err);
     }
+    json_t *report = rc ? NULL : report_json(&d, r);
     if (!rc) {
-        struct store_job j = {&d, c, r};
+        struct store_job j = {&d, c, r, report, automatic};
         rc = hm_writer_submit(care->writer, store_job, &j, err);
     }
     if (!rc)
-        *out = report_json(&d, r);
+        *out = report;
+    else
+        json_decref(report);
     hm_plan_result_destroy(r);
     hm_plan_problem_destroy(p);
     hm__plan_travel_free(&d.travel);
@@ -950,7 +958,7 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
     int wants = 1;
     int rc = only_if_open ? day_wants_plan(care->store, org_id, date, &wants, err) : HM_OK;
     if (!rc && wants)
-        rc = plan_day(&c, org_id, date, time_limit, seed, 0, out, err);
+        rc = plan_day(&c, org_id, date, time_limit, seed, 0, only_if_open, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }
@@ -998,7 +1006,7 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
     if (pthread_mutex_trylock(&planning) != 0)
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
-    rc = plan_day(c, org_id, date, limit, 1, 1, out, err);
+    rc = plan_day(c, org_id, date, limit, 1, 1, 0, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

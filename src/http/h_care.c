@@ -201,6 +201,11 @@ int hm_h_org_tasks(hm_req *r)
                                      &r->err));
 }
 
+int hm_h_org_plans(hm_req *r)
+{
+    ANSWER(r, 200, hm_care_org_plans(c, r->param[0], hm_req_query(r, "date"), &out_, &r->err));
+}
+
 int hm_h_org_tasks_missed(hm_req *r)
 {
     ANSWER_TEXT(r, hm_care_org_tasks_missed(c, r->param[0], &text_, &len_, &r->err));

@@ -58,6 +58,7 @@ int hm_h_news2_scale(hm_req *r);
 int hm_h_return_home(hm_req *r);
 int hm_h_shortage_create(hm_req *r);
 int hm_h_org_plan(hm_req *r);
+int hm_h_org_plans(hm_req *r);
 int hm_h_task_start(hm_req *r);
 int hm_h_task_assign(hm_req *r);
 int hm_h_task_unstart(hm_req *r);

@@ -22,6 +22,7 @@ static const struct hm_route routes[] = {
     {"GET", "/api/v1/orgs/{id}/tasks", hm_h_org_tasks, A},
     {"GET", "/api/v1/orgs/{id}/tasks/missed", hm_h_org_tasks_missed, A},
     {"POST", "/api/v1/orgs/{id}/plan", hm_h_org_plan, A},
+    {"GET", "/api/v1/orgs/{id}/plans", hm_h_org_plans, A},
     {"POST", "/api/v1/orgs/{id}/shortages", hm_h_shortage_create, A | B},
     {"GET", "/api/v1/drugs", hm_h_drugs, A},
     {"GET", "/api/v1/pathways", hm_h_pathways, A},

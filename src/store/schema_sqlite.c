@@ -425,6 +425,23 @@ static const char schema_v14[] = "ALTER TABLE task ADD COLUMN unplanned TEXT;";
 static const char schema_v15[] = "ALTER TABLE task ADD COLUMN nurse_locked INTEGER NOT NULL"
                                  " DEFAULT 0;";
 
+/* Each plan of a zone's day, as figures without patient data (care/plan_runs.c): the worklist
+ * says when the day was last planned, by whom or by the schedule, and with what result, also
+ * after the plan's report is gone. */
+static const char schema_v16[] =
+    "CREATE TABLE plan_run ("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES org(id),"
+    " local_date TEXT NOT NULL,"
+    " made_ms INTEGER NOT NULL,"
+    " made_by TEXT NOT NULL," /* the caller's username; "planner" for the system */
+    " made_by_staff_id INTEGER REFERENCES staff(id),"
+    " automatic INTEGER NOT NULL," /* the planning schedule or the demo: a day with no plan */
+    " visits INTEGER NOT NULL, nurses INTEGER NOT NULL, unserved INTEGER NOT NULL,"
+    " travel_minutes REAL NOT NULL, lateness_minutes REAL NOT NULL, feasible INTEGER NOT NULL,"
+    " travel_source TEXT NOT NULL, seconds REAL NOT NULL);"
+    "CREATE INDEX plan_run_day ON plan_run(org_id, local_date, made_ms);";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -441,5 +458,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {13, schema_v13},
     {14, schema_v14},
     {15, schema_v15},
+    {16, schema_v16},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

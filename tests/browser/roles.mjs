@@ -268,6 +268,9 @@ export const flows = [
       assert.equal(labels.length, routes.reduce((n, r) => n + r.visits.length, 0));
       assert.equal(await ui.css('svg.routemap rect.office').count(), 1);
       await ui.shot('worklist-route-sketch-phone');
+      // opened afresh, the worklist says when and by whom the day was last planned (the CLI's plan above)
+      await ui.goto(`/worklist?date=${date}&org=6`);
+      await ui.css('p.last-plan', /^Sist planlagt .+ \(fra kommandolinjen\): \d+ besøk på \d+ sykepleiere, \d+ minutter kjøring\./).waitFor();
       // each planned stop says when its nurse is expected, as the stored plan has it
       const first = routes[0].visits[0];
       await ui.role('region', `Rute for ${routes[0].name}`).css('li.task .planned', `planlagt ${first.start}`).first().waitFor();

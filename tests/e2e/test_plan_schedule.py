@@ -108,6 +108,18 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         assert len(routed(db, day1)) >= 2 and len(routed(db, day2)) >= 2
         # the coordinator's plan is as it was
         assert routes_of(db, day1, "tromso-sentrum") == coordinators
+        # the record of the plans: the schedule's are automatic, the command line's is not
+        con = sqlite3.connect(db)
+        try:
+            runs = con.execute("SELECT o.code, r.local_date, r.made_by, r.automatic FROM plan_run r"
+                               " JOIN org o ON o.id = r.org_id ORDER BY r.id").fetchall()
+        finally:
+            con.close()
+        assert runs[0] == ("tromso-sentrum", day1, "planner", 0)
+        assert len(runs) > 2 and all(run[2:] == ("planner", 1) for run in runs[1:])
+        assert {(run[0], run[1]) for run in runs[1:]} >= (
+            {(z, day1) for z in routed(db, day1)} | {(z, day2) for z in routed(db, day2)}) - {
+            ("tromso-sentrum", day1)}
         # today (by the fake clock) is not the schedule's to plan
         assert routed(db, str(fake_today)) == {}
         # one pass: nothing left to plan, so no second "planned" line within the recheck time

@@ -90,6 +90,14 @@ function PlanResult({ report }) {
   </div>`;
 }
 
+/* When the day was last planned, by whom (or automatically, by the evening's schedule), and
+ * with what result (GET /api/v1/orgs/{id}/plans): a coordinator arriving in the morning sees
+ * whether the routes are there and how they went. */
+function LastPlan({ run }) {
+  const who = run.made_by_name || (run.automatic ? t('worklist.by_schedule') : t('worklist.by_system'));
+  return html`<p class="hint last-plan">${t('worklist.last_plan', { when: fmtDateTime(run.made_at), who, n: run.visits, nurses: run.nurses, travel: Math.round(run.travel_minutes) })}${run.unserved ? ' ' + t('worklist.last_plan_unserved', { n: run.unserved }) : ''}</p>`;
+}
+
 /* Where the plan's travel times came from: the road network, or estimates from coordinates
  * (with the server's reason when a road service was configured but not used). */
 function travelText(travel) {
@@ -120,6 +128,7 @@ export function Worklist({ me }) {
   const org = +(q.get('org') || me.org_id);
   const st = useLoad(() => get(`/api/v1/orgs/${org}/tasks?date=${date}`), [org, date]);
   const roster = useLoad(() => shiftsOf(org, date), [org, date]);
+  const plans = useLoad(() => get(`/api/v1/orgs/${org}/plans?date=${date}`).catch(() => null), [org, date]);
   const zone = useLoad(async () => (await orgs().catch(() => [])).find((o) => o.id === org) || null, [org]);
   const shifts = roster.data || new Map();
   const change = (d) => {
@@ -135,6 +144,7 @@ export function Worklist({ me }) {
       const report = await post(`/api/v1/orgs/${org}/plan`, { date });
       setPlan({ busy: false, report, error: null });
       st.reload();
+      plans.reload();
     } catch (e) {
       setPlan({ busy: false, report: null, error: e });
     }
@@ -148,7 +158,7 @@ export function Worklist({ me }) {
       <button type="button" class="secondary" onClick=${st.reload}>${t('common.refresh')}</button>
       ${PLANNERS.has(me.role) && html`<button type="button" onClick=${makePlan} disabled=${plan.busy}>${plan.busy ? t('worklist.planning') : t('worklist.plan')}</button>`}
     </div>
-    ${plan.report && html`<${PlanResult} report=${plan.report} />`}
+    ${plan.report ? html`<${PlanResult} report=${plan.report} />` : plans.data?.plans?.length > 0 && html`<${LastPlan} run=${plans.data.plans[0]} />`}
     <${ErrorBox} error=${plan.error} />
     <${Loading} state=${st} />
     ${st.data && html`<p>${t('worklist.summary', { n: tasks.length, open })}</p>`}
