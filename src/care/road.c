@@ -1,6 +1,6 @@
 /* road.c: asking the routing service for a day's travel matrix (road.h), in blocks of at most
- * max_table sources by max_table destinations, each block one GET whose coordinates are only
- * that block's places. */
+ * max_table / 2 sources by as many destinations, each block one GET whose coordinates are only
+ * that block's places (at most max_table). */
 #include "care/road.h"
 
 #include <curl/curl.h>
@@ -99,6 +99,10 @@ static char *block_url(const hm_road_service *s, const double *lat, const double
 static int fetch_block(const hm_road_service *s, const double *lat, const double *lon, int n,
                        int r0, int nr, int c0, int nc, double *out, hm_err *err)
 {
+    if (r0 == c0 && nr == 1 && nc == 1) { /* a place to itself: a table needs two places */
+        out[(size_t)r0 * (size_t)n + (size_t)c0] = 0;
+        return HM_OK;
+    }
     char *url = block_url(s, lat, lon, r0, nr, c0, nc);
     if (!url)
         return hm_err_set(err, HM_ENOMEM, "out of memory");
@@ -141,7 +145,9 @@ int hm_road_matrix(const hm_road_service *s, const double *lat, const double *lo
                    double *out, int *no_route, hm_err *err)
 {
     *no_route = 0;
-    int b = s->max_table >= 2 ? s->max_table : HM_ROAD_MAX_TABLE_DEFAULT;
+    /* Half the limit per side, so that no request names more places than the limit, as older
+     * OSRM versions count them (newer ones count sources x destinations). */
+    int b = (s->max_table >= 2 ? s->max_table : HM_ROAD_MAX_TABLE_DEFAULT) / 2;
     int rc = HM_OK;
     for (int r0 = 0; r0 < n && !rc; r0 += b)
         for (int c0 = 0; c0 < n && !rc; c0 += b)

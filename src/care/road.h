@@ -6,8 +6,8 @@
  *   GET {url}/{lon},{lat};{lon},{lat};...?annotations=duration[&sources=..&destinations=..]
  *   -> {"code": "Ok", "durations": [[seconds or null, ...], ...]}
  * where url is the service's table endpoint with its profile, e.g.
- * http://127.0.0.1:5000/table/v1/driving. Larger days are asked in blocks of at most max_table
- * sources by max_table destinations (OSRM's --max-table-size, default 100). */
+ * http://127.0.0.1:5000/table/v1/driving. Larger days are asked in blocks, no request naming
+ * more than max_table places (OSRM's --max-table-size, default 100). */
 #ifndef HM_CARE_ROAD_H
 #define HM_CARE_ROAD_H
 
@@ -17,7 +17,7 @@
 
 typedef struct hm_road_service {
     const char *url; /* the table endpoint, without a trailing slash */
-    int max_table;   /* places per side of one request: 2..HM_ROAD_MAX_TABLE_MAX */
+    int max_table;   /* places in one request: 2..HM_ROAD_MAX_TABLE_MAX */
     long timeout_ms; /* per request */
 } hm_road_service;
 
