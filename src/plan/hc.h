@@ -85,6 +85,11 @@ int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made
  * differs from a from-scratch evaluation at the objective's weight (-1: no memory). */
 int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int rounds);
 
+/* For the unit tests: rounds of ruin, recreate and acceptance with the search's kept
+ * simulations, each accepted plan evaluated again from scratch by a second solver; returns how
+ * many rounds' costs or schedules differ (-1: no memory). */
+int hm__hc_check_kept(hm_plan_problem *p, uint64_t seed, int rounds);
+
 /* heime's JSON format: builds a problem from JSON text. */
 int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
 /* The plan as the JSON object printed by `heime plan`. */

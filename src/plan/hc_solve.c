@@ -88,6 +88,8 @@ typedef struct hcs {
     unsigned char *bad; /* per task: its window failed in the last full evaluation */
     sim *cache;            /* per nurse, nt + 1 states: the route of the solution being changed */
     unsigned char *cvalid; /* per nurse: its cache matches that route and the release times */
+    unsigned char *svalid; /* per nurse: arr, st and bad of its tasks come from that cache's
+                            * simulation (ensure_cache does not write them) */
     double residual; /* sync and precedence violations left after the fixed point */
     double wc;       /* the continuity weight the search prices (the objective's, or more) */
     int *pool;
@@ -97,6 +99,7 @@ typedef struct hcs {
     unsigned char *listed; /* per task: in the list being built (all 0 between uses) */
     unsigned char *dirty;  /* per nurse: to simulate again in the release fixed point */
     unsigned char *touched; /* per nurse: its route changed in this iteration's candidate */
+    unsigned char *stale;   /* per nurse: tasks unlinked, route not simulated since */
     unsigned char *zsim; /* per nurse: cache, arr/st/bad, brk/rend and zcost hold a simulation
                           * of its route with every release time 0 (full_eval's first round) */
     double *zcost;
@@ -105,6 +108,12 @@ typedef struct hcs {
     unsigned char *zsnap, *zbad;
     sim *zcache;
     double *zarr, *zst, *zbrk, *zrend, *zscost;
+    /* per nurse: a copy of its route's last simulation in the fixed point's later rounds
+     * (rsnap set) and the release times it ran with: an unchanged route whose release times
+     * came out the same is restored instead of simulated (most of them, every iteration) */
+    unsigned char *rsnap, *rbad;
+    sim *rcache;
+    double *rarr, *rst, *rrel, *rbrk, *rrend, *rscost;
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -219,14 +228,13 @@ static void sim_finish(const hcs *h, int nurse, const sim *x, int empty, reval *
                 h->wc * x->misses + h->s->w_unserved * fail;
 }
 
-/* Simulates a whole route; arr/st (may be NULL) receive each stop's arrival and start, cache
- * (may be NULL) the state before each stop and after the last. */
-static void eval_route(const hcs *h, int nurse, const int *seq, int len, double *arr, double *st,
-                       sim *cache, reval *out)
+/* Simulates stops from..len-1 of a route from state *xp (the state before stop from) to its
+ * end; arr, st and cache as for eval_route. */
+static void eval_suffix(const hcs *h, int nurse, const int *seq, int from, int len, double *arr,
+                        double *st, sim *cache, const sim *xp, reval *out)
 {
-    sim x;
-    sim_init(h, nurse, &x);
-    for (int i = 0; i < len; i++) {
+    sim x = *xp;
+    for (int i = from; i < len; i++) {
         if (cache)
             cache[i] = x;
         double a, s;
@@ -241,6 +249,16 @@ static void eval_route(const hcs *h, int nurse, const int *seq, int len, double 
     if (cache)
         cache[len] = x;
     sim_finish(h, nurse, &x, len == 0, out);
+}
+
+/* Simulates a whole route; arr/st (may be NULL) receive each stop's arrival and start, cache
+ * (may be NULL) the state before each stop and after the last. */
+static void eval_route(const hcs *h, int nurse, const int *seq, int len, double *arr, double *st,
+                       sim *cache, reval *out)
+{
+    sim x;
+    sim_init(h, nurse, &x);
+    eval_suffix(h, nurse, seq, 0, len, arr, st, cache, &x, out);
 }
 
 /* ---- solution bookkeeping ---- */
@@ -288,15 +306,25 @@ static void sol_copy(const hcs *h, hsol *d, const hsol *s)
 
 /* Simulates route n of s into the cache and the schedule arrays (arr, st, bad, brk, rend)
  * and sets its cost. */
+static void stored(hcs *h, hsol *s, int n, const reval *ev);
+
 static void eval_store(hcs *h, hsol *s, int n)
 {
     reval ev;
+    eval_route(h, n, row(h, s, n), s->len[n], h->arr, h->st, route_cache(h, n), &ev);
+    stored(h, s, n, &ev);
+}
+
+/* Route n of s was simulated into the cache and schedule arrays: its cost and the flags. */
+static void stored(hcs *h, hsol *s, int n, const reval *evp)
+{
+    reval ev = *evp;
     const int *r = row(h, s, n);
-    eval_route(h, n, r, s->len[n], h->arr, h->st, route_cache(h, n), &ev);
     s->rcost[n] = ev.cost;
     h->brk[n] = ev.brk;
     h->rend[n] = ev.end;
-    h->cvalid[n] = 1;
+    h->cvalid[n] = h->svalid[n] = 1;
+    h->stale[n] = 0;
     int zero = 1;
     for (int i = 0; i < s->len[n] && zero; i++)
         zero = h->release[r[i]] == 0;
@@ -328,7 +356,7 @@ static void zero_round(hcs *h, hsol *s)
             s->rcost[n] = h->zcost[n] = h->zscost[n];
             h->brk[n] = h->zbrk[n];
             h->rend[n] = h->zrend[n];
-            h->cvalid[n] = h->zsim[n] = 1;
+            h->cvalid[n] = h->svalid[n] = h->zsim[n] = 1;
         } else {
             eval_store(h, s, n);
             memcpy(zero_cache(h, n), route_cache(h, n), sizeof(sim) * (size_t)(len + 1));
@@ -343,6 +371,53 @@ static void zero_round(hcs *h, hsol *s)
             h->zsnap[n] = 1;
         }
     }
+}
+
+static sim *release_cache(const hcs *h, int nurse)
+{
+    return h->rcache + (size_t)nurse * (size_t)(h->nt + 1);
+}
+
+/* A later round of the fixed point: route n simulated with the release times now in force,
+ * or its copy restored when it is unchanged and ran with the same release times (the same
+ * simulation, bit for bit); a simulation is copied for the next time. */
+static void release_round(hcs *h, hsol *s, int n)
+{
+    const int *r = row(h, s, n);
+    int len = s->len[n], same = h->rsnap[n];
+    for (int i = 0; i < len && same; i++)
+        same = h->release[r[i]] == h->rrel[r[i]];
+    if (!same) {
+        eval_store(h, s, n);
+        memcpy(release_cache(h, n), route_cache(h, n), sizeof(sim) * (size_t)(len + 1));
+        for (int i = 0; i < len; i++) {
+            int k = r[i];
+            h->rarr[k] = h->arr[k];
+            h->rst[k] = h->st[k];
+            h->rbad[k] = h->bad[k];
+            h->rrel[k] = h->release[k];
+        }
+        h->rbrk[n] = h->brk[n];
+        h->rrend[n] = h->rend[n];
+        h->rscost[n] = s->rcost[n];
+        h->rsnap[n] = 1;
+        return;
+    }
+    memcpy(route_cache(h, n), release_cache(h, n), sizeof(sim) * (size_t)(len + 1));
+    int zero = 1;
+    for (int i = 0; i < len; i++) {
+        int k = r[i];
+        h->arr[k] = h->rarr[k];
+        h->st[k] = h->rst[k];
+        h->bad[k] = h->rbad[k];
+        zero = zero && h->release[k] == 0;
+    }
+    s->rcost[n] = h->zcost[n] = h->rscost[n];
+    h->brk[n] = h->rbrk[n];
+    h->rend[n] = h->rrend[n];
+    h->cvalid[n] = h->svalid[n] = 1;
+    h->stale[n] = 0;
+    h->zsim[n] = (unsigned char)zero;
 }
 
 /* Full evaluation: routes simulated with release times iterated to a fixed point for
@@ -362,7 +437,7 @@ static double full_eval(hcs *h, hsol *s)
             if (!h->dirty[n])
                 continue;
             h->dirty[n] = 0;
-            eval_store(h, s, n);
+            release_round(h, s, n);
         }
         int changed = 0;
         for (int i = 0; i < h->npairs; i++) {
@@ -520,7 +595,7 @@ static void forget_touched(hcs *h)
 {
     for (int n = 0; n < h->nn; n++)
         if (h->touched[n])
-            h->cvalid[n] = h->zsim[n] = h->zsnap[n] = 0;
+            h->cvalid[n] = h->zsim[n] = h->zsnap[n] = h->rsnap[n] = 0;
 }
 
 /* Before evaluating a solution other than the one the caches were built for. */
@@ -529,6 +604,7 @@ static void forget_all(hcs *h)
     memset(h->cvalid, 0, (size_t)h->nn);
     memset(h->zsim, 0, (size_t)h->nn);
     memset(h->zsnap, 0, (size_t)h->nn);
+    memset(h->rsnap, 0, (size_t)h->nn);
 }
 
 static void ensure_cache(hcs *h, const hsol *s, int n)
@@ -537,6 +613,7 @@ static void ensure_cache(hcs *h, const hsol *s, int n)
         reval ev;
         eval_route(h, n, row(h, s, n), s->len[n], NULL, NULL, route_cache(h, n), &ev);
         h->cvalid[n] = 1;
+        h->svalid[n] = 0;
         h->zsim[n] = 0; /* the schedule arrays were not written */
     }
 }
@@ -626,23 +703,37 @@ static double best_insertion(hcs *h, hsol *s, int k, int *bn, int *bp)
     return best;
 }
 
+/* Inserts k before position pos of nurse n's route and simulates the route again: from the
+ * cached state before pos when the cache and the schedule arrays hold the route's simulation
+ * (the stops before pos are unchanged), else whole. */
 static void insert_at(hcs *h, hsol *s, int k, int n, int pos)
 {
     int *r = row(h, s, n);
+    int from = h->cvalid[n] && h->svalid[n] ? pos : 0;
     memmove(r + pos + 1, r + pos, sizeof(int) * (size_t)(s->len[n] - pos));
     r[pos] = k;
     s->len[n]++;
     s->where[k] = n;
     h->touched[n] = 1;
-    h->zsnap[n] = 0;
-    eval_store(h, s, n);
+    h->zsnap[n] = h->rsnap[n] = 0;
+    sim *c = route_cache(h, n);
+    sim x0;
+    if (from == 0)
+        sim_init(h, n, &x0);
+    else
+        x0 = c[from];
+    reval ev;
+    eval_suffix(h, n, r, from, s->len[n], h->arr, h->st, c, &x0, &ev);
+    stored(h, s, n, &ev);
 }
 
-static void remove_task(hcs *h, hsol *s, int k)
+/* Takes task k out of its route without simulating the route again: the ruin takes several
+ * tasks from a route and simulates it once at the end (see ruin). Returns the route. */
+static int unlink_task(hcs *h, hsol *s, int k)
 {
     int n = s->where[k];
     if (n < 0)
-        return;
+        return -1;
     int *r = row(h, s, n);
     int i = 0;
     while (i < s->len[n] && r[i] != k)
@@ -651,8 +742,17 @@ static void remove_task(hcs *h, hsol *s, int k)
     s->len[n]--;
     s->where[k] = -1;
     h->touched[n] = 1;
-    h->zsnap[n] = 0;
-    eval_store(h, s, n);
+    h->zsnap[n] = h->rsnap[n] = 0;
+    h->cvalid[n] = 0;
+    h->stale[n] = 1;
+    return n;
+}
+
+static void remove_task(hcs *h, hsol *s, int k)
+{
+    int n = unlink_task(h, s, k);
+    if (n >= 0)
+        eval_store(h, s, n);
 }
 
 /* Inserts tasks (partners right after each other) cheapest-first in the given order; a task
@@ -714,7 +814,7 @@ static void trade(hcs *h, hsol *s, int a, int b)
     for (int i = 0; i < la; i++)
         s->where[rb[i]] = b;
     h->touched[a] = h->touched[b] = 1;
-    h->zsnap[a] = h->zsnap[b] = 0;
+    h->zsnap[a] = h->zsnap[b] = h->rsnap[a] = h->rsnap[b] = 0;
     eval_store(h, s, a);
     eval_store(h, s, b);
 }
@@ -779,7 +879,7 @@ static int remove_string(hcs *h, hsol *s, int c, int want, int *removed, int cnt
     lo = lo < 0 ? 0 : lo > len - l ? len - l : lo;
     for (int i = 0; i < l; i++) {
         int k = row(h, s, n)[lo];
-        remove_task(h, s, k);
+        unlink_task(h, s, k);
         removed[cnt++] = k;
     }
     return cnt;
@@ -823,7 +923,7 @@ static int ruin(hcs *h, hsol *s, int *removed)
         for (int i = 0; i < q; i++) {
             int k = hm__rng_int(&h->rng, h->nt);
             if (s->where[k] >= 0) {
-                remove_task(h, s, k);
+                unlink_task(h, s, k);
                 removed[cnt++] = k;
             }
         }
@@ -869,10 +969,16 @@ static int ruin(hcs *h, hsol *s, int *removed)
     for (int i = 0; i < base; i++) {
         int pq = h->t[removed[i]].partner;
         if (pq >= 0 && s->where[pq] >= 0) {
-            remove_task(h, s, pq);
+            unlink_task(h, s, pq);
             removed[cnt++] = pq;
         }
     }
+    /* each route the ruin changed is simulated once, as the last removal would have: the
+     * schedule of the tasks still placed is what recreate prices against (the removed tasks'
+     * stale times are never read) */
+    for (int n = 0; n < h->nn; n++)
+        if (h->stale[n])
+            eval_store(h, s, n);
     return cnt;
 }
 
@@ -957,10 +1063,12 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->bad = calloc((size_t)h->nt, 1);
     h->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
     h->cvalid = calloc((size_t)h->nn, 1);
+    h->svalid = calloc((size_t)h->nn, 1);
     h->ruined = calloc((size_t)h->nn, 1);
     h->listed = calloc((size_t)h->nt, 1);
     h->dirty = calloc((size_t)h->nn, 1);
     h->touched = calloc((size_t)h->nn, 1);
+    h->stale = calloc((size_t)h->nn, 1);
     h->zsim = calloc((size_t)h->nn, 1);
     h->zcost = calloc((size_t)h->nn, sizeof(double));
     h->zsnap = calloc((size_t)h->nn, 1);
@@ -971,14 +1079,24 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->zbrk = calloc((size_t)h->nn, sizeof(double));
     h->zrend = calloc((size_t)h->nn, sizeof(double));
     h->zscost = calloc((size_t)h->nn, sizeof(double));
+    h->rsnap = calloc((size_t)h->nn, 1);
+    h->rbad = calloc((size_t)h->nt, 1);
+    h->rcache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
+    h->rarr = calloc((size_t)h->nt, sizeof(double));
+    h->rst = calloc((size_t)h->nt, sizeof(double));
+    h->rrel = calloc((size_t)h->nt, sizeof(double));
+    h->rbrk = calloc((size_t)h->nn, sizeof(double));
+    h->rrend = calloc((size_t)h->nn, sizeof(double));
+    h->rscost = calloc((size_t)h->nn, sizeof(double));
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st ||
-        !h->brk || !h->rend || !h->pool || !h->pairs || !h->bad || !h->cache || !h->cvalid ||
-        !h->ruined || !h->listed || !h->dirty || !h->touched || !h->zsim || !h->zcost ||
+        !h->brk || !h->rend || !h->pool || !h->pairs || !h->bad || !h->cache || !h->cvalid || !h->svalid ||
+        !h->ruined || !h->listed || !h->dirty || !h->touched || !h->stale || !h->zsim || !h->zcost ||
         !h->zsnap || !h->zbad || !h->zcache || !h->zarr || !h->zst || !h->zbrk || !h->zrend ||
-        !h->zscost || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        !h->zscost || !h->rsnap || !h->rbad || !h->rcache || !h->rarr || !h->rst || !h->rrel ||
+        !h->rbrk || !h->rrend || !h->rscost || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -1072,10 +1190,12 @@ static void free_hcs(hcs *h)
     free(h->bad);
     free(h->cache);
     free(h->cvalid);
+    free(h->svalid);
     free(h->ruined);
     free(h->listed);
     free(h->dirty);
     free(h->touched);
+    free(h->stale);
     free(h->zsim);
     free(h->zcost);
     free(h->zsnap);
@@ -1086,6 +1206,15 @@ static void free_hcs(hcs *h)
     free(h->zbrk);
     free(h->zrend);
     free(h->zscost);
+    free(h->rsnap);
+    free(h->rbad);
+    free(h->rcache);
+    free(h->rarr);
+    free(h->rst);
+    free(h->rrel);
+    free(h->rbrk);
+    free(h->rrend);
+    free(h->rscost);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
@@ -1215,6 +1344,47 @@ int hm__hc_check_trades(hm_plan_problem *p, uint64_t seed, int rounds, int *made
         full_eval(&h, &h.cur);
     }
     free_hcs(&h);
+    return bad;
+}
+
+/* For the unit tests: rounds of ruin, recreate and acceptance as in the search (kept
+ * simulations, restored copies, insertions simulated from the cached state) against a second
+ * solver that evaluates every accepted plan from scratch: cost and schedule must be the same,
+ * bit for bit. Returns the number of rounds that differ (-1: no memory). */
+int hm__hc_check_kept(hm_plan_problem *p, uint64_t seed, int rounds)
+{
+    hcs h, g;
+    int bad = 0;
+    if (test_start(&h, p, seed) != 0)
+        return -1;
+    if (test_start(&g, p, seed) != 0) {
+        free_hcs(&h);
+        return -1;
+    }
+    for (int round = 0; round < rounds; round++) {
+        sol_copy(&h, &h.cand, &h.cur);
+        memset(h.touched, 0, (size_t)h.nn);
+        int cnt = ruin(&h, &h.cand, h.pool);
+        cnt = reinsert_list(&h, &h.cand, h.pool, cnt);
+        recreate(&h, &h.cand, h.pool, cnt);
+        full_eval(&h, &h.cand);
+        double u = hm__rng_unit(&h.rng);
+        if (h.cand.cost >= h.cur.cost - 5.0 * log(u > 1e-12 ? u : 1e-12)) {
+            forget_touched(&h);
+            continue;
+        }
+        sol_copy(&h, &h.cur, &h.cand);
+        sol_copy(&g, &g.cur, &h.cur);
+        forget_all(&g);
+        full_eval(&g, &g.cur);
+        int differ = h.cur.cost != g.cur.cost;
+        for (int k = 0; k < h.nt; k++)
+            differ |= h.cur.where[k] >= 0 && h.cvalid[h.cur.where[k]] &&
+                      (h.st[k] != g.st[k] || h.arr[k] != g.arr[k]);
+        bad += differ;
+    }
+    free_hcs(&h);
+    free_hcs(&g);
     return bad;
 }
 

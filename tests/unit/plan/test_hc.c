@@ -275,6 +275,20 @@ static void continuity_weight(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* Kept and restored route simulations, and insertions simulated from the cached state, give
+ * the plans' costs and schedules that a from-scratch evaluation gives (bit for bit: the search
+ * must make the same plans as without them). */
+static void kept_simulations(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = day_problem();
+    assert_int_equal(hm__hc_check_kept(p, 7, 40), 0);
+    hm_plan_problem_destroy(p);
+    p = json_problem();
+    assert_int_equal(hm__hc_check_kept(p, 8, 40), 0);
+    hm_plan_problem_destroy(p);
+}
+
 static void deterministic_and_time_limit(void **state)
 {
     (void)state;
@@ -465,6 +479,7 @@ int main(void)
         cmocka_unit_test(incremental_pricing),
         cmocka_unit_test(route_trades),
         cmocka_unit_test(continuity_weight),
+        cmocka_unit_test(kept_simulations),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
         cmocka_unit_test(required_nurse),
