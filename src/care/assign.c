@@ -104,10 +104,12 @@ static int assign_job(hm_db *db, void *arg, hm_err *err)
     if (j->staff_id && ((rc = check_nurse(db, j, org, err)) ||
                         (rc = check_competence(db, j, competence, date, err))))
         return rc;
-    /* The route order and planned start were the last plan's: the next plan places it anew. */
+    /* The route order and planned start were the last plan's: the next plan places it anew (and
+     * a two-nurse visit's partner with it). */
     rc = hm_db_exec(db,
                     "UPDATE task SET assigned_staff_id = ?, nurse_locked = ?, route_order = NULL,"
-                    " planned_ms = NULL, unplanned = NULL WHERE id = ?",
+                    " planned_ms = NULL, unplanned = NULL, partner_staff_id = NULL,"
+                    " partner_route_order = NULL WHERE id = ?",
                     HM_ARGS(j->staff_id ? HM_I(j->staff_id) : HM_NULLV, HM_I(j->locked),
                             HM_I(j->task_id)),
                     err);

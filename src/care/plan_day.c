@@ -56,6 +56,7 @@ struct visit {
     char id[24], kind[32], competence[32], patient[128], pref_id[24];
     double lat, lon, from, to, duration;
     int priority, seq;
+    int nurses; /* 2: two nurses together; the second is stored as the task's partner */
     int location_office;
     int off_duty;        /* no shift covers its window */
     int locked;          /* the coordinator locked it to its nurse (PUT .../assignment) */
@@ -63,6 +64,7 @@ struct visit {
     int64_t assigned;    /* its nurse before this plan (0: none) */
     int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
     const char *pin_nurse; /* the planner id of her shift on duty, when pinned */
+    int64_t stored_nurse;  /* storing the plan: the nurse already given it (two-nurse visits) */
 };
 
 struct day {
@@ -257,8 +259,8 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         " t.window_end_ms, t.duration_min, coalesce(t.competence, ''), t.priority, t.location,"
         " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
-        "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0), t.nurse_locked"
-        " FROM task t JOIN patient p ON p.id = t.patient_id"
+        "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0), t.nurse_locked,"
+        " t.nurses FROM task t JOIN patient p ON p.id = t.patient_id"
         " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ?"
         " AND t.started_ms IS NULL AND t.org_id IN"
         " (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?) ORDER BY t.window_start_ms, t.id",
@@ -299,6 +301,7 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
             snprintf(v->pref_id, sizeof v->pref_id, "staff-%lld", (long long)v->preferred);
         v->assigned = hm_cursor_int(&cur, 15);
         v->locked = v->assigned && hm_cursor_int(&cur, 16);
+        v->nurses = hm_cursor_int(&cur, 17) == 2 ? 2 : 1;
         if (v->from < d->t_now)
             v->from = d->t_now; /* its window has opened: from now on */
     }
@@ -544,7 +547,7 @@ static int build_problem(struct day *d, hm_plan_problem **out, hm_err *err)
             .mandatory = 1,
             .fixed_time = -1,
             .preferred_nurse = pref,
-            .nurses = 1,
+            .nurses = v->nurses,
             .required_nurse = v->pinned ? v->pin_nurse : NULL,
         };
         rc = hm_plan_add_visit(p, &pv, err);
@@ -654,6 +657,26 @@ static int store_unplanned(hm_db *db, const struct day *d, const hm_plan_result 
     return rc;
 }
 
+/* One stop of a nurse's route. A visit two nurses make together is on both routes: the nurse
+ * it stays with (pinned or locked), else the first route stored, is its nurse; the other is its
+ * partner, with her own route order and the same start. */
+static int store_stop(hm_db *db, struct visit *v, int64_t staff, int order, int64_t start_ms,
+                      hm_err *err)
+{
+    int64_t keep = v->pinned ? v->pinned : v->locked ? v->assigned : 0;
+    int partner = v->nurses == 2 && (keep ? staff != keep : v->stored_nurse != 0);
+    if (!partner)
+        v->stored_nurse = staff;
+    return hm_db_exec(db,
+                      partner ? "UPDATE task SET partner_staff_id = ?, partner_route_order = ?,"
+                                " planned_ms = ?, unplanned = NULL WHERE id = ? AND"
+                                " state = 'planned'"
+                              : "UPDATE task SET assigned_staff_id = ?, route_order = ?,"
+                                " planned_ms = ?, unplanned = NULL WHERE id = ? AND"
+                                " state = 'planned'",
+                      HM_ARGS(HM_I(staff), HM_I(order), HM_I(start_ms), HM_I(v->task_id)), err);
+}
+
 static int store_job(hm_db *db, void *arg, hm_err *err)
 {
     struct store_job *j = arg;
@@ -664,8 +687,8 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
         if (!d->visits[i].pinned && !d->visits[i].locked)
             rc = hm_db_exec(db,
                             "UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
-                            " planned_ms = NULL, unplanned = NULL WHERE id = ? AND"
-                            " state = 'planned'",
+                            " planned_ms = NULL, unplanned = NULL, partner_staff_id = NULL,"
+                            " partner_route_order = NULL WHERE id = ? AND state = 'planned'",
                             HM_ARGS(HM_I(d->visits[i].task_id)), err);
     for (int k = 0; j->r && k < hm_plan_result_nurse_count(j->r) && !rc; k++) {
         int n = 0;
@@ -678,14 +701,8 @@ static int store_job(hm_db *db, void *arg, hm_err *err)
         for (int s = 0; s < n && !rc; s++) {
             int v = find_visit(d, stops[s].visit_id);
             if (v >= 0)
-                rc = hm_db_exec(db,
-                                "UPDATE task SET assigned_staff_id = ?, route_order = ?,"
-                                " planned_ms = ?, unplanned = NULL WHERE id = ? AND"
-                                " state = 'planned'",
-                                HM_ARGS(HM_I(staff), HM_I(base + s + 1),
-                                        HM_I(utc_ms_of(d, stops[s].start)),
-                                        HM_I(d->visits[v].task_id)),
-                                err);
+                rc = store_stop(db, &d->visits[v], staff, base + s + 1,
+                                utc_ms_of(d, stops[s].start), err);
         }
     }
     if (!rc)

@@ -300,6 +300,13 @@ static int deactivate(hm_db *db, struct activation *j, const struct target *t, h
             HM_ARGS(HM_I(t->id), HM_I(j->c->now_ms)), err);
     if (!rc)
         j->tasks = hm_db_changes(db);
+    if (!rc) /* and the two-nurse visits she was to make as the partner */
+        rc = hm_db_exec(db,
+                        "UPDATE task SET partner_staff_id = NULL, partner_route_order = NULL"
+                        " WHERE partner_staff_id = ? AND state = 'planned' AND window_start_ms > ?",
+                        HM_ARGS(HM_I(t->id), HM_I(j->c->now_ms)), err);
+    if (!rc)
+        j->tasks += hm_db_changes(db);
     if (!rc)
         rc = drop_future_shifts(db, j->c, t->id, 0, &j->shifts, err);
     return rc;

@@ -175,13 +175,14 @@ static int generate(hm_db *db, const hm_call *c, int64_t episode_id, int replace
         rc = hm_db_exec(db,
                         "INSERT INTO task (episode_id, patient_id, kind, local_date, seq,"
                         " window_start_ms, window_end_ms, due_ms, duration_min, competence,"
-                        " org_id, location, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                        " ON CONFLICT DO NOTHING",
+                        " org_id, location, priority, nurses) VALUES"
+                        " (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                         HM_ARGS(HM_I(episode_id), HM_I(e.patient_id), HM_S(t->kind), HM_S(date),
                                 HM_I(t->seq), HM_I(t->window_start_ms), HM_I(t->window_end_ms),
                                 HM_I(t->due_ms), HM_I(t->duration_min),
                                 t->competence[0] ? HM_S(t->competence) : HM_NULLV,
-                                HM_I(t->org_id), HM_S(t->location), HM_I(t->priority)),
+                                HM_I(t->org_id), HM_S(t->location), HM_I(t->priority),
+                                HM_I(t->nurses)),
                         err);
     }
     free(tasks);
@@ -261,10 +262,12 @@ int hm_care_tasks_extend(hm_care *care, int64_t now_ms, int *extended, hm_err *e
     " t.org_id, o.name, t.location, t.priority, t.state, t.done_ms, t.done_by, t.documentation," \
     " t.reason, t.assigned_staff_id, t.route_order, sa.name, sd.name, t.started_ms,"          \
     " CASE WHEN t.started_by IS NOT NULL THEN (SELECT name FROM staff WHERE id = t.started_by) END," \
-    " t.planned_ms, t.unplanned, t.nurse_locked"
+    " t.planned_ms, t.unplanned, t.nurse_locked, t.nurses, t.partner_staff_id,"                  \
+    " t.partner_route_order, sp.name"
 #define TASK_JOIN                                                                                  \
     " FROM task t JOIN patient p ON p.id = t.patient_id JOIN org o ON o.id = t.org_id"            \
-    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"
+    " LEFT JOIN staff sa ON sa.id = t.assigned_staff_id LEFT JOIN staff sd ON sd.id = t.done_by"  \
+    " LEFT JOIN staff sp ON sp.id = t.partner_staff_id"
 
 /* A column of UTC milliseconds as an ISO time, or null. */
 static void key_utc_or_null(hm_jw *w, const char *key, hm_cursor *cur, int col)
@@ -354,6 +357,14 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_cursor_is_null(cur, 31) ? hm_jw_null(w) : hm_jw_str(w, hm_cursor_text(cur, 31));
     hm_jw_key(w, "locked"); /* the coordinator's nurse, kept by every plan */
     hm_jw_bool(w, hm_cursor_int(cur, 32) != 0);
+    hm_jw_key(w, "nurses"); /* 2: made by two nurses together, the second one the partner */
+    hm_jw_int(w, hm_cursor_int(cur, 33));
+    for (int col = 34; col <= 35; col++) {
+        hm_jw_key(w, col == 34 ? "partner_staff_id" : "partner_route_order");
+        hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
+    }
+    hm_jw_key(w, "partner_staff");
+    hm_jw_str(w, hm_cursor_text(cur, 36));
     hm_jw_obj_end(w);
 }
 
@@ -530,20 +541,23 @@ struct doc_job {
 };
 
 /* The visit is under way: the nurse who started it is at the patient. She takes the task over
- * if it was on another nurse's route (its place in that route no longer means anything). */
+ * if it was on another nurse's route (its place in that route no longer means anything); when
+ * she was its partner on a two-nurse visit, the two swap, each keeping her own route order. */
 static int start_task(hm_db *db, const struct doc_job *j, int64_t started_ms, hm_err *err)
 {
     const hm_call *c = j->c;
     if (started_ms)
         return hm_err_set(err, HM_ECONFLICT, "task %lld is already under way",
                           (long long)j->task_id);
+    /* SQLite reads every right-hand side from the row as it was: the swap needs no temporary */
     return hm_db_exec(db,
-                      "UPDATE task SET started_ms = ?, started_by = ?, route_order = CASE WHEN"
-                      " assigned_staff_id = ? THEN route_order END, assigned_staff_id = ?"
-                      " WHERE id = ?",
-                      HM_ARGS(HM_I(c->now_ms), HM_I(c->actor->staff_id),
-                              HM_I(c->actor->staff_id), HM_I(c->actor->staff_id),
-                              HM_I(j->task_id)),
+                      "UPDATE task SET started_ms = ?1, started_by = ?2, route_order = CASE WHEN"
+                      " assigned_staff_id = ?2 THEN route_order WHEN partner_staff_id = ?2 THEN"
+                      " partner_route_order END, partner_route_order = CASE WHEN"
+                      " partner_staff_id = ?2 THEN route_order ELSE partner_route_order END,"
+                      " partner_staff_id = CASE WHEN partner_staff_id = ?2 THEN assigned_staff_id"
+                      " ELSE partner_staff_id END, assigned_staff_id = ?2 WHERE id = ?3",
+                      HM_ARGS(HM_I(c->now_ms), HM_I(c->actor->staff_id), HM_I(j->task_id)),
                       err);
 }
 

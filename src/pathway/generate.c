@@ -188,6 +188,7 @@ static void fill_task(const hm_pathway *p, const struct hm__task_rule *rule, con
     snprintf(t->location, sizeof t->location, "%s", k->location);
     t->priority = k->priority;
     t->seq = seq;
+    t->nurses = k->nurses;
 }
 
 /* Walks the dates once; with slots NULL it only counts. */

@@ -62,6 +62,7 @@ typedef struct hm_task_kind {
     const char *location;   /* "patient" or "office" */
     int duration_min;
     int priority; /* 1 high, 2 medium, 3 low: a missed bag change is high */
+    int nurses;   /* 1, or 2 for a visit two nurses make together (a transfer, a hoist) */
 } hm_task_kind;
 size_t hm_pathway_task_kind_count(const hm_pathway *p);
 const hm_task_kind *hm_pathway_task_kind_at(const hm_pathway *p, size_t i); /* NULL if out of range */
@@ -149,7 +150,8 @@ typedef struct hm_gen_task {
     int64_t org_id;      /* responsible organisation after division of labour and shortages */
     char location[16];   /* "patient" | "office" */
     int priority;
-    int seq; /* 1.. within the day for repeated kinds (bag 1, bag 2), else 1 */
+    int seq;    /* 1.. within the day for repeated kinds (bag 1, bag 2), else 1 */
+    int nurses; /* 1, or 2 nurses together */
 } hm_gen_task;
 
 /* Generates the tasks of every date in [from, to] ∩ [r->start, r->end], sorted by window

@@ -494,13 +494,17 @@ static int parse_task_kind(const json_t *j, const char *path, hm_task_kind *k, h
         rc = hm__jp_int(j, path, "duration_min", 1, 1, 24 * 60, &k->duration_min, err);
     if (rc == HM_OK)
         rc = hm__jp_int(j, path, "priority", 1, 1, 3, &k->priority, err);
+    k->nurses = 1;
+    if (rc == HM_OK)
+        rc = hm__jp_int(j, path, "nurses", 0, 1, 2, &k->nurses, err);
     return rc;
 }
 
 static int parse_task(const json_t *j, const char *path, struct hm__task_rule *r, hm_err *err)
 {
-    static const char *const keys[] = {"id", "label", "competence", "location", "duration_min",
-                                       "priority", "cadence", "window", "documentation", NULL};
+    static const char *const keys[] = {"id",     "label",  "competence",    "location",
+                                       "duration_min", "priority", "nurses", "cadence",
+                                       "window", "documentation", NULL};
     const json_t *cad = NULL, *win = NULL, *doc = NULL;
     char sub[128];
     if (!json_is_object(j))

@@ -442,6 +442,13 @@ static const char schema_v16[] =
     " travel_source TEXT NOT NULL, seconds REAL NOT NULL);"
     "CREATE INDEX plan_run_day ON plan_run(org_id, local_date, made_ms);";
 
+/* Visits two nurses make together (a template's task kind with "nurses": 2): the plan puts the
+ * second nurse on partner_staff_id with her own route order, so both worklists show the visit. */
+static const char schema_v17[] =
+    "ALTER TABLE task ADD COLUMN nurses INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE task ADD COLUMN partner_staff_id INTEGER REFERENCES staff(id);"
+    "ALTER TABLE task ADD COLUMN partner_route_order INTEGER;";
+
 const struct hm_migration hm__sqlite_migrations[] = {
     {1, schema_v1},
     {2, schema_v2},
@@ -459,5 +466,6 @@ const struct hm_migration hm__sqlite_migrations[] = {
     {14, schema_v14},
     {15, schema_v15},
     {16, schema_v16},
+    {17, schema_v17},
 };
 const int hm__sqlite_migration_count = sizeof hm__sqlite_migrations / sizeof hm__sqlite_migrations[0];

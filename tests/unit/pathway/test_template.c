@@ -36,6 +36,7 @@ static void loads_iv_antibiotics(void **state)
     assert_string_equal(k->label_en, "Change the antibiotic bag");
     assert_int_equal(k->priority, 1);
     assert_int_equal(k->duration_min, 15);
+    assert_int_equal(k->nurses, 1); /* one nurse unless the template says two */
     assert_string_equal(hm_pathway_task_kind_find(p, "bag_compounding")->competence,
                         "aseptic_compounding");
     assert_string_equal(hm_pathway_task_kind_find(p, "line_care")->competence, "central_line_care");
@@ -122,6 +123,8 @@ static const struct bad_case bad_cases[] = {
     {"tasks[1].id", "\"bag_compounding\"", "tasks[1].id: duplicate task kind 'bag_compounding'"},
     {"tasks[1].id", "\"a_kind_name_that_is_far_too_long_for_it\"", "tasks[1].id: longer than 31"},
     {"tasks[0].priority", "4", "tasks[0].priority: must be between 1 and 3"},
+    {"tasks[0].nurses", "3", "tasks[0].nurses: must be between 1 and 2"},
+    {"tasks[0].nurses", "\"2\"", "tasks[0].nurses: must be an integer"},
     {"tasks[0].location", "\"garden\"", "tasks[0].location: must be 'patient' or 'office'"},
     {"tasks[0].duration_min", "\"20\"", "tasks[0].duration_min: must be an integer"},
     {"tasks[0].duration_min", "0", "tasks[0].duration_min: must be between 1 and 1440"},

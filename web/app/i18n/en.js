@@ -25,6 +25,7 @@ export default {
   'worklist.travel_road': 'Driving times from the road network.', 'worklist.travel_estimated': 'Driving times estimated from distances as the crow flies.', 'worklist.travel_estimated_because': 'Driving times estimated from distances as the crow flies ({why}).',
   'worklist.map': 'Routes on a sketch of the zone', 'worklist.map_label': 'Sketch of {n} routes with {visits} visits', 'worklist.map_office': 'Office',
   'worklist.last_plan': 'Last planned {when} ({who}): {n} visits for {nurses} nurses, {travel} minutes of driving.', 'worklist.last_plan_unserved': '{n} not planned.', 'worklist.by_schedule': 'automatically', 'worklist.by_system': 'from the command line',
+  'worklist.together_with': 'together with {name}', 'worklist.two_nurses': 'two nurses',
   'worklist.planned': 'Routes planned: {n} visits for {nurses} nurses, {travel} minutes of driving in all.', 'worklist.planned_from': 'Planned from {time}; what is done or under way stays.',
   'worklist.not_planned': '{n} visits could not be planned:',
   'plan.why.no_competence': 'no nurse on duty has the competence', 'plan.why.unreachable': 'no one can arrive within the time window',

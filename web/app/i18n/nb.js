@@ -26,6 +26,7 @@ export default {
   'worklist.travel_road': 'Kjøretider fra veinettet.', 'worklist.travel_estimated': 'Kjøretider anslått fra avstand i luftlinje.', 'worklist.travel_estimated_because': 'Kjøretider anslått fra avstand i luftlinje ({why}).',
   'worklist.map': 'Rutene på en skisse av sonen', 'worklist.map_label': 'Skisse av {n} ruter med {visits} besøk', 'worklist.map_office': 'Kontoret',
   'worklist.last_plan': 'Sist planlagt {when} ({who}): {n} besøk på {nurses} sykepleiere, {travel} minutter kjøring.', 'worklist.last_plan_unserved': '{n} ikke planlagt.', 'worklist.by_schedule': 'automatisk', 'worklist.by_system': 'fra kommandolinjen',
+  'worklist.together_with': 'sammen med {name}', 'worklist.two_nurses': 'to sykepleiere',
   'worklist.planned': 'Ruter planlagt: {n} besøk på {nurses} sykepleiere, {travel} minutter kjøring i alt.', 'worklist.planned_from': 'Planlagt fra kl. {time}; det som er gjort eller pågår, står.',
   'worklist.not_planned': '{n} besøk kunne ikke planlegges:',
   'plan.why.no_competence': 'ingen sykepleier på vakt har kompetansen', 'plan.why.unreachable': 'ingen rekker fram innen tidsvinduet',

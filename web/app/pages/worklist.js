@@ -16,15 +16,24 @@ import { DocForm } from './docform.js';
 
 const query = () => new URLSearchParams(route.value.split('?')[1] || '');
 
-/* [staff id (0: not on a route), the nurse's name, tasks in route order], the routes by id. */
+/* [staff id (0: not on a route), the nurse's name, tasks in route order], the routes by id. A
+ * visit two nurses make together is on both routes: on the partner's with her route order. */
 function groups(tasks) {
   const by = new Map();
   const names = new Map();
-  for (const task of tasks) {
-    const k = task.assigned_staff_id ?? 0;
+  const add = (k, task) => {
     if (!by.has(k)) by.set(k, []);
     by.get(k).push(task);
+  };
+  for (const task of tasks) {
+    const k = task.assigned_staff_id ?? 0;
+    const both = task.partner_staff_id != null;
+    add(k, both ? { ...task, with_name: task.partner_staff } : task);
     if (k && task.assigned_staff) names.set(k, task.assigned_staff);
+    if (both) {
+      add(task.partner_staff_id, { ...task, route_order: task.partner_route_order, with_name: task.assigned_staff });
+      names.set(task.partner_staff_id, task.partner_staff);
+    }
   }
   for (const list of by.values()) {
     list.sort((a, b) => (a.route_order ?? 1e9) - (b.route_order ?? 1e9) || a.window_start.localeCompare(b.window_start));
@@ -69,6 +78,7 @@ function TaskRow({ task, date, org }) {
       <span class=${stateCls}>${t('state.' + task.state)}</span>
       ${task.state === 'planned' && task.started_at && html` <span class="state state-under-way">${t('state.under_way')}</span>`}
       ${task.state === 'planned' && task.locked && html` <span class="hint">${t('task.locked')}</span>`}
+      ${task.nurses === 2 && html` <span class="hint together">${task.with_name ? t('worklist.together_with', { name: task.with_name }) : t('worklist.two_nurses')}</span>`}
       ${task.done_by_name && task.state !== 'planned' && html`<span class="hint"> ${t('worklist.by', { name: task.done_by_name })}</span>`}
       <div class="patient"><${Link} href=${'/patients/' + task.patient_id}>${task.patient_name}</${Link}> · ${task.address}</div>
       <div class="bring">${t('worklist.bring')}: ${t('bring.' + task.kind)}</div>
