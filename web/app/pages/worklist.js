@@ -12,35 +12,10 @@ import { t, tl, fmtTime, fmtDateTime, todayOslo } from '../i18n.js';
 import { get, post, put, del } from '../api.js';
 import { taskTemplate, orgs } from '../data.js';
 import { RouteMap } from './routemap.js';
+import { groups } from '../routes.js';
 import { DocForm } from './docform.js';
 
 const query = () => new URLSearchParams(route.value.split('?')[1] || '');
-
-/* [staff id (0: not on a route), the nurse's name, tasks in route order], the routes by id. A
- * visit two nurses make together is on both routes: on the partner's with her route order. */
-function groups(tasks) {
-  const by = new Map();
-  const names = new Map();
-  const add = (k, task) => {
-    if (!by.has(k)) by.set(k, []);
-    by.get(k).push(task);
-  };
-  for (const task of tasks) {
-    const k = task.assigned_staff_id ?? 0;
-    const both = task.partner_staff_id != null;
-    add(k, both ? { ...task, with_name: task.partner_staff } : task);
-    if (k && task.assigned_staff) names.set(k, task.assigned_staff);
-    if (both) {
-      add(task.partner_staff_id, { ...task, route_order: task.partner_route_order, with_name: task.assigned_staff });
-      names.set(task.partner_staff_id, task.partner_staff);
-    }
-  }
-  for (const list of by.values()) {
-    list.sort((a, b) => (a.route_order ?? 1e9) - (b.route_order ?? 1e9) || a.window_start.localeCompare(b.window_start));
-  }
-  return [...by.entries()].sort((a, b) => (a[0] === 0) - (b[0] === 0) || a[0] - b[0])
-    .map(([id, list]) => [id, names.get(id) || t('worklist.nurse_n', { id }), list]);
-}
 
 /* The roster's shifts of the day per staff id; empty when the organisation has no roster (the
  * worklist of a hospital ward, or a zone not rostered that day). */
