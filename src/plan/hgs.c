@@ -64,6 +64,13 @@ enum {
 #define REPAIR_PROB 0.8
 #define REPAIR_BOOST 12.0
 #define POP_CAP (MU_LONG + LAMBDA_LONG + 1)
+/* Biased-fitness bonus of a feasible individual with fewer routes than the best: bad runs end
+ * with one route more than the best-known (R1_2_1 24 against 23, RC1_2_3 19 against 18), and
+ * a feasible solution with fewer routes but more distance used to be the first to go. With the
+ * bonus it survives and is chosen as a parent more often (docs/internals/planner.md). */
+#ifndef ROUTE_BONUS
+#define ROUTE_BONUS 1.0
+#endif
 
 /* ---- PRNG ---- */
 
@@ -434,7 +441,8 @@ static int cmp_by_div_desc(const void *a, const void *b)
     return x > y ? -1 : x < y ? 1 : i - j;
 }
 
-/* Biased fitness: rank by cost plus (1 - elite/size) times rank by diversity contribution. */
+/* Biased fitness: rank by cost plus (1 - elite/size) times rank by diversity contribution,
+ * less ROUTE_BONUS for a feasible individual with fewer routes than the best. */
 static void update_biased(ga *g, subpop *sp)
 {
     int P = sp->size;
@@ -458,11 +466,15 @@ static void update_biased(ga *g, subpop *sp)
     for (int r = 0; r < P; r++)
         fitrank[byc[r]] = (double)r / (P - 1);
     double wdiv = 1.0 - (double)NB_ELITE / P;
+    /* only feasible ones: infeasible individuals with fewer routes are common (overloaded
+     * or late), and favouring them made things worse */
+    int few = sp == &g->feas && g->best->feasible ? g->best->nroutes : 0;
     for (int r = 0; r < P; r++) {
         int i = byd[r];
         sp->ind[i]->biased = fitrank[i] + wdiv * ((double)r / (P - 1));
+        if (sp->ind[i]->nroutes < few)
+            sp->ind[i]->biased -= ROUTE_BONUS;
     }
-    (void)g;
 }
 
 static void remove_at(ga *g, subpop *sp, int k)
