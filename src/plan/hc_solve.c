@@ -1,9 +1,9 @@
 /* hc_solve.c: the home-care solver and the result it hands back. A first plan comes from greedy
  * cheapest insertion in urgency order (well under a second for a 400-visit day); rounds of ruin
  * (random removal, or strings from neighbouring routes) and recreate (cheapest insertion in
- * random order, priced incrementally from cached route states) under simulated annealing
- * improve it until the time limit, pricing continuity misses higher early in the run (the best
- * plan is kept by the objective). A task is one nurse's part of a visit
+ * random order or far tasks first, priced incrementally from cached route states) under
+ * simulated annealing improve it until the time limit, pricing continuity misses higher early
+ * in the run (the best plan is kept by the objective). A task is one nurse's part of a visit
  * (two-nurse visits have two partner tasks). A route is priced by simulating it: travel,
  * waiting, the unpaid break, lateness up to the allowed maximum (none for fixed times),
  * overtime up to the allowed maximum; beyond those limits, or without the competence, a
@@ -45,6 +45,9 @@
 #ifndef HC_WC_UNTIL
 #define HC_WC_UNTIL 0.7 /* progress where it is back to the objective's (0.5, 0.9: no better) */
 #endif
+#ifndef HC_FAR_FIRST
+#define HC_FAR_FIRST 50 /* % of recreates that insert the far tasks first (25: no better) */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -54,6 +57,7 @@ typedef struct task {
     double wf[HM_PLAN_MAX_WINDOWS], wt[HM_PLAN_MAX_WINDOWS];
     double allow, dur, drop_cost;
     double first, last; /* earliest and latest start in any window (0, BIG without) */
+    double far;         /* mean travel from the nurses' starts */
     uint64_t req;
 } task;
 
@@ -982,8 +986,24 @@ static int ruin(hcs *h, hsol *s, int *removed)
     return cnt;
 }
 
-/* Puts removed and never-served tasks in a randomised urgency order (mandatory first). */
+/* Sorts list[lo..hi) by the tasks' mean travel from the nurses' starts, farthest first
+ * (insertion sort: a ruin removes about ten). */
+static void far_first(const hcs *h, int *list, int lo, int hi)
+{
+    for (int i = lo + 1; i < hi; i++) {
+        int t = list[i], j = i;
+        while (j > lo && h->t[list[j - 1]].far < h->t[t].far) {
+            list[j] = list[j - 1];
+            j--;
+        }
+        list[j] = t;
+    }
+}
 
+/* Puts removed and never-served tasks in a randomised urgency order (mandatory first); in
+ * HC_FAR_FIRST % of the rounds the far tasks go first within each part (SISR's "far" order):
+ * the tasks that are dearest to reach are placed while the routes still have room, and the
+ * near ones fill in around them. */
 static int reinsert_list(hcs *h, const hsol *s, int *list, int cnt)
 {
     for (int i = 0; i < cnt; i++)
@@ -1003,6 +1023,10 @@ static int reinsert_list(hcs *h, const hsol *s, int *list, int cnt)
             memmove(list + m + 1, list + m, sizeof(int) * (size_t)(i - m));
             list[m++] = t;
         }
+    if (hm__rng_int(&h->rng, 100) < HC_FAR_FIRST) {
+        far_first(h, list, 0, m);
+        far_first(h, list, m, cnt);
+    }
     return cnt;
 }
 
@@ -1169,6 +1193,13 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
             h->t[extra].only = -1; /* the required nurse is one of the two */
             k->partner = extra++;
         }
+    }
+    /* how far a task is: its mean travel from the nurses' starts (there is no one depot) */
+    for (int k = 0; k < h->nt; k++) {
+        double sum = 0;
+        for (int n = 0; n < h->nn; n++)
+            sum += h->tt[(size_t)h->ls[n] * h->nl + h->t[k].loc];
+        h->t[k].far = sum / h->nn;
     }
     return neighbours(h, err);
 }
