@@ -46,7 +46,7 @@
 #define HC_WC_UNTIL 0.7 /* progress where it is back to the objective's (0.5, 0.9: no better) */
 #endif
 #ifndef HC_FAR_FIRST
-#define HC_FAR_FIRST 50 /* % of recreates that insert the far tasks first (25: no better) */
+#define HC_FAR_FIRST 50 /* % of recreates that insert the far tasks first (25, 75: worse) */
 #endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
