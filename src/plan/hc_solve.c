@@ -79,6 +79,15 @@ typedef struct sim {
     int loc, taken, misses, nfail;
 } sim;
 
+/* A kept copy of routes' simulations, restored instead of simulating a route again: per nurse
+ * whether one is held (has), its cache rows, break, return and cost; per task its arrival,
+ * start and failure flag. */
+typedef struct sim_copy {
+    unsigned char *has, *bad;
+    sim *cache;
+    double *arr, *st, *brk, *rend, *cost;
+} sim_copy;
+
 typedef struct hcs {
     const hm_plan_problem *p;
     const hm_plan_settings *s;
@@ -107,17 +116,14 @@ typedef struct hcs {
     unsigned char *zsim; /* per nurse: cache, arr/st/bad, brk/rend and zcost hold a simulation
                           * of its route with every release time 0 (full_eval's first round) */
     double *zcost;
-    /* per nurse: a copy of that simulation (zsnap set) kept while the route is unchanged, for
-     * routes whose later rounds run with release times (two-nurse visits, precedences) */
-    unsigned char *zsnap, *zbad;
-    sim *zcache;
-    double *zarr, *zst, *zbrk, *zrend, *zscost;
-    /* per nurse: a copy of its route's last simulation in the fixed point's later rounds
-     * (rsnap set) and the release times it ran with: an unchanged route whose release times
-     * came out the same is restored instead of simulated (most of them, every iteration) */
-    unsigned char *rsnap, *rbad;
-    sim *rcache;
-    double *rarr, *rst, *rrel, *rbrk, *rrend, *rscost;
+    /* a copy of that simulation kept while the route is unchanged, for routes whose later
+     * rounds run with release times (two-nurse visits, precedences) */
+    sim_copy zcopy;
+    /* a copy of each route's last simulation in the fixed point's later rounds, and the
+     * release times it ran with (rrel, per task): an unchanged route whose release times came
+     * out the same is restored instead of simulated (most of them, every iteration) */
+    sim_copy rcopy;
+    double *rrel;
     hsol cur, cand, best;
     hm__rng rng;
 } hcs;
@@ -277,6 +283,33 @@ static sim *route_cache(const hcs *h, int nurse)
     return h->cache + (size_t)nurse * (size_t)(h->nt + 1);
 }
 
+static int copy_alloc(const hcs *h, sim_copy *c)
+{
+    c->has = calloc((size_t)h->nn, 1);
+    c->bad = calloc((size_t)h->nt, 1);
+    c->cache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
+    c->arr = calloc((size_t)h->nt, sizeof(double));
+    c->st = calloc((size_t)h->nt, sizeof(double));
+    c->brk = calloc((size_t)h->nn, sizeof(double));
+    c->rend = calloc((size_t)h->nn, sizeof(double));
+    c->cost = calloc((size_t)h->nn, sizeof(double));
+    return c->has && c->bad && c->cache && c->arr && c->st && c->brk && c->rend && c->cost
+               ? HM_OK
+               : HM_ENOMEM;
+}
+
+static void copy_free(sim_copy *c)
+{
+    free(c->has);
+    free(c->bad);
+    free(c->cache);
+    free(c->arr);
+    free(c->st);
+    free(c->brk);
+    free(c->rend);
+    free(c->cost);
+}
+
 static int sol_alloc(const hcs *h, hsol *s)
 {
     s->route = malloc(sizeof(int) * (size_t)h->nn * (size_t)h->nt);
@@ -336,9 +369,42 @@ static void stored(hcs *h, hsol *s, int n, const reval *evp)
     h->zcost[n] = ev.cost;
 }
 
-static sim *zero_cache(const hcs *h, int nurse)
+/* Keeps route n's current simulation in c. */
+static void copy_save(hcs *h, const hsol *s, int n, sim_copy *c)
 {
-    return h->zcache + (size_t)nurse * (size_t)(h->nt + 1);
+    const int *r = row(h, s, n);
+    int len = s->len[n];
+    memcpy(c->cache + (size_t)n * (size_t)(h->nt + 1), route_cache(h, n),
+           sizeof(sim) * (size_t)(len + 1));
+    for (int i = 0; i < len; i++) {
+        int k = r[i];
+        c->arr[k] = h->arr[k];
+        c->st[k] = h->st[k];
+        c->bad[k] = h->bad[k];
+    }
+    c->brk[n] = h->brk[n];
+    c->rend[n] = h->rend[n];
+    c->cost[n] = s->rcost[n];
+    c->has[n] = 1;
+}
+
+/* Makes c's copy of route n its current simulation again (the route is unchanged since). */
+static void copy_restore(hcs *h, hsol *s, int n, const sim_copy *c)
+{
+    const int *r = row(h, s, n);
+    int len = s->len[n];
+    memcpy(route_cache(h, n), c->cache + (size_t)n * (size_t)(h->nt + 1),
+           sizeof(sim) * (size_t)(len + 1));
+    for (int i = 0; i < len; i++) {
+        int k = r[i];
+        h->arr[k] = c->arr[k];
+        h->st[k] = c->st[k];
+        h->bad[k] = c->bad[k];
+    }
+    s->rcost[n] = h->zcost[n] = c->cost[n];
+    h->brk[n] = c->brk[n];
+    h->rend[n] = c->rend[n];
+    h->cvalid[n] = h->svalid[n] = 1;
 }
 
 /* full_eval's first round, every release time 0: a route that holds that simulation keeps
@@ -346,40 +412,16 @@ static sim *zero_cache(const hcs *h, int nurse)
 static void zero_round(hcs *h, hsol *s)
 {
     for (int n = 0; n < h->nn; n++) {
-        const int *r = row(h, s, n);
-        int len = s->len[n];
         if (h->zsim[n] && h->cvalid[n]) {
             s->rcost[n] = h->zcost[n];
-        } else if (h->zsnap[n]) {
-            memcpy(route_cache(h, n), zero_cache(h, n), sizeof(sim) * (size_t)(len + 1));
-            for (int i = 0; i < len; i++) {
-                h->arr[r[i]] = h->zarr[r[i]];
-                h->st[r[i]] = h->zst[r[i]];
-                h->bad[r[i]] = h->zbad[r[i]];
-            }
-            s->rcost[n] = h->zcost[n] = h->zscost[n];
-            h->brk[n] = h->zbrk[n];
-            h->rend[n] = h->zrend[n];
-            h->cvalid[n] = h->svalid[n] = h->zsim[n] = 1;
+        } else if (h->zcopy.has[n]) {
+            copy_restore(h, s, n, &h->zcopy);
+            h->zsim[n] = 1;
         } else {
             eval_store(h, s, n);
-            memcpy(zero_cache(h, n), route_cache(h, n), sizeof(sim) * (size_t)(len + 1));
-            for (int i = 0; i < len; i++) {
-                h->zarr[r[i]] = h->arr[r[i]];
-                h->zst[r[i]] = h->st[r[i]];
-                h->zbad[r[i]] = h->bad[r[i]];
-            }
-            h->zbrk[n] = h->brk[n];
-            h->zscost[n] = s->rcost[n];
-            h->zrend[n] = h->rend[n];
-            h->zsnap[n] = 1;
+            copy_save(h, s, n, &h->zcopy);
         }
     }
-}
-
-static sim *release_cache(const hcs *h, int nurse)
-{
-    return h->rcache + (size_t)nurse * (size_t)(h->nt + 1);
 }
 
 /* A later round of the fixed point: route n simulated with the release times now in force,
@@ -388,38 +430,20 @@ static sim *release_cache(const hcs *h, int nurse)
 static void release_round(hcs *h, hsol *s, int n)
 {
     const int *r = row(h, s, n);
-    int len = s->len[n], same = h->rsnap[n];
+    int len = s->len[n], same = h->rcopy.has[n];
     for (int i = 0; i < len && same; i++)
         same = h->release[r[i]] == h->rrel[r[i]];
     if (!same) {
         eval_store(h, s, n);
-        memcpy(release_cache(h, n), route_cache(h, n), sizeof(sim) * (size_t)(len + 1));
-        for (int i = 0; i < len; i++) {
-            int k = r[i];
-            h->rarr[k] = h->arr[k];
-            h->rst[k] = h->st[k];
-            h->rbad[k] = h->bad[k];
-            h->rrel[k] = h->release[k];
-        }
-        h->rbrk[n] = h->brk[n];
-        h->rrend[n] = h->rend[n];
-        h->rscost[n] = s->rcost[n];
-        h->rsnap[n] = 1;
+        copy_save(h, s, n, &h->rcopy);
+        for (int i = 0; i < len; i++)
+            h->rrel[r[i]] = h->release[r[i]];
         return;
     }
-    memcpy(route_cache(h, n), release_cache(h, n), sizeof(sim) * (size_t)(len + 1));
+    copy_restore(h, s, n, &h->rcopy);
     int zero = 1;
-    for (int i = 0; i < len; i++) {
-        int k = r[i];
-        h->arr[k] = h->rarr[k];
-        h->st[k] = h->rst[k];
-        h->bad[k] = h->rbad[k];
-        zero = zero && h->release[k] == 0;
-    }
-    s->rcost[n] = h->zcost[n] = h->rscost[n];
-    h->brk[n] = h->rbrk[n];
-    h->rend[n] = h->rrend[n];
-    h->cvalid[n] = h->svalid[n] = 1;
+    for (int i = 0; i < len && zero; i++)
+        zero = h->release[r[i]] == 0;
     h->stale[n] = 0;
     h->zsim[n] = (unsigned char)zero;
 }
@@ -599,7 +623,7 @@ static void forget_touched(hcs *h)
 {
     for (int n = 0; n < h->nn; n++)
         if (h->touched[n])
-            h->cvalid[n] = h->zsim[n] = h->zsnap[n] = h->rsnap[n] = 0;
+            h->cvalid[n] = h->zsim[n] = h->zcopy.has[n] = h->rcopy.has[n] = 0;
 }
 
 /* Before evaluating a solution other than the one the caches were built for. */
@@ -607,8 +631,8 @@ static void forget_all(hcs *h)
 {
     memset(h->cvalid, 0, (size_t)h->nn);
     memset(h->zsim, 0, (size_t)h->nn);
-    memset(h->zsnap, 0, (size_t)h->nn);
-    memset(h->rsnap, 0, (size_t)h->nn);
+    memset(h->zcopy.has, 0, (size_t)h->nn);
+    memset(h->rcopy.has, 0, (size_t)h->nn);
 }
 
 static void ensure_cache(hcs *h, const hsol *s, int n)
@@ -719,7 +743,7 @@ static void insert_at(hcs *h, hsol *s, int k, int n, int pos)
     s->len[n]++;
     s->where[k] = n;
     h->touched[n] = 1;
-    h->zsnap[n] = h->rsnap[n] = 0;
+    h->zcopy.has[n] = h->rcopy.has[n] = 0;
     sim *c = route_cache(h, n);
     sim x0;
     if (from == 0)
@@ -746,7 +770,7 @@ static int unlink_task(hcs *h, hsol *s, int k)
     s->len[n]--;
     s->where[k] = -1;
     h->touched[n] = 1;
-    h->zsnap[n] = h->rsnap[n] = 0;
+    h->zcopy.has[n] = h->rcopy.has[n] = 0;
     h->cvalid[n] = 0;
     h->stale[n] = 1;
     return n;
@@ -818,7 +842,7 @@ static void trade(hcs *h, hsol *s, int a, int b)
     for (int i = 0; i < la; i++)
         s->where[rb[i]] = b;
     h->touched[a] = h->touched[b] = 1;
-    h->zsnap[a] = h->zsnap[b] = h->rsnap[a] = h->rsnap[b] = 0;
+    h->zcopy.has[a] = h->zcopy.has[b] = h->rcopy.has[a] = h->rcopy.has[b] = 0;
     eval_store(h, s, a);
     eval_store(h, s, b);
 }
@@ -1095,32 +1119,14 @@ static int setup(hcs *h, const hm_plan_problem *p, hm_err *err)
     h->stale = calloc((size_t)h->nn, 1);
     h->zsim = calloc((size_t)h->nn, 1);
     h->zcost = calloc((size_t)h->nn, sizeof(double));
-    h->zsnap = calloc((size_t)h->nn, 1);
-    h->zbad = calloc((size_t)h->nt, 1);
-    h->zcache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
-    h->zarr = calloc((size_t)h->nt, sizeof(double));
-    h->zst = calloc((size_t)h->nt, sizeof(double));
-    h->zbrk = calloc((size_t)h->nn, sizeof(double));
-    h->zrend = calloc((size_t)h->nn, sizeof(double));
-    h->zscost = calloc((size_t)h->nn, sizeof(double));
-    h->rsnap = calloc((size_t)h->nn, 1);
-    h->rbad = calloc((size_t)h->nt, 1);
-    h->rcache = calloc((size_t)h->nn * (size_t)(h->nt + 1), sizeof(sim));
-    h->rarr = calloc((size_t)h->nt, sizeof(double));
-    h->rst = calloc((size_t)h->nt, sizeof(double));
     h->rrel = calloc((size_t)h->nt, sizeof(double));
-    h->rbrk = calloc((size_t)h->nn, sizeof(double));
-    h->rrend = calloc((size_t)h->nn, sizeof(double));
-    h->rscost = calloc((size_t)h->nn, sizeof(double));
     h->nnear = h->nt - 1 < HC_NEAR ? h->nt - 1 : HC_NEAR;
     h->near = calloc((size_t)h->nt * (size_t)(h->nnear + 1), sizeof(int));
     hm_plan_loc *locs = malloc(sizeof(hm_plan_loc) * (size_t)h->nl);
     if (!h->t || !h->tt || !h->ttin || !h->ls || !h->le || !h->release || !h->arr || !h->st ||
         !h->brk || !h->rend || !h->pool || !h->pairs || !h->bad || !h->cache || !h->cvalid || !h->svalid ||
         !h->ruined || !h->listed || !h->dirty || !h->touched || !h->stale || !h->zsim || !h->zcost ||
-        !h->zsnap || !h->zbad || !h->zcache || !h->zarr || !h->zst || !h->zbrk || !h->zrend ||
-        !h->zscost || !h->rsnap || !h->rbad || !h->rcache || !h->rarr || !h->rst || !h->rrel ||
-        !h->rbrk || !h->rrend || !h->rscost || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
+        copy_alloc(h, &h->zcopy) || copy_alloc(h, &h->rcopy) || !h->rrel || !h->near || !locs || sol_alloc(h, &h->cur) || sol_alloc(h, &h->cand) ||
         sol_alloc(h, &h->best)) {
         free(locs);
         return hm_err_set(err, HM_ENOMEM, "cannot allocate the planner for %d visits", p->nv);
@@ -1229,23 +1235,9 @@ static void free_hcs(hcs *h)
     free(h->stale);
     free(h->zsim);
     free(h->zcost);
-    free(h->zsnap);
-    free(h->zbad);
-    free(h->zcache);
-    free(h->zarr);
-    free(h->zst);
-    free(h->zbrk);
-    free(h->zrend);
-    free(h->zscost);
-    free(h->rsnap);
-    free(h->rbad);
-    free(h->rcache);
-    free(h->rarr);
-    free(h->rst);
+    copy_free(&h->zcopy);
+    copy_free(&h->rcopy);
     free(h->rrel);
-    free(h->rbrk);
-    free(h->rrend);
-    free(h->rscost);
     free(h->near);
     sol_free(&h->cur);
     sol_free(&h->cand);
