@@ -10,6 +10,7 @@
 #define HM_CARE_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -175,9 +176,12 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
                      unsigned long long seed, json_t **out, hm_err *err);
 /* The same, only when the day still wants a plan (none of its visits has a route yet and some
  * is still to be planned), checked under the planning lock so that a plan made meanwhile (a
- * coordinator's) is never planned over; *out NULL when it does not (care/plan_ahead.c). */
+ * coordinator's) is never planned over; *out NULL when it does not (care/plan_ahead.c).
+ * cancel: NULL, or a flag that ends the search at once when set (a server shutting down): then
+ * nothing is stored and the answer is HM_EBUSY. */
 int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                             unsigned long long seed, json_t **out, hm_err *err);
+                             unsigned long long seed, const atomic_int *cancel, json_t **out,
+                             hm_err *err);
 /* The plans made of a zone's day, newest first (GET /api/v1/orgs/{id}/plans?date=, default today
  * in Oslo): {"org_id", "date", "plans": [{"made_at", "made_by", "made_by_name", "automatic",
  * "visits", "nurses", "unserved", "travel_minutes", "lateness_minutes", "feasible",

@@ -52,12 +52,13 @@ int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, 
         for (int z = 0; z < nz && !rc && !atomic_load(stop); z++) {
             json_t *report = NULL;
             hm_err perr;
-            int prc =
-                hm_care_plan_day_if_open(care, zones[z], dates[day], seconds, 1, &report, &perr);
+            int prc = hm_care_plan_day_if_open(care, zones[z], dates[day], seconds, 1, stop,
+                                               &report, &perr);
             if (!prc && report)
                 (*planned)++;
             json_decref(report);
-            if (prc && prc != HM_ECONFLICT) /* ECONFLICT: nobody on duty that day */
+            /* ECONFLICT: nobody on duty that day; EBUSY: stopped, the day stays to be planned */
+            if (prc && prc != HM_ECONFLICT && !(prc == HM_EBUSY && atomic_load(stop)))
                 HM_LOG(HM_LOG_WARN, "planning zone %lld on %s: %s", (long long)zones[z], dates[day],
                        perr.msg);
         }

@@ -36,7 +36,8 @@ struct hm_plan_schedule_opts {
 typedef struct hm_plan_schedule hm_plan_schedule;
 int hm_plan_schedule_start(hm_care *care, const struct hm_plan_schedule_opts *opts,
                            hm_plan_schedule **out, hm_err *err);
-/* Stops it: waits for the zone being planned (at most zone_seconds), then frees it. NULL: no-op. */
+/* Stops it: the zone being planned is cut short and not stored (the search's cancel flag), then
+ * frees it. NULL: no-op. */
 void hm_plan_schedule_stop(hm_plan_schedule *s);
 
 #endif

@@ -867,8 +867,8 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
  * command line, a nurse from the API). check_access: the caller must be staff with access to
  * the zone (the API). */
 static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
-                    unsigned long long seed, int check_access, int automatic, json_t **out,
-                    hm_err *err)
+                    unsigned long long seed, int check_access, int automatic,
+                    const atomic_int *cancel, json_t **out, hm_err *err)
 {
     hm_care *care = c->care;
     struct day d;
@@ -916,9 +916,11 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     if (!rc && to_solve)
         rc = build_problem(&d, &p, err);
     if (!rc && to_solve) {
-        hm_plan_opts o = {time_limit, seed, 0};
+        hm_plan_opts o = {time_limit, seed, 0, cancel};
         rc = hm_plan_solve(p, &o, &r, err);
     }
+    if (!rc && cancel && atomic_load(cancel)) /* a plan cut short is not stored */
+        rc = hm_err_set(err, HM_EBUSY, "planning stopped: the server is shutting down");
     json_t *report = rc ? NULL : report_json(&d, r);
     if (!rc) {
         struct store_job j = {&d, c, r, report, automatic};
@@ -963,9 +965,11 @@ static int day_wants_plan(hm_store *st, int64_t zone, const char *date, int *wan
 
 /* A plan made by the system (the CLI, the demo's routes, the planning schedule), which waits its
  * turn for the planning lock; only_if_open: only when the day still wants a plan, checked under
- * the lock so that a plan made meanwhile is never planned over (*out stays NULL then). */
+ * the lock so that a plan made meanwhile is never planned over (*out stays NULL then); cancel:
+ * NULL, or the server's stop, which ends the search at once and stores nothing (HM_EBUSY). */
 static int system_plan(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                       unsigned long long seed, int only_if_open, json_t **out, hm_err *err)
+                       unsigned long long seed, int only_if_open, const atomic_int *cancel,
+                       json_t **out, hm_err *err)
 {
     *out = NULL;
     hm_actor planner = {.role = "system"};
@@ -975,7 +979,7 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
     int wants = 1;
     int rc = only_if_open ? day_wants_plan(care->store, org_id, date, &wants, err) : HM_OK;
     if (!rc && wants)
-        rc = plan_day(&c, org_id, date, time_limit, seed, 0, only_if_open, out, err);
+        rc = plan_day(&c, org_id, date, time_limit, seed, 0, only_if_open, cancel, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }
@@ -983,13 +987,14 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
                      unsigned long long seed, json_t **out, hm_err *err)
 {
-    return system_plan(care, org_id, date, time_limit, seed, 0, out, err);
+    return system_plan(care, org_id, date, time_limit, seed, 0, NULL, out, err);
 }
 
 int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                             unsigned long long seed, json_t **out, hm_err *err)
+                             unsigned long long seed, const atomic_int *cancel, json_t **out,
+                             hm_err *err)
 {
-    return system_plan(care, org_id, date, time_limit, seed, 1, out, err);
+    return system_plan(care, org_id, date, time_limit, seed, 1, cancel, out, err);
 }
 
 #define API_PLAN_SECONDS 5.0
@@ -1023,7 +1028,7 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
     if (pthread_mutex_trylock(&planning) != 0)
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
-    rc = plan_day(c, org_id, date, limit, 1, 1, 0, out, err);
+    rc = plan_day(c, org_id, date, limit, 1, 1, 0, NULL, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

@@ -364,7 +364,7 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
         sleep(1);
     }
     HM_LOG(HM_LOG_INFO, "heime stopping");
-    hm_plan_schedule_stop(schedule); /* waits for the zone being planned */
+    hm_plan_schedule_stop(schedule); /* cuts the zone being planned short */
     hm_mllp_server_stop(mllp);
     hm_alarms_close_streams(a->alarms);
     hm_http_stop(h);

@@ -1509,7 +1509,8 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
     long it = 0;
     for (;;) {
         double now = hm__now();
-        if (now >= deadline || (o && o->max_iterations > 0 && it >= o->max_iterations))
+        if (now >= deadline || (o && o->max_iterations > 0 && it >= o->max_iterations) ||
+            (o && o->cancel && atomic_load(o->cancel)))
             break;
         it++;
         /* progress: the larger of the time and (when limited) iteration fractions */

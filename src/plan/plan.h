@@ -6,6 +6,7 @@
 #ifndef HM_PLAN_PLAN_H
 #define HM_PLAN_PLAN_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -87,6 +88,9 @@ typedef struct hm_plan_opts {
     double time_limit; /* wall-clock seconds */
     unsigned long long seed;
     long max_iterations; /* 0: only the time limit; else also stop after this many (tests) */
+    /* NULL, or the home-care search stops as soon as it is set (a server shutting down); the
+     * caller should then not use the plan, which had less than its time. */
+    const atomic_int *cancel;
 } hm_plan_opts;
 
 /* Why a visit is unserved. */

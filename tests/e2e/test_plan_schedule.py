@@ -132,3 +132,43 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         proc.terminate()
         proc.wait(30)
     assert proc.returncode == 0
+
+
+def test_a_server_stopping_ends_the_schedules_plan_at_once_and_stores_nothing(tmp_path):
+    db = str(tmp_path / "heime.db")
+    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    port, mllp = free_port(), free_port()
+    log = open(tmp_path / "serve.log", "ab")
+    # from 00:00: the schedule starts planning tomorrow at once, 60 s per zone
+    proc = subprocess.Popen(
+        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
+         f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "HEIME_PLAN_DAILY_AT": "00:00", "HEIME_PLAN_ZONE_SECONDS": "60"})
+    try:
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        time.sleep(3)  # a zone is being planned
+        started = time.time()
+        proc.terminate()
+        proc.wait(30)
+        stopped_in = time.time() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert stopped_in < 10, f"stopping waited {stopped_in:.1f} s for the plan"
+    tomorrow = str(datetime.datetime.now(OSLO).date() + datetime.timedelta(days=1))
+    con = sqlite3.connect(db)
+    try:
+        runs = con.execute("SELECT count(*) FROM plan_run").fetchone()[0]
+    finally:
+        con.close()
+    assert runs == 0 and routed(db, tomorrow) == {}, "a plan cut short is not stored"
