@@ -212,6 +212,21 @@ int hm__care_patient_list(const hm_call *c, int64_t patient_id, enum hm_action a
     return hm__care_read_done(c, rc, object, &patient_id, 1, emergency, arr, out, err);
 }
 
+int hm__care_query_date(const hm_call *c, const char *date, char out[11], hm_err *err)
+{
+    hm_date d;
+    if (date) {
+        int rc = hm_date_parse(date, &d, err);
+        if (rc)
+            return hm_err_set(err, rc, "query parameter 'date': %s", err ? err->msg : "");
+    } else {
+        int minutes;
+        hm_utc_to_local(c->now_ms, &d, &minutes);
+    }
+    hm_date_format(d, out);
+    return HM_OK;
+}
+
 int hm__ids_push(hm__ids *ids, int64_t id, hm_err *err)
 {
     if (ids->n == ids->cap) {

@@ -1,42 +1,31 @@
 /* plan_ahead.c: planning zones' days before they come (plan_ahead.h). */
 #include "care/plan_ahead.h"
 
+#include "care/care_int.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "base/log.h"
 
-static int zone_ids(hm_store *st, int64_t **ids, int *n, hm_err *err)
+static int zone_ids(hm_store *st, hm__ids *ids, hm_err *err)
 {
-    *ids = NULL;
-    *n = 0;
     hm_db *db;
     int rc = hm_store_read_begin(st, &db, err);
     if (rc)
         return rc;
     hm_cursor cur;
-    int cap = 0;
     rc =
         hm_db_query(db, "SELECT id FROM org WHERE kind = 'zone' ORDER BY id", HM_NOARGS, &cur, err);
-    while (!rc) {
+    if (!rc) {
         int step = hm_cursor_next(&cur, err);
-        if (step != HM_ROW) {
-            rc = step == HM_DONE ? HM_OK : step;
-            break;
-        }
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            int64_t *grown = realloc(*ids, (size_t)cap * sizeof **ids);
-            if (!grown) {
-                rc = hm_err_set(err, HM_ENOMEM, "out of memory");
-                break;
-            }
-            *ids = grown;
-        }
-        (*ids)[(*n)++] = hm_cursor_int(&cur, 0);
+        for (; step == HM_ROW && !rc; step = hm_cursor_next(&cur, err))
+            rc = hm__ids_push(ids, hm_cursor_int(&cur, 0), err);
+        if (!rc && step != HM_DONE)
+            rc = step;
+        hm_cursor_close(&cur);
     }
-    hm_cursor_close(&cur);
     hm_store_read_end(st, db);
     return rc;
 }
@@ -45,25 +34,24 @@ int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, 
                            const atomic_int *stop, int *planned, hm_err *err)
 {
     *planned = 0;
-    int64_t *zones;
-    int nz;
-    int rc = zone_ids(care->store, &zones, &nz, err);
+    hm__ids zones = {0};
+    int rc = zone_ids(care->store, &zones, err);
     for (int day = 0; day < ndates && !rc; day++) {
-        for (int z = 0; z < nz && !rc && !atomic_load(stop); z++) {
+        for (size_t z = 0; z < zones.n && !rc && !atomic_load(stop); z++) {
             json_t *report = NULL;
             hm_err perr;
-            int prc = hm_care_plan_day_if_open(care, zones[z], dates[day], seconds, 1, stop,
+            int prc = hm_care_plan_day_if_open(care, zones.v[z], dates[day], seconds, 1, stop,
                                                &report, &perr);
             if (!prc && report)
                 (*planned)++;
             json_decref(report);
             /* ECONFLICT: nobody on duty that day; EBUSY: stopped, the day stays to be planned */
             if (prc && prc != HM_ECONFLICT && !(prc == HM_EBUSY && atomic_load(stop)))
-                HM_LOG(HM_LOG_WARN, "planning zone %lld on %s: %s", (long long)zones[z], dates[day],
-                       perr.msg);
+                HM_LOG(HM_LOG_WARN, "planning zone %lld on %s: %s", (long long)zones.v[z],
+                       dates[day], perr.msg);
         }
     }
-    free(zones);
+    free(zones.v);
     return rc;
 }
 

@@ -863,13 +863,20 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
 
+/* How a plan is made besides its day and time: who may ask, and what may stop it. */
+struct plan_how {
+    int check_access; /* the caller must be staff with access to the zone (the API) */
+    int automatic;    /* the schedule or the demo, for a day that had no plan (plan_run) */
+    const atomic_int *cancel; /* NULL, or set: stop at once and store nothing (HM_EBUSY) */
+};
+
 /* Plans the zone's day, stored by and audited as the caller c (the planner itself from the
- * command line, a nurse from the API). check_access: the caller must be staff with access to
- * the zone (the API). */
+ * command line, a nurse from the API). */
 static int plan_day(const hm_call *c, int64_t org_id, const char *date, double time_limit,
-                    unsigned long long seed, int check_access, int automatic,
-                    const atomic_int *cancel, json_t **out, hm_err *err)
+                    unsigned long long seed, const struct plan_how *how, json_t **out,
+                    hm_err *err)
 {
+    const atomic_int *cancel = how->cancel;
     hm_care *care = c->care;
     struct day d;
     memset(&d, 0, sizeof d);
@@ -887,7 +894,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     rc = hm_store_read_begin(care->store, &db, err);
     if (rc)
         return rc;
-    if (check_access) {
+    if (how->check_access) {
         rc = hm_policy_org_access(db, c->actor, org_id, err);
         if (rc == HM_EFORBIDDEN)
             hm_err_set(err, rc, "no access to plan the day of organisation %lld",
@@ -923,7 +930,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
         rc = hm_err_set(err, HM_EBUSY, "planning stopped: the server is shutting down");
     json_t *report = rc ? NULL : report_json(&d, r);
     if (!rc) {
-        struct store_job j = {&d, c, r, report, automatic};
+        struct store_job j = {&d, c, r, report, how->automatic};
         rc = hm_writer_submit(care->writer, store_job, &j, err);
     }
     if (!rc)
@@ -979,7 +986,8 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
     int wants = 1;
     int rc = only_if_open ? day_wants_plan(care->store, org_id, date, &wants, err) : HM_OK;
     if (!rc && wants)
-        rc = plan_day(&c, org_id, date, time_limit, seed, 0, only_if_open, cancel, out, err);
+        rc = plan_day(&c, org_id, date, time_limit, seed,
+                      &(struct plan_how){.automatic = only_if_open, .cancel = cancel}, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }
@@ -1028,7 +1036,7 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
     if (pthread_mutex_trylock(&planning) != 0)
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
-    rc = plan_day(c, org_id, date, limit, 1, 1, 0, NULL, out, err);
+    rc = plan_day(c, org_id, date, limit, 1, &(struct plan_how){.check_access = 1}, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

@@ -58,16 +58,12 @@ static json_t *run_json(hm_cursor *cur)
 
 int hm_care_org_plans(const hm_call *c, int64_t org_id, const char *date, json_t **out, hm_err *err)
 {
-    hm_date d;
-    int minutes;
-    if (date && hm_date_parse(date, &d, err))
-        return hm_err_set(err, HM_EINVAL, "query parameter 'date': %s", err ? err->msg : "");
-    if (!date)
-        hm_utc_to_local(c->now_ms, &d, &minutes);
     char day[11];
-    hm_date_format(d, day);
+    int rc = hm__care_query_date(c, date, day, err);
+    if (rc)
+        return rc;
     hm_db *db;
-    int rc = hm__care_read_begin(c, HM_ACT_TASK_LIST, &db, err);
+    rc = hm__care_read_begin(c, HM_ACT_TASK_LIST, &db, err);
     if (rc)
         return rc;
     rc = hm_policy_org_access(db, c->actor, org_id, err);

@@ -96,8 +96,10 @@ static char *block_url(const hm_road_service *s, const double *lat, const double
     return url;
 }
 
-static int fetch_block(const hm_road_service *s, const double *lat, const double *lon, int n,
-                       int r0, int nr, int c0, int nc, double *out, hm_err *err)
+/* One block through the matrix's curl handle h (kept for all blocks, so that they share one
+ * connection to the service). */
+static int fetch_block(CURL *h, const hm_road_service *s, const double *lat, const double *lon,
+                       int n, int r0, int nr, int c0, int nc, double *out, hm_err *err)
 {
     if (r0 == c0 && nr == 1 && nc == 1) { /* a place to itself: a table needs two places */
         out[(size_t)r0 * (size_t)n + (size_t)c0] = 0;
@@ -106,12 +108,6 @@ static int fetch_block(const hm_road_service *s, const double *lat, const double
     char *url = block_url(s, lat, lon, r0, nr, c0, nc);
     if (!url)
         return hm_err_set(err, HM_ENOMEM, "out of memory");
-    pthread_once(&curl_once, curl_start);
-    CURL *h = curl_easy_init();
-    if (!h) {
-        free(url);
-        return hm_err_set(err, HM_ENOMEM, "road service: cannot start curl");
-    }
     struct answer a = {0};
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, s->timeout_ms);
@@ -122,7 +118,6 @@ static int fetch_block(const hm_road_service *s, const double *lat, const double
     CURLcode cc = curl_easy_perform(h);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(h);
     free(url);
     int rc;
     if (a.too_big)
@@ -148,11 +143,16 @@ int hm_road_matrix(const hm_road_service *s, const double *lat, const double *lo
     /* Half the limit per side, so that no request names more places than the limit, as older
      * OSRM versions count them (newer ones count sources x destinations). */
     int b = (s->max_table >= 2 ? s->max_table : HM_ROAD_MAX_TABLE_DEFAULT) / 2;
+    pthread_once(&curl_once, curl_start);
+    CURL *h = curl_easy_init();
+    if (!h)
+        return hm_err_set(err, HM_ENOMEM, "road service: cannot start curl");
     int rc = HM_OK;
     for (int r0 = 0; r0 < n && !rc; r0 += b)
         for (int c0 = 0; c0 < n && !rc; c0 += b)
-            rc = fetch_block(s, lat, lon, n, r0, n - r0 < b ? n - r0 : b, c0,
+            rc = fetch_block(h, s, lat, lon, n, r0, n - r0 < b ? n - r0 : b, c0,
                              n - c0 < b ? n - c0 : b, out, err);
+    curl_easy_cleanup(h);
     for (size_t i = 0; !rc && i < (size_t)n * (size_t)n; i++) {
         if (out[i] < 0) {
             out[i] = HM_ROAD_NO_ROUTE_MINUTES;

@@ -282,6 +282,13 @@ static void key_utc_or_null(hm_jw *w, const char *key, hm_cursor *cur, int col)
     hm_jw_str(w, at);
 }
 
+/* A column of integers as a number, or null. */
+static void key_int_or_null(hm_jw *w, const char *key, hm_cursor *cur, int col)
+{
+    hm_jw_key(w, key);
+    hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
+}
+
 /* One task as JSON, written straight into the answer: worklists are the hottest read. */
 static void task_write(hm_jw *w, hm_cursor *cur)
 {
@@ -332,19 +339,14 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_key(w, "state");
     hm_jw_str(w, hm__text(cur, 19));
     key_utc_or_null(w, "done_at", cur, 20);
-    static const char *const nullable_ints[] = {"done_by", NULL, NULL, "assigned_staff_id",
-                                                "route_order"};
-    hm_jw_key(w, nullable_ints[0]);
-    hm_cursor_is_null(cur, 21) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, 21));
+    key_int_or_null(w, "done_by", cur, 21);
     /* documentation is stored as JSON text written by heime itself */
     hm_jw_key(w, "documentation");
     hm_jw_raw(w, hm_cursor_text(cur, 22));
     hm_jw_key(w, "reason");
     hm_jw_str(w, hm_cursor_text(cur, 23));
-    for (int col = 24; col <= 25; col++) {
-        hm_jw_key(w, nullable_ints[col - 21]);
-        hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
-    }
+    key_int_or_null(w, "assigned_staff_id", cur, 24);
+    key_int_or_null(w, "route_order", cur, 25);
     hm_jw_key(w, "assigned_staff");
     hm_jw_str(w, hm_cursor_text(cur, 26));
     hm_jw_key(w, "done_by_name");
@@ -359,10 +361,8 @@ static void task_write(hm_jw *w, hm_cursor *cur)
     hm_jw_bool(w, hm_cursor_int(cur, 32) != 0);
     hm_jw_key(w, "nurses"); /* 2: made by two nurses together, the second one the partner */
     hm_jw_int(w, hm_cursor_int(cur, 33));
-    for (int col = 34; col <= 35; col++) {
-        hm_jw_key(w, col == 34 ? "partner_staff_id" : "partner_route_order");
-        hm_cursor_is_null(cur, col) ? hm_jw_null(w) : hm_jw_int(w, hm_cursor_int(cur, col));
-    }
+    key_int_or_null(w, "partner_staff_id", cur, 34);
+    key_int_or_null(w, "partner_route_order", cur, 35);
     hm_jw_key(w, "partner_staff");
     hm_jw_str(w, hm_cursor_text(cur, 36));
     hm_jw_obj_end(w);
@@ -454,17 +454,10 @@ static int org_list(const hm_call *c, int64_t org_id, const char *sql, const hm_
 int hm_care_org_tasks(const hm_call *c, int64_t org_id, const char *date, char **out,
                       size_t *len, hm_err *err)
 {
-    hm_date d;
     char buf[11];
-    if (date) {
-        int rc = hm_date_parse(date, &d, err);
-        if (rc)
-            return hm_err_set(err, rc, "query parameter 'date': %s", err ? err->msg : "");
-    } else {
-        int m;
-        hm_utc_to_local(c->now_ms, &d, &m);
-    }
-    hm_date_format(d, buf);
+    int rc = hm__care_query_date(c, date, buf, err);
+    if (rc)
+        return rc;
     char object[80];
     snprintf(object, sizeof object, "org/%lld/tasks?date=%s", (long long)org_id, buf);
     return org_list(c, org_id,

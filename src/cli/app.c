@@ -157,11 +157,17 @@ static int open_alarms(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     return hm_alarms_create(a->care.store, a->care.writer, a->care.clock, &ao, &a->alarms, err);
 }
 
+/* A setting from the configuration file, else from the environment. */
+static const char *setting(const char *configured, const char *env)
+{
+    return configured ? configured : getenv(env);
+}
+
 /* The road service for plans' travel times: the file's plan_road_url, else
  * HEIME_PLAN_ROAD_URL; none: the planner estimates travel from coordinates. */
 static int open_road(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
-    const char *url = o->plan_road_url ? o->plan_road_url : getenv("HEIME_PLAN_ROAD_URL");
+    const char *url = setting(o->plan_road_url, "HEIME_PLAN_ROAD_URL");
     if (!url || !url[0])
         return HM_OK;
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
@@ -170,9 +176,12 @@ static int open_road(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     int rc = max_table ? HM_OK
                        : env_count("HEIME_PLAN_ROAD_MAX_TABLE", HM_ROAD_MAX_TABLE_MAX, "places",
                                    &max_table, err);
+    if (!rc && max_table == 1) /* the file's range starts at 2 too: a table needs two places */
+        rc = hm_err_set(err, HM_EINVAL, "HEIME_PLAN_ROAD_MAX_TABLE must be 2-%d places",
+                        HM_ROAD_MAX_TABLE_MAX);
     if (rc)
         return rc;
-    a->road = (hm_road_service){url, max_table >= 2 ? (int)max_table : HM_ROAD_MAX_TABLE_DEFAULT,
+    a->road = (hm_road_service){url, max_table ? (int)max_table : HM_ROAD_MAX_TABLE_DEFAULT,
                                 HM_ROAD_TIMEOUT_MS};
     a->care.road = &a->road;
     return HM_OK;
@@ -248,12 +257,6 @@ static void anchor_audit_head(hm_app *a, const char *path)
     line[len++] = '\n';
     if (hm_append_durable(path, line, len, &err))
         HM_LOG(HM_LOG_WARN, "audit anchor: %s", err.msg);
-}
-
-/* A setting from the configuration file, else from the environment. */
-static const char *setting(const char *configured, const char *env)
-{
-    return configured ? configured : getenv(env);
 }
 
 /* The identity provider's token verifier, when a public key is configured. */

@@ -124,7 +124,10 @@ static int other_setting(struct hm_app_opts *o, const char *file, const char *ke
         const char *s = json_string_value(v);
         if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
             return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be an http(s) URL", file, key);
-        *(key[0] == 'a' ? &o->alarm_webhook : &o->plan_road_url) = s;
+        if (strcmp(key, "alarm_webhook") == 0)
+            o->alarm_webhook = s;
+        else
+            o->plan_road_url = s;
     } else if (strcmp(key, "plan_daily_at") == 0) {
         *known = 1;
         const char *s = json_string_value(v);

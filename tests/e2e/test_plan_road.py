@@ -169,3 +169,12 @@ def test_a_bad_address_is_refused(tmp_path):
     r = subprocess.run([HEIME, "serve", "--config", str(cfg)], cwd=ROOT, capture_output=True,
                        text=True, timeout=30)
     assert r.returncode == 2 and "'plan_road_url' must be an http(s) URL" in r.stderr, r.stderr
+
+
+def test_a_table_of_one_place_is_refused(region, osrm):
+    r = subprocess.run([HEIME, "plan", "--db", "sqlite:" + region, "--date", DAY, "--org", ZONE],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "HEIME_PLAN_ROAD_URL": osrm,
+                            "HEIME_PLAN_ROAD_MAX_TABLE": "1"})
+    assert r.returncode != 0
+    assert "HEIME_PLAN_ROAD_MAX_TABLE must be 2-10000 places" in r.stderr, r.stderr

@@ -23,6 +23,33 @@ def libfaketime():
     return libs[0]
 
 
+def load_demo(db):
+    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+
+
+def serve(db, tmp_path, **env):
+    """`heime serve` on db with these environment variables, once it answers /healthz; its log
+    is tmp_path/serve.log."""
+    port, mllp = free_port(), free_port()
+    log = open(tmp_path / "serve.log", "ab")
+    proc = subprocess.Popen(
+        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
+         f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, **env})
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    raise AssertionError("heime serve did not answer: " + (tmp_path / "serve.log").read_text())
+
+
 def routed(db, date):
     """{zone code: number of visits with a route} on the date."""
     con = sqlite3.connect(db)
@@ -61,9 +88,7 @@ def routes_of(db, date, zone):
 
 def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(tmp_path):
     db = str(tmp_path / "heime.db")
-    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
+    load_demo(db)
 
     fake_today = datetime.datetime.now(OSLO).date() + datetime.timedelta(days=1)
     day1, day2 = (str(fake_today + datetime.timedelta(days=d)) for d in (1, 2))
@@ -77,22 +102,9 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
 
     start = datetime.datetime.combine(fake_today, datetime.time(17, 59, 40), OSLO)
     offset = int(start.timestamp() - time.time())
-    port, mllp = free_port(), free_port()
-    log = open(tmp_path / "serve.log", "ab")
-    proc = subprocess.Popen(
-        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
-         f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "LD_PRELOAD": libfaketime(), "FAKETIME": f"{offset:+d}s",
-             "HEIME_PLAN_DAILY_AT": "18:00", "HEIME_PLAN_DAYS_AHEAD": "2",
-             "HEIME_PLAN_ZONE_SECONDS": "1"})
+    proc = serve(db, tmp_path, LD_PRELOAD=libfaketime(), FAKETIME=f"{offset:+d}s",
+                 HEIME_PLAN_DAILY_AT="18:00", HEIME_PLAN_DAYS_AHEAD="2", HEIME_PLAN_ZONE_SECONDS="1")
     try:
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
         # before 18:00 nothing is planned
         assert routed(db, day2) == {}, "planned before its time"
         assert list(routed(db, day1)) == ["tromso-sentrum"]
@@ -136,24 +148,10 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
 
 def test_a_server_stopping_ends_the_schedules_plan_at_once_and_stores_nothing(tmp_path):
     db = str(tmp_path / "heime.db")
-    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
-    port, mllp = free_port(), free_port()
-    log = open(tmp_path / "serve.log", "ab")
+    load_demo(db)
     # from 00:00: the schedule starts planning tomorrow at once, 60 s per zone
-    proc = subprocess.Popen(
-        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
-         f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "HEIME_PLAN_DAILY_AT": "00:00", "HEIME_PLAN_ZONE_SECONDS": "60"})
+    proc = serve(db, tmp_path, HEIME_PLAN_DAILY_AT="00:00", HEIME_PLAN_ZONE_SECONDS="60")
     try:
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
         time.sleep(3)  # a zone is being planned
         started = time.time()
         proc.terminate()
