@@ -172,16 +172,23 @@ int hm_care_org_insert(hm_db *db, const char *code, int64_t parent, const char *
 /* Plans a zone's day (org id, date "YYYY-MM-DD"): its nurses on duty and the day's planned
  * visits still ahead go to the planner; each task gets its nurse and route order. *out: the
  * routes per nurse and the visits that could not be planned, with why. */
+/* A plan that keeps the day's routes holds each visit that has a nurse to her and its planned
+ * start within this many minutes either way: late visits are fitted in without moving what the
+ * nurses and patients were told by more than that. The API may ask for 1..MAX. */
+#define HM_PLAN_KEEP_MINUTES 15
+#define HM_PLAN_KEEP_MINUTES_MAX 120
 int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double time_limit,
                      unsigned long long seed, json_t **out, hm_err *err);
-/* The same, only when the day still wants a plan (none of its visits has a route yet and some
- * is still to be planned), checked under the planning lock so that a plan made meanwhile (a
- * coordinator's) is never planned over; *out NULL when it does not (care/plan_ahead.c).
- * cancel: NULL, or a flag that ends the search at once when set (a server shutting down): then
- * nothing is stored and the answer is HM_EBUSY. */
-int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                             unsigned long long seed, const atomic_int *cancel, json_t **out,
-                             hm_err *err);
+/* The same, only when the day wants it, checked under the planning lock so that a plan made
+ * meanwhile (a coordinator's) is never planned over; *out NULL when it wants nothing
+ * (care/plan_ahead.c): a whole plan when none of its visits has a route yet and some is still to
+ * be planned; when it has routes and visits came after its plan (no route and no reason why
+ * not), those are fitted in and the routes kept (HM_PLAN_KEEP_MINUTES, as the API's
+ * "keep_routes"). cancel: NULL, or a flag that ends the search at once when set (a server
+ * shutting down): then nothing is stored and the answer is HM_EBUSY. */
+int hm_care_plan_day_if_wanted(hm_care *care, int64_t org_id, const char *date,
+                               double time_limit, unsigned long long seed,
+                               const atomic_int *cancel, json_t **out, hm_err *err);
 /* The plans made of a zone's day, newest first (GET /api/v1/orgs/{id}/plans?date=, default today
  * in Oslo): {"org_id", "date", "plans": [{"made_at", "made_by", "made_by_name", "automatic",
  * "visits", "nurses", "unserved", "travel_minutes", "lateness_minutes", "feasible",
@@ -190,7 +197,9 @@ int hm_care_org_plans(const hm_call *c, int64_t org_id, const char *date, json_t
                       hm_err *err);
 /* The same from the API (POST /api/v1/orgs/{id}/plan): a municipal nurse or super-user of an
  * organisation with access to the zone; in: {"date": "YYYY-MM-DD" (default today in Oslo),
- * "time_limit_s": 0.1-30 (default 5)}. One plan at a time: HM_ECONFLICT while another runs. */
+ * "time_limit_s": 0.1-30 (default 5), "keep_routes": true (fit the visits without a nurse into
+ * the day's routes; the others keep their nurse and start within "keep_minutes", default
+ * HM_PLAN_KEEP_MINUTES)}. One plan at a time: HM_ECONFLICT while another runs. */
 int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
                              hm_err *err);
 

@@ -40,8 +40,8 @@ int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, 
         for (size_t z = 0; z < zones.n && !rc && !atomic_load(stop); z++) {
             json_t *report = NULL;
             hm_err perr;
-            int prc = hm_care_plan_day_if_open(care, zones.v[z], dates[day], seconds, 1, stop,
-                                               &report, &perr);
+            int prc = hm_care_plan_day_if_wanted(care, zones.v[z], dates[day], seconds, 1,
+                                                 stop, &report, &perr);
             if (!prc && report)
                 (*planned)++;
             json_decref(report);

@@ -2,8 +2,8 @@
  * every home-care zone that want a plan; the planning schedule does so every day once the Oslo
  * clock passes a configured time, for the next days, so that tomorrow's worklists are in route
  * order with planned times before the coordinator goes home (`heime demo --plan` uses the first
- * for today and tomorrow). A day already planned, by anyone, is left as it is: the schedule
- * never overrides the coordinator's plan. */
+ * for today and tomorrow). A day already planned, by anyone, keeps its routes: the schedule never
+ * overrides the coordinator's plan, it only fits in visits that came after it. */
 #ifndef HM_CARE_PLAN_AHEAD_H
 #define HM_CARE_PLAN_AHEAD_H
 
@@ -13,8 +13,10 @@
 
 /* Plans each of the days ("YYYY-MM-DD") of every home-care zone whose day wants a plan: no
  * visit has a route yet and some visit is still to be planned (none has a route or a reason
- * why not from an earlier plan), checked under the planning lock so that a plan made meanwhile
- * (a coordinator's) is never planned over; it waits while another plan is made. seconds: the
+ * why not from an earlier plan); or, when it has routes, fits in the visits that came after its
+ * plan, keeping the routes (hm_care_plan_day_if_wanted). Checked under the planning lock so that
+ * a plan made meanwhile (a coordinator's) is never planned over; it waits while another plan is
+ * made. seconds: the
  * planner's time per zone and day. A zone day without a nurse on duty is skipped; one that fails
  * otherwise is logged and skipped, so one zone's trouble does not keep the others unplanned. Stops between
  * zones once *stop is set. *planned: the zone days planned. Errors: reading the zones. */

@@ -65,6 +65,9 @@ struct visit {
     int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
     const char *pin_nurse; /* the planner id of her shift on duty, when pinned */
     int64_t stored_nurse;  /* storing the plan: the nurse already given it (two-nurse visits) */
+    int routed;            /* an earlier plan gave it a route order */
+    int64_t planned_ms;    /* and this start (0: none) */
+    int kept;              /* a plan that keeps the day's routes holds it to its nurse and time */
 };
 
 struct day {
@@ -260,7 +263,8 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
         "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0), t.nurse_locked,"
-        " t.nurses FROM task t JOIN patient p ON p.id = t.patient_id"
+        " t.nurses, t.route_order IS NOT NULL, coalesce(t.planned_ms, 0)"
+        " FROM task t JOIN patient p ON p.id = t.patient_id"
         " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ?"
         " AND t.started_ms IS NULL AND t.org_id IN"
         " (SELECT org_id FROM org_ancestor WHERE ancestor_id = ?) ORDER BY t.window_start_ms, t.id",
@@ -302,6 +306,8 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         v->assigned = hm_cursor_int(&cur, 15);
         v->locked = v->assigned && hm_cursor_int(&cur, 16);
         v->nurses = hm_cursor_int(&cur, 17) == 2 ? 2 : 1;
+        v->routed = (int)hm_cursor_int(&cur, 18);
+        v->planned_ms = hm_cursor_int(&cur, 19);
         if (v->from < d->t_now)
             v->from = d->t_now; /* its window has opened: from now on */
     }
@@ -310,8 +316,9 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
 }
 
 /* Where the nurse was last today: the visit she documented last, or the one she started after
- * it and has not documented yet (under way). *free_at: when that visit under way ends (planner
- * minutes; 0 when she is not on one). */
+ * it and has not documented yet (under way); a visit two nurses made together counts for the
+ * partner as for the one who documented or started it. *free_at: when that visit under way ends
+ * (planner minutes; 0 when she is not on one). */
 static int last_place(hm_db *db, struct day *d, const struct nurse *n, hm_plan_loc *at,
                       double *free_at, hm_err *err)
 {
@@ -320,8 +327,9 @@ static int last_place(hm_db *db, struct day *d, const struct nurse *n, hm_plan_l
         db,
         "SELECT t.location, p.lat, p.lon, t.started_ms, t.duration_min, t.state = 'planned'"
         " FROM task t JOIN patient p ON p.id = t.patient_id WHERE t.local_date = ?1 AND"
-        " ((t.state = 'done' AND t.done_by = ?2 AND t.done_ms <= ?3) OR (t.state = 'planned'"
-        " AND t.started_by = ?2 AND t.started_ms <= ?3))"
+        " ((t.state = 'done' AND (t.done_by = ?2 OR t.partner_staff_id = ?2) AND t.done_ms <= ?3)"
+        " OR (t.state = 'planned' AND (t.started_by = ?2 OR t.partner_staff_id = ?2) AND"
+        " t.started_ms <= ?3))"
         " ORDER BY CASE t.state WHEN 'done' THEN t.done_ms ELSE t.started_ms END DESC LIMIT 1",
         HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &cur, err);
     if (rc)
@@ -369,14 +377,18 @@ static int nurse_from_now(hm_db *db, struct day *d, struct nurse *n, hm_err *err
 }
 
 /* The visits of a staff member that this plan leaves as they are (done, not done, window
- * closed) keep their route orders; the plan's orders for her come after the highest. */
+ * closed) keep their route orders, hers as a partner too; the plan's orders for her come after
+ * the highest. */
 static int load_order_base(hm_db *db, const struct day *d, struct nurse *n, hm_err *err)
 {
     int64_t base = 0;
+    /* her own route orders and those she has as a two-nurse visit's partner */
     int rc = hm_db_query_int(db,
-                             "SELECT coalesce(max(route_order), 0) FROM task WHERE"
-                             " local_date = ? AND assigned_staff_id = ? AND NOT"
-                             " (state = 'planned' AND window_end_ms > ? AND started_ms IS NULL)",
+                             "SELECT coalesce(max(CASE WHEN assigned_staff_id = ?2 THEN"
+                             " route_order ELSE partner_route_order END), 0) FROM task WHERE"
+                             " local_date = ?1 AND (assigned_staff_id = ?2 OR partner_staff_id ="
+                             " ?2) AND NOT (state = 'planned' AND window_end_ms > ?3 AND"
+                             " started_ms IS NULL)",
                              HM_ARGS(HM_S(d->date_s), HM_I(n->staff_id), HM_I(d->now_ms)), &base,
                              err);
     n->order_base = (int)base;
@@ -410,6 +422,15 @@ static int covers(const struct nurse *n, const struct visit *v)
     return !n->gone && v->from <= n->end - v->duration && v->to >= n->start;
 }
 
+/* The shift of staff member staff that can serve v (the earliest, for a split shift), or NULL. */
+static const struct nurse *covering_shift(const struct day *d, int64_t staff, const struct visit *v)
+{
+    for (int k = 0; k < d->nn; k++)
+        if (d->nurses[k].staff_id == staff && covers(&d->nurses[k], v))
+            return &d->nurses[k];
+    return NULL;
+}
+
 /* A visit the coordinator locked to a nurse requires her shift that covers its window (the
  * earliest, for a split shift); without one it cannot be made as locked and is reported so,
  * keeping its nurse, rather than handed to someone else. */
@@ -419,15 +440,40 @@ static void pin_locked_visits(struct day *d)
         struct visit *v = &d->visits[i];
         if (!v->locked || v->off_duty)
             continue;
-        const struct nurse *shift = NULL;
-        for (int k = 0; k < d->nn && !shift; k++) {
-            const struct nurse *n = &d->nurses[k];
-            if (n->staff_id == v->assigned && covers(n, v))
-                shift = n;
-        }
+        const struct nurse *shift = covering_shift(d, v->assigned, v);
         v->pinned = shift ? v->assigned : 0;
         v->pin_nurse = shift ? shift->id : NULL;
         v->locked_away = !shift;
+    }
+}
+
+/* A plan that keeps the day's routes (late visits fitted in): every visit that already has a
+ * nurse stays with her, when one of her shifts can serve it, and one an earlier plan gave a start
+ * keeps that start within keep_minutes either way (inside its window), so what the nurses and
+ * patients were told holds; only the visits without a nurse are placed freely. A visit whose
+ * nurse is no longer on duty for it is free, as in a whole plan. */
+static void keep_planned_visits(struct day *d, double keep_minutes)
+{
+    for (int i = 0; i < d->nv; i++) {
+        struct visit *v = &d->visits[i];
+        if (!v->assigned || v->off_duty || v->locked_away)
+            continue;
+        const struct nurse *shift = v->pinned ? NULL : covering_shift(d, v->assigned, v);
+        if (!v->pinned && !shift)
+            continue;
+        if (shift) {
+            v->pinned = v->assigned;
+            v->pin_nurse = shift->id;
+        }
+        v->kept = 1;
+        if (!v->routed || !v->planned_ms)
+            continue;
+        double at = minutes_of(d, v->planned_ms);
+        double from = fmax(v->from, at - keep_minutes), to = fmin(v->to, at + keep_minutes);
+        if (from <= to) { /* a start outside the window (late) is not narrowed towards it */
+            v->from = from;
+            v->to = to;
+        }
     }
 }
 
@@ -781,7 +827,7 @@ static int distinct_nurses(const struct day *d)
     return n;
 }
 
-static json_t *report_json(const struct day *d, const hm_plan_result *r)
+static json_t *report_json(const struct day *d, const hm_plan_result *r, double keep)
 {
     json_t *nurses = json_array();
     for (int k = 0; r && k < hm_plan_result_nurse_count(r); k++) {
@@ -853,12 +899,19 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
     json_t *travel = json_pack("{s:s}", "source", d->travel.minutes ? "road" : "coordinates");
     if (d->travel.note[0])
         json_object_set_new(travel, "note", json_string(d->travel.note));
+    int kept = 0;
+    for (int i = 0; i < d->nv; i++)
+        kept += d->visits[i].kept;
+    /* A plan that kept the day's routes: how closely, and how many visits it held. */
+    json_t *keeping = keep > 0 ? json_pack("{s:f, s:i}", "minutes", keep, "visits", kept)
+                               : json_null();
     return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o, s:o,"
-                     " s:{s:b, s:f, s:f, s:f, s:f}}",
+                     " s:o, s:{s:b, s:f, s:f, s:f, s:f}}",
                      "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
                      "org_id", (json_int_t)d->org_id, "org", d->org_name,
-                     "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts", shifts, "visits",
-                     d->nv, "under_way", d->under_way, "routes", nurses, "unserved", unserved, "travel", travel, "summary", "feasible",
+                     "nurses_on_duty", distinct_nurses(d), "rostered", d->rostered, "shifts",
+                     shifts, "visits", d->nv, "under_way", d->under_way, "routes", nurses,
+                     "unserved", unserved, "travel", travel, "kept", keeping, "summary", "feasible",
                      s.feasible, "travel_minutes", s.travel, "lateness_minutes", s.lateness,
                      "overtime_minutes", s.overtime, "seconds", s.elapsed);
 }
@@ -866,6 +919,8 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r)
 /* How a plan is made besides its day and time: who may ask, and what may stop it. */
 struct plan_how {
     int check_access; /* the caller must be staff with access to the zone (the API) */
+    double keep;      /* > 0: keep the day's routes, each start within this many minutes
+                         (keep_planned_visits), and fit in the visits without a nurse */
     int automatic;    /* the schedule or the demo, for a day that had no plan (plan_run) */
     const atomic_int *cancel; /* NULL, or set: stop at once and store nothing (HM_EBUSY) */
 };
@@ -917,6 +972,8 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     if (!rc) {
         mark_off_duty(&d);
         pin_locked_visits(&d);
+        if (how->keep > 0)
+            keep_planned_visits(&d, how->keep);
         for (int i = 0; i < d.nv; i++)
             to_solve += !excluded(&d.visits[i]);
     }
@@ -928,7 +985,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     }
     if (!rc && cancel && atomic_load(cancel)) /* a plan cut short is not stored */
         rc = hm_err_set(err, HM_EBUSY, "planning stopped: the server is shutting down");
-    json_t *report = rc ? NULL : report_json(&d, r);
+    json_t *report = rc ? NULL : report_json(&d, r, how->keep);
     if (!rc) {
         struct store_job j = {&d, c, r, report, how->automatic};
         rc = hm_writer_submit(care->writer, store_job, &j, err);
@@ -950,9 +1007,14 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
  * another is being made (409); the system's (the CLI, the demo's routes) wait their turn. */
 static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
 
-/* 1 when the zone's day wants a plan: no visit has a route yet, and some visit is still to be
- * planned (none given a route or a reason why not by an earlier plan). */
-static int day_wants_plan(hm_store *st, int64_t zone, const char *date, int *wants, hm_err *err)
+/* What the zone's day wants of the schedule: WANTS_PLAN when no visit has a route yet and some
+ * visit is still to be planned (none given a route or a reason why not by an earlier plan);
+ * WANTS_FITTING when the day has routes and visits came after its plan (no route, no reason, no
+ * nurse yet or one without a route order): those are fitted in, the routes kept; else nothing. */
+enum day_wants { WANTS_NOTHING, WANTS_PLAN, WANTS_FITTING };
+
+static int day_wants(hm_store *st, int64_t zone, const char *date, enum day_wants *wants,
+                     hm_err *err)
 {
     hm_db *db;
     int rc = hm_store_read_begin(st, &db, err);
@@ -961,21 +1023,24 @@ static int day_wants_plan(hm_store *st, int64_t zone, const char *date, int *wan
     int64_t n = 0;
     rc = hm_db_query_int(db,
                          "SELECT CASE WHEN EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND"
-                         " local_date = ?2 AND route_order IS NOT NULL) THEN 0 ELSE (SELECT"
-                         " count(*) FROM task WHERE org_id = ?1 AND local_date = ?2 AND state ="
-                         " 'planned' AND unplanned IS NULL) END",
+                         " local_date = ?2 AND route_order IS NOT NULL) THEN 2 * EXISTS (SELECT 1"
+                         " FROM task WHERE org_id = ?1 AND local_date = ?2 AND state = 'planned'"
+                         " AND route_order IS NULL AND unplanned IS NULL AND started_ms IS NULL)"
+                         " ELSE EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND local_date = ?2"
+                         " AND state = 'planned' AND unplanned IS NULL) END",
                          HM_ARGS(HM_I(zone), HM_S(date)), &n, err);
     hm_store_read_end(st, db);
-    *wants = n > 0;
+    *wants = n == 2 ? WANTS_FITTING : n ? WANTS_PLAN : WANTS_NOTHING;
     return rc;
 }
 
 /* A plan made by the system (the CLI, the demo's routes, the planning schedule), which waits its
- * turn for the planning lock; only_if_open: only when the day still wants a plan, checked under
- * the lock so that a plan made meanwhile is never planned over (*out stays NULL then); cancel:
- * NULL, or the server's stop, which ends the search at once and stores nothing (HM_EBUSY). */
+ * turn for the planning lock; only_if_wanted: only what the day wants (day_wants: a whole plan, or
+ * fitting late visits into its routes), checked under the lock so that a plan made meanwhile is
+ * never planned over (*out stays NULL when it wants nothing); cancel: NULL, or the server's stop,
+ * which ends the search at once and stores nothing (HM_EBUSY). */
 static int system_plan(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                       unsigned long long seed, int only_if_open, const atomic_int *cancel,
+                       unsigned long long seed, int only_if_wanted, const atomic_int *cancel,
                        json_t **out, hm_err *err)
 {
     *out = NULL;
@@ -983,11 +1048,13 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
     snprintf(planner.username, sizeof planner.username, "planner");
     hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
     pthread_mutex_lock(&planning);
-    int wants = 1;
-    int rc = only_if_open ? day_wants_plan(care->store, org_id, date, &wants, err) : HM_OK;
-    if (!rc && wants)
-        rc = plan_day(&c, org_id, date, time_limit, seed,
-                      &(struct plan_how){.automatic = only_if_open, .cancel = cancel}, out, err);
+    enum day_wants wants = WANTS_PLAN;
+    int rc = only_if_wanted ? day_wants(care->store, org_id, date, &wants, err) : HM_OK;
+    struct plan_how how = {.automatic = only_if_wanted,
+                           .keep = wants == WANTS_FITTING ? HM_PLAN_KEEP_MINUTES : 0,
+                           .cancel = cancel};
+    if (!rc && wants != WANTS_NOTHING)
+        rc = plan_day(&c, org_id, date, time_limit, seed, &how, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }
@@ -998,9 +1065,9 @@ int hm_care_plan_day(hm_care *care, int64_t org_id, const char *date, double tim
     return system_plan(care, org_id, date, time_limit, seed, 0, NULL, out, err);
 }
 
-int hm_care_plan_day_if_open(hm_care *care, int64_t org_id, const char *date, double time_limit,
-                             unsigned long long seed, const atomic_int *cancel, json_t **out,
-                             hm_err *err)
+int hm_care_plan_day_if_wanted(hm_care *care, int64_t org_id, const char *date,
+                               double time_limit, unsigned long long seed,
+                               const atomic_int *cancel, json_t **out, hm_err *err)
 {
     return system_plan(care, org_id, date, time_limit, seed, 1, cancel, out, err);
 }
@@ -1015,13 +1082,23 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
     if (rc)
         return rc;
     const char *date = NULL;
-    double limit = API_PLAN_SECONDS;
+    double limit = API_PLAN_SECONDS, keep = HM_PLAN_KEEP_MINUTES;
+    int keep_routes = 0;
     if (in) {
-        rc = hm_json_only(in, (const char *const[]){"date", "time_limit_s", NULL}, err);
+        rc = hm_json_only(in,
+                          (const char *const[]){"date", "time_limit_s", "keep_routes",
+                                                "keep_minutes", NULL},
+                          err);
         if (!rc)
             rc = hm_json_str(in, "date", 0, 10, &date, err);
         if (!rc)
             rc = hm_json_num(in, "time_limit_s", 0, 0.1, API_PLAN_SECONDS_MAX, &limit, err);
+        if (!rc)
+            rc = hm_json_bool(in, "keep_routes", 0, &keep_routes, err);
+        if (!rc)
+            rc = hm_json_num(in, "keep_minutes", 0, 1, HM_PLAN_KEEP_MINUTES_MAX, &keep, err);
+        if (!rc && json_object_get(in, "keep_minutes") && !keep_routes)
+            rc = hm_err_set(err, HM_EINVAL, "keep_minutes needs \"keep_routes\": true");
         if (rc)
             return rc;
     }
@@ -1036,7 +1113,8 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
     if (pthread_mutex_trylock(&planning) != 0)
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
-    rc = plan_day(c, org_id, date, limit, 1, &(struct plan_how){.check_access = 1}, out, err);
+    rc = plan_day(c, org_id, date, limit, 1,
+                  &(struct plan_how){.check_access = 1, .keep = keep_routes ? keep : 0}, out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

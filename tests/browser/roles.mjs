@@ -288,6 +288,18 @@ export const flows = [
       await checkPage(ui, 'task with assignment', { phone: true });
       await checkPage(ui, 'worklist with routes', { phone: true });
       await ui.shot('worklist-routes-phone');
+      // the locked visit lost its place on the route: the worklist offers to fit it in, keeping the rest
+      await ui.goto(`/worklist?date=${date}&org=6`);
+      await ui.css('p.late-visits', /^Ikke på noen rute ennå: 1 besøk/).waitFor();
+      await ui.button('Planlegg dem inn').click();
+      await ui.css('[role="status"]', /Beholdt sykepleier og starttid \(innen 15 minutter\): \d+ besøk\./).waitFor();
+      assert.equal(await ui.css('p.late-visits').count(), 0);
+      const tok = await apiLogin(heime.base, 'tromso.sentrum2');
+      const locked = (await apiCall(heime.base, tok, 'GET', `/api/v1/orgs/6/tasks?date=${date}`)).body
+        .find((x) => x.id === first.task_id);
+      assert.equal(locked.assigned_staff_id, other.staff_id);
+      // placed on her route, or (her shift does not cover it) told why not
+      assert.ok(locked.route_order != null || locked.unplanned_reason, JSON.stringify(locked));
       assert.deepEqual(ui.errors, []);
     },
   },

@@ -1,7 +1,8 @@
 """The daily planning schedule (plan_daily_at): from that Oslo clock time on, the server plans
-the next days of every zone that has no routes yet, and leaves alone a day the coordinator
-already planned. The server runs under libfaketime, its clock set to 17:59:40 Oslo time on
-tomorrow's date, so the test sees 18:00 come."""
+the next days of every zone that has no routes yet, and keeps the routes of a day the
+coordinator already planned, fitting in only a visit that came after her plan. The server runs
+under libfaketime, its clock set to 17:59:40 Oslo time on tomorrow's date, so the test sees
+18:00 come."""
 import datetime
 import os
 import sqlite3
@@ -75,12 +76,22 @@ def waiting(db, date):
         con.close()
 
 
+def fitted(db, task):
+    """The task has a route, or a reason why not."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT route_order IS NOT NULL OR unplanned IS NOT NULL FROM task"
+                           " WHERE id = ?", (task,)).fetchone()[0] == 1
+    finally:
+        con.close()
+
+
 def routes_of(db, date, zone):
     con = sqlite3.connect(db)
     try:
         return con.execute(
-            "SELECT t.id, t.assigned_staff_id, t.route_order FROM task t JOIN org o ON"
-            " o.id = t.org_id WHERE o.code = ? AND t.local_date = ? ORDER BY t.id",
+            "SELECT t.id, t.assigned_staff_id, t.route_order, t.planned_ms FROM task t JOIN org o"
+            " ON o.id = t.org_id WHERE o.code = ? AND t.local_date = ? ORDER BY t.id",
             (zone, date)).fetchall()
     finally:
         con.close()
@@ -99,6 +110,20 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
     assert r.returncode == 0, r.stderr
     coordinators = routes_of(db, day1, "tromso-sentrum")
     assert any(row[2] is not None for row in coordinators)
+    # a visit added after her plan (here: one of hers without its nurse and route): the schedule
+    # fits it in and keeps the rest of her routes
+    con = sqlite3.connect(db)
+    try:
+        late = con.execute(
+            "SELECT t.id FROM task t JOIN org o ON o.id = t.org_id WHERE o.code = ? AND"
+            " t.local_date = ? AND t.route_order IS NOT NULL AND t.kind <> 'bag_compounding'"
+            " ORDER BY t.id LIMIT 1", ("tromso-sentrum", day1)).fetchone()[0]
+        con.execute("UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
+                    " planned_ms = NULL WHERE id = ?", (late,))
+        con.commit()
+    finally:
+        con.close()
+    coordinators = [row for row in coordinators if row[0] != late]
 
     start = datetime.datetime.combine(fake_today, datetime.time(17, 59, 40), OSLO)
     offset = int(start.timestamp() - time.time())
@@ -111,15 +136,20 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         assert waiting(db, day1) and len(waiting(db, day2)) >= 2
 
         deadline = time.time() + 120
-        while time.time() < deadline and (waiting(db, day1) or waiting(db, day2)):
+        while time.time() < deadline and (waiting(db, day1) or waiting(db, day2)
+                                          or not fitted(db, late)):
             time.sleep(1)
         text = (tmp_path / "serve.log").read_text()
         assert "planning schedule: from 18:00 each day, the next 2 day(s)" in text, text
         # every zone day that wanted a plan got one (or each visit its reason why not)
         assert waiting(db, day1) == set() and waiting(db, day2) == set(), text
         assert len(routed(db, day1)) >= 2 and len(routed(db, day2)) >= 2
-        # the coordinator's plan is as it was
-        assert routes_of(db, day1, "tromso-sentrum") == coordinators
+        # the coordinator's plan kept its nurses and, within 15 minutes, its times; the late
+        # visit placed or told why not
+        assert fitted(db, late), text
+        kept = {row[0]: row for row in routes_of(db, day1, "tromso-sentrum")}
+        for tid, staff, _, planned in coordinators:
+            assert kept[tid][1] == staff and abs(kept[tid][3] - planned) <= 15 * 60_000
         # the record of the plans: the schedule's are automatic, the command line's is not
         con = sqlite3.connect(db)
         try:
@@ -128,6 +158,7 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         finally:
             con.close()
         assert runs[0] == ("tromso-sentrum", day1, "planner", 0)
+        assert ("tromso-sentrum", day1, "planner", 1) in runs[1:]  # the fitting in
         assert len(runs) > 2 and all(run[2:] == ("planner", 1) for run in runs[1:])
         assert {(run[0], run[1]) for run in runs[1:]} >= (
             {(z, day1) for z in routed(db, day1)} | {(z, day2) for z in routed(db, day2)}) - {

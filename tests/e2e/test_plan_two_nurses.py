@@ -1,14 +1,17 @@
 """Visits two nurses make together: a template's task kind with "nurses": 2 gives tasks that the
 plan puts on two nurses' routes at the same time; the task keeps its nurse and its partner, each
 with her own route order, both worklists show it "together with" the other, and a partner who
-starts it takes it over with the other as her partner. Runs its own server on a copy of the
-shipped templates in which the insertion-site inspection needs two nurses."""
+starts it takes it over with the other as her partner, and a re-plan after it was documented
+counts it for both. Runs its own server on a copy of the shipped templates in which the
+insertion-site inspection needs two nurses."""
 import datetime
 import json
+import math
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 import zoneinfo
 
 import pytest
@@ -104,6 +107,49 @@ def test_the_partner_who_starts_it_takes_it_over(two):
     assert r.status_code == 200, r.text
     assert two.sql("SELECT assigned_staff_id, route_order, partner_staff_id, partner_route_order"
                    " FROM task WHERE id = ?", (task,))[0] == (partner, partner_order, nurse, order)
+
+
+def test_a_replan_counts_the_visit_made_together_for_both_nurses(two):
+    """Re-planned after a two-nurse visit was documented by one of them: the partner's new
+    route orders follow hers on that visit too (they used to start again at 1)."""
+    date = weekday(5)
+    two.plan_day(date, ZONE)
+    task, nurse, partner, partner_order, start_ms, minutes = two.sql(
+        "SELECT id, assigned_staff_id, partner_staff_id, partner_route_order, planned_ms,"
+        " duration_min FROM task WHERE local_date = ? AND kind = ? AND partner_staff_id IS NOT"
+        " NULL ORDER BY planned_ms LIMIT 1", (date, KIND))[0]
+    # just after it: her visits after it in the plan are still ahead
+    moment_ms = start_ms + (minutes + 1) * 60_000
+    two.write("UPDATE task SET state = 'done', done_ms = ?, done_by = ? WHERE id = ?",
+              (moment_ms - 60_000, nurse, task))
+    # a visit an hour later locked to the partner, so that she has a route after it
+    candidates = [t for t, in two.sql(
+        "SELECT id FROM task WHERE local_date = ? AND state = 'planned' AND nurses = 1 AND"
+        " org_id = ? AND id <> ? ORDER BY competence IS NOT NULL, id",
+        (date, two.org_id(ZONE), task))]
+    for t in candidates:
+        two.write("UPDATE task SET window_start_ms = ?, window_end_ms = ? WHERE id = ?",
+                  (moment_ms + 60 * 60_000, moment_ms + 120 * 60_000, t))
+        if two.put(f"/api/v1/tasks/{t}/assignment", user="tromso.sentrum2",
+                   json={"staff_id": partner, "locked": True}).status_code == 200:
+            break
+    else:
+        raise AssertionError("no visit could be locked to the partner")
+    moment = datetime.datetime.fromtimestamp(moment_ms / 1000, OSLO)
+    offset = math.ceil(moment.timestamp() - time.time())
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                 "verify_asan_link_order=0"]))
+    r = subprocess.run(["faketime", "-f", f"{offset:+d}s", HEIME, "plan", "--db", two.db,
+                        "--date", date, "--org", ZONE, "--time-limit", "1"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    later = json.loads(r.stdout)
+    assert later["as_of"] is not None
+    orders = [v["route_order"] for route in later["routes"] if route["staff_id"] == partner
+              for v in route["visits"]]
+    assert orders, "the partner has a visit after the one made together (locked to her)"
+    assert min(orders) > partner_order, (orders, partner_order)
 
 
 def test_a_template_asking_for_three_nurses_is_refused(tmp_path):

@@ -27,6 +27,7 @@ export default {
   'worklist.last_plan': 'Last planned {when} ({who}): {n} visits for {nurses} nurses, {travel} minutes of driving.', 'worklist.last_plan_unserved': '{n} not planned.', 'worklist.by_schedule': 'automatically', 'worklist.by_system': 'from the command line',
   'worklist.together_with': 'together with {name}', 'worklist.two_nurses': 'two nurses',
   'worklist.planned': 'Routes planned: {n} visits for {nurses} nurses, {travel} minutes of driving in all.', 'worklist.planned_from': 'Planned from {time}; what is done or under way stays.',
+  'worklist.late': 'On no route yet: {n} visits (added after the plan, or assigned by hand).', 'worklist.fit_in': 'Fit them in', 'worklist.kept': 'Kept their nurse and start time (within {minutes} minutes): {n} visits.',
   'worklist.not_planned': '{n} visits could not be planned:',
   'plan.why.no_competence': 'no nurse on duty has the competence', 'plan.why.unreachable': 'no one can arrive within the time window',
   'plan.why.shift_too_short': 'no shift is long enough to go there, make the visit and come back',

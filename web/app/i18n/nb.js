@@ -28,6 +28,7 @@ export default {
   'worklist.last_plan': 'Sist planlagt {when} ({who}): {n} besøk på {nurses} sykepleiere, {travel} minutter kjøring.', 'worklist.last_plan_unserved': '{n} ikke planlagt.', 'worklist.by_schedule': 'automatisk', 'worklist.by_system': 'fra kommandolinjen',
   'worklist.together_with': 'sammen med {name}', 'worklist.two_nurses': 'to sykepleiere',
   'worklist.planned': 'Ruter planlagt: {n} besøk på {nurses} sykepleiere, {travel} minutter kjøring i alt.', 'worklist.planned_from': 'Planlagt fra kl. {time}; det som er gjort eller pågår, står.',
+  'worklist.late': 'Ikke på noen rute ennå: {n} besøk (kommet til etter planen, eller fordelt for hånd).', 'worklist.fit_in': 'Planlegg dem inn', 'worklist.kept': 'Beholdt sykepleier og starttid (innen {minutes} minutter): {n} besøk.',
   'worklist.not_planned': '{n} besøk kunne ikke planlegges:',
   'plan.why.no_competence': 'ingen sykepleier på vakt har kompetansen', 'plan.why.unreachable': 'ingen rekker fram innen tidsvinduet',
   'plan.why.shift_too_short': 'ingen vakt er lang nok til å dra dit, utføre besøket og komme tilbake',

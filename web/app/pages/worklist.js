@@ -1,7 +1,8 @@
 // worklist.js: the municipal nurse's day: the zone's tasks for a date, grouped per nurse in
 // route order when a plan exists, each with its time window and what to bring, and each nurse's
 // shift from the zone's roster (who is on duty when); "plan the routes" (municipal nurses and
-// super-users: the planner, from now when the day has begun); and the task page: "start the visit" (it is
+// super-users: the planner, from now when the day has begun; on a planned day, "fit in the new
+// visits", which keeps everyone else's nurse and time); and the task page: "start the visit" (it is
 // then under way, which a re-plan of the day respects), the documentation form, or "not done,
 // because ...".
 import { useState } from 'preact/hooks';
@@ -68,7 +69,7 @@ function PlanResult({ report }) {
   const visits = report.routes.reduce((n, r) => n + r.visits.length, 0);
   const nurses = report.routes.filter((r) => r.visits.length).length;
   return html`<div class="ok" role="status">
-    <p>${t('worklist.planned', { n: visits, nurses, travel: Math.round(report.summary?.travel_minutes || 0) })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}
+    <p>${t('worklist.planned', { n: visits, nurses, travel: Math.round(report.summary?.travel_minutes || 0) })}${report.as_of ? ' ' + t('worklist.planned_from', { time: report.as_of }) : ''}${report.kept ? ' ' + t('worklist.kept', { n: report.kept.visits, minutes: report.kept.minutes }) : ''}
       ${' '}${travelText(report.travel)}</p>
     ${report.unserved.length > 0 && html`<p>${t('worklist.not_planned', { n: report.unserved.length })}</p>
       <ul>${report.unserved.map((u) => html`<li key=${u.task_id}>${t('kind.' + u.kind)}, ${u.patient}: ${whyText(u)}</li>`)}</ul>`}
@@ -122,11 +123,16 @@ export function Worklist({ me }) {
   };
   const tasks = st.data || [];
   const open = tasks.filter((x) => x.state === 'planned').length;
+  /* Visits a plan has not looked at on a day that has routes (added after its plan, or given a
+   * nurse by hand): "fit them in" plans only them, keeping the routes. */
+  const routed = tasks.some((x) => x.route_order != null);
+  const late = tasks.filter((x) => x.state === 'planned' && x.route_order == null && !x.unplanned_reason
+    && !x.started_at && new Date(x.window_end) > Date.now());
   const [plan, setPlan] = useState({ busy: false, report: null, error: null });
-  const makePlan = async () => {
+  const makePlan = async (keep) => {
     setPlan({ busy: true, report: null, error: null });
     try {
-      const report = await post(`/api/v1/orgs/${org}/plan`, { date });
+      const report = await post(`/api/v1/orgs/${org}/plan`, keep ? { date, keep_routes: true } : { date });
       setPlan({ busy: false, report, error: null });
       st.reload();
       plans.reload();
@@ -141,8 +147,10 @@ export function Worklist({ me }) {
       <input id="wl-date" type="date" value=${date} onChange=${(e) => e.target.value && change(e.target.value)} />
       <button type="button" class="secondary" onClick=${() => change(todayOslo())}>${t('worklist.today')}</button>
       <button type="button" class="secondary" onClick=${st.reload}>${t('common.refresh')}</button>
-      ${PLANNERS.has(me.role) && html`<button type="button" onClick=${makePlan} disabled=${plan.busy}>${plan.busy ? t('worklist.planning') : t('worklist.plan')}</button>`}
+      ${PLANNERS.has(me.role) && html`<button type="button" onClick=${() => makePlan(false)} disabled=${plan.busy}>${plan.busy ? t('worklist.planning') : t('worklist.plan')}</button>`}
     </div>
+    ${PLANNERS.has(me.role) && routed && late.length > 0 && !plan.busy && html`<p class="hint late-visits">${t('worklist.late', { n: late.length })}
+      ${' '}<button type="button" class="secondary" onClick=${() => makePlan(true)}>${t('worklist.fit_in')}</button></p>`}
     ${plan.report ? html`<${PlanResult} report=${plan.report} />` : plans.data?.plans?.length > 0 && html`<${LastPlan} run=${plans.data.plans[0]} />`}
     <${ErrorBox} error=${plan.error} />
     <${Loading} state=${st} />
