@@ -53,6 +53,10 @@ typedef struct hm_alarm_rules {
                                     answer is missed after this local time (minutes of the
                                     day); -1 = no such rule */
     int questionnaire_prio;
+    /* Whether the pathway asks for answers on date in a treatment from start to end (its
+     * questions' cadence lives in the pathway module): NULL means every day. */
+    int (*answers_due)(const void *pathway, hm_date start, hm_date end, hm_date date);
+    const void *pathway_ctx; /* passed to answers_due */
 } hm_alarm_rules;
 
 typedef struct hm_alarm_opts {

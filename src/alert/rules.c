@@ -420,6 +420,20 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
 #define QUESTIONNAIRE_BATCH 200
 #define QUESTIONNAIRE_POS_DAY 1000000000LL
 
+/* Whether the row's treatment (its regimen's start and end dates in columns 1 and 2) asks for
+ * answers today: a pathway whose required questions come on some days only (weekly, on treatment
+ * days 1, 3, 7) has no missed questionnaire on the others. Without the pathway's word, or with
+ * dates that do not parse, every day asks (the alarm rather than silence). */
+static int answers_asked(const hm_alarm_rules *r, hm_cursor *c, hm_date today)
+{
+    hm_date start, end;
+    if (!r->answers_due || hm_cursor_is_null(c, 1) || hm_cursor_is_null(c, 2) ||
+        hm_date_parse(hm_cursor_text(c, 1), &start, NULL) ||
+        hm_date_parse(hm_cursor_text(c, 2), &end, NULL))
+        return 1;
+    return r->answers_due(r->pathway_ctx, start, end, today);
+}
+
 static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
                               struct hm__pending *p, hm_err *err)
 {
@@ -458,7 +472,8 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
         return rc;
     rc = hm_db_query(
         db,
-        "SELECT pid FROM (SELECT e.id AS eid, e.patient_id AS pid, (SELECT body FROM regimen r"
+        "SELECT pid, json_extract(body, '$.start_date'), json_extract(body, '$.end_date') FROM"
+        " (SELECT e.id AS eid, e.patient_id AS pid, (SELECT body FROM regimen r"
         " WHERE r.episode_id = e.id ORDER BY version DESC LIMIT 1) AS body FROM episode e"
         " WHERE e.state = 'active' AND e.pathway = ?1 AND e.id > ?3 AND e.id <= ?4)"
         " WHERE json_extract(body, '$.start_date') <= ?2"
@@ -471,7 +486,8 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
     int64_t patients[QUESTIONNAIRE_BATCH];
     size_t n = 0;
     while (n < QUESTIONNAIRE_BATCH && (rc = hm_cursor_next(&c, err)) == HM_ROW)
-        patients[n++] = hm_cursor_int(&c, 0);
+        if (answers_asked(r, &c, today))
+            patients[n++] = hm_cursor_int(&c, 0);
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;
     for (size_t i = 0; !rc && i < n; i++) {

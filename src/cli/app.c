@@ -78,6 +78,12 @@ int hm_parse_hostport(const char *s, char *host, size_t hostlen, int *port, hm_e
     return HM_OK;
 }
 
+/* The alarm rules ask the pathway whether a day of treatment asks for answers (alert/alarm.h). */
+static int answers_due(const void *pathway, hm_date start, hm_date end, hm_date date)
+{
+    return hm_pathway_required_questions_due(pathway, start, end, date);
+}
+
 static int load_pathways(hm_app *a, const char *dir, hm_err *err)
 {
     DIR *d = opendir(dir);
@@ -105,8 +111,11 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
             else if (erc != HM_ENOTFOUND)
                 rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
             erc = rc ? rc : hm_alarm_rules_load_file(path, &a->rules[a->nrules], &eerr);
-            if (!rc && erc == HM_OK)
+            if (!rc && erc == HM_OK) {
+                a->rules[a->nrules].answers_due = answers_due;
+                a->rules[a->nrules].pathway_ctx = a->paths[a->npaths - 1];
                 a->nrules++;
+            }
             else if (!rc && erc != HM_ENOTFOUND)
                 rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
         }

@@ -189,6 +189,10 @@ int hm_pathway_question_exists(const hm_pathway *p, const char *id);
  * (also for an unknown id and a date outside [start, end]). */
 int hm_pathway_question_due(const hm_pathway *p, const char *id, hm_date start, hm_date end,
                             hm_date date);
+/* 1 when some required question is due on date for a treatment from start to end, else 0: a
+ * day on which no answer is asked for cannot be a missed questionnaire. */
+int hm_pathway_required_questions_due(const hm_pathway *p, hm_date start, hm_date end,
+                                      hm_date date);
 /* The questions due on date, in template order, as the API shows them: an array of
  * {"id", "text": {"nb", "en"}, "type", "required", and per type "min", "max", "labels",
  * "unit", "options", "max_length"} (cadence and alarm rules left out). New reference in *out. */

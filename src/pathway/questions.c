@@ -419,6 +419,15 @@ int hm_pathway_question_due(const hm_pathway *p, const char *id, hm_date start, 
     return q ? qdue(q, start, end, date) : 0;
 }
 
+int hm_pathway_required_questions_due(const hm_pathway *p, hm_date start, hm_date end,
+                                      hm_date date)
+{
+    for (size_t i = 0; i < p->n_questions; i++)
+        if (p->questions[i].required && qdue(&p->questions[i], start, end, date))
+            return 1;
+    return 0;
+}
+
 /* The question as the API shows it: the template's object without cadence, alarm rules and
  * comments (a patient has no use for them). */
 static json_t *question_public(const struct hm__question *q)

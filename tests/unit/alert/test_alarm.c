@@ -493,6 +493,51 @@ static void started_task_not_documented(void **state)
     hm_alarms_destroy(a);
 }
 
+/* The pathway's word on whether a day asks for answers, in the test: only when *ctx is set. */
+static int asks_when_set(const void *ctx, hm_date start, hm_date end, hm_date date)
+{
+    assert_int_equal(hm_date_cmp(start, (hm_date){2026, 11, 20}), 0);
+    assert_int_equal(hm_date_cmp(end, (hm_date){2026, 12, 10}), 0);
+    (void)date;
+    return *(const int *)ctx;
+}
+
+/* A day without answers is a missed questionnaire only when the pathway asked for answers that
+ * day (required questions on some weekdays only leave the others silent). */
+static void questionnaire_missed_only_when_asked(void **state)
+{
+    (void)state;
+    int asks = 0;
+    hm_alarm_rules r;
+    hm_alarm_rules_default(&r);
+    snprintf(r.pathway, sizeof r.pathway, "iv-antibiotics");
+    r.questionnaire_after_min = 0;
+    r.answers_due = asks_when_set;
+    r.pathway_ctx = &asks;
+    hm_alarm_opts o = {.heartbeat_ms = 24 * 60 * MIN, .rules = &r, .nrules = 1};
+    hm_alarms *a = NULL;
+    hm_err e;
+    assert_int_equal(hm_alarms_create(st, w, &fc.clock, &o, &a, &e), HM_OK);
+    int64_t far = T0 + 3 * 24 * 60 * MIN; /* no missed-task noise */
+    assert_int_equal(hm_writer_submit(w, care_rows, &far, &e), HM_OK);
+    char *sql = "INSERT INTO regimen (episode_id, version, drug_code, body, created_ms, created_by)"
+                " VALUES (1, 1, 'x', '{\"start_date\": \"2026-11-20\", \"end_date\":"
+                " \"2026-12-10\"}', 0, 1)";
+    assert_int_equal(hm_writer_submit(w, exec_job, sql, &e), HM_OK);
+    int fired = 0;
+    /* 2026-11-24: not asked, no alarm */
+    assert_int_equal(hm_alarms_tick(a, T0, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'SELF_REPORT_MISSED'"), 0);
+    /* 2026-11-25: asked and not answered */
+    asks = 1;
+    assert_int_equal(hm_alarms_tick(a, T0 + 24 * 60 * MIN, &fired, &e), HM_OK);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'SELF_REPORT_MISSED' AND"
+                       " alert_key = 'rule:1|QUESTIONNAIRE_MISSED:2026-11-25'"),
+                     1);
+    assert_int_equal(q("SELECT count(*) FROM alarm WHERE code = 'SELF_REPORT_MISSED'"), 1);
+    hm_alarms_destroy(a);
+}
+
 static void missed_self_report(void **state)
 {
     (void)state;
@@ -547,6 +592,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(missed_task_raises_once, setup, teardown),
         cmocka_unit_test_setup_teardown(started_task_not_documented, setup, teardown),
         cmocka_unit_test_setup_teardown(missed_self_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(questionnaire_missed_only_when_asked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,6 +173,41 @@ static void cadences(void **state)
     json_decref(j);
 }
 
+/* A day asks for answers when a required question is due: the required questions on Mondays and
+ * Thursdays and an optional one daily leave Tuesdays without a questionnaire to miss. */
+static void required_questions_due(void **state)
+{
+    (void)state;
+    hm_pathway *p = load_template(IV_TEMPLATE);
+    hm_date from = D(2026, 11, 23), to = D(2026, 12, 13);
+    assert_true(hm_pathway_required_questions_due(p, from, to, D(2026, 11, 24)));
+    assert_false(hm_pathway_required_questions_due(p, from, to, D(2026, 12, 14)));
+    hm_pathway_free(p);
+
+    json_t *j = load_json_file(IV_TEMPLATE);
+    json_t *qs = json_object_get(j, "questions");
+    size_t i;
+    json_t *q;
+    int required = 0;
+    json_array_foreach(qs, i, q)
+    {
+        int req = json_is_true(json_object_get(q, "required"));
+        required += req;
+        json_object_set_new(q, "cadence",
+                            req ? json_pack("{s:s, s:[s, s]}", "type", "weekdays", "weekdays",
+                                            "mon", "thu")
+                                : json_pack("{s:s}", "type", "daily"));
+    }
+    assert_true(required > 0 && (size_t)required < json_array_size(qs));
+    hm_err e;
+    assert_int_equal(hm_pathway_load_json(j, &p, &e), HM_OK);
+    assert_true(hm_pathway_required_questions_due(p, from, to, D(2026, 11, 23)));  /* Monday */
+    assert_false(hm_pathway_required_questions_due(p, from, to, D(2026, 11, 24))); /* Tuesday */
+    assert_true(hm_pathway_required_questions_due(p, from, to, D(2026, 11, 26)));  /* Thursday */
+    hm_pathway_free(p);
+    json_decref(j);
+}
+
 static void questions_due_as_json(void **state)
 {
     (void)state;
@@ -372,6 +407,7 @@ int main(void)
         cmocka_unit_test(every_validation_error_names_its_path),
         cmocka_unit_test(too_many_questions),
         cmocka_unit_test(cadences),
+        cmocka_unit_test(required_questions_due),
         cmocka_unit_test(questions_due_as_json),
         cmocka_unit_test(answer_types_and_ranges),
         cmocka_unit_test(alarm_rules),
