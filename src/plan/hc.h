@@ -90,6 +90,14 @@ int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int ro
  * many rounds' costs or schedules differ (-1: no memory). */
 int hm__hc_check_kept(hm_plan_problem *p, uint64_t seed, int rounds);
 
+/* The search's cooling schedule by the run's length: the exponent for a run expected to make
+ * n_exp iterations (1.5 for short runs, 1 from a million), and the schedule's progress
+ * 1 - (1 - prog)^e (exactly prog when e is 1); the temperature falls linearly in it. */
+double hm__hc_cool_exponent(double n_exp);
+double hm__hc_cooled(double prog, double e);
+/* The share of ruins (in %) that remove random tasks at progress prog (0 to 1) of the run. */
+int hm__hc_random_share(double prog);
+
 /* heime's JSON format: builds a problem from JSON text. */
 int hm__hc_from_json(const char *text, size_t len, hm_plan_problem **out, hm_err *err);
 /* The plan as the JSON object printed by `heime plan`. */

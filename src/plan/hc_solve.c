@@ -48,6 +48,27 @@
 #ifndef HC_FAR_FIRST
 #define HC_FAR_FIRST 50 /* % of recreates that insert the far tasks first (25, 75: worse) */
 #endif
+/* Random removal: its share of the ruins, constant until HC_RANDOM_FROM of the run, then rising
+ * linearly to HC_RANDOM_END at the end (see ruin) */
+#ifndef HC_RANDOM_RUIN
+#define HC_RANDOM_RUIN 15 /* % (5, 25 over the whole run: worse) */
+#endif
+#ifndef HC_RANDOM_END
+#define HC_RANDOM_END 40
+#endif
+#ifndef HC_RANDOM_FROM
+#define HC_RANDOM_FROM 0.5
+#endif
+/* The cooling schedule by the run's expected length in iterations (see schedule_exponent) */
+#ifndef HC_COOL_EXP
+#define HC_COOL_EXP 1.5 /* exponent for runs of HC_COOL_SHORT iterations or fewer (2: no gain) */
+#endif
+#ifndef HC_COOL_SHORT
+#define HC_COOL_SHORT 200000.0 /* about a 10 s run */
+#endif
+#ifndef HC_COOL_LONG
+#define HC_COOL_LONG 1000000.0 /* linear from here (a 60 s run makes 1.1 to 1.2 million) */
+#endif
 #define HC_NEAR 60 /* neighbours per task kept for the string ruin */
 #define FIX_ROUNDS 8
 
@@ -105,6 +126,7 @@ typedef struct hcs {
                             * simulation (ensure_cache does not write them) */
     double residual; /* sync and precedence violations left after the fixed point */
     double wc;       /* the continuity weight the search prices (the objective's, or more) */
+    double prog;     /* the run's progress (0 to 1), for the ruin's mix */
     int *pool;
     int *pairs, npairs; /* the first task of each two-nurse visit, ascending */
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
@@ -939,14 +961,27 @@ static int stop_near_time(const hcs *h, const hsol *s, int n, double t)
     return best;
 }
 
-/* Ruin: random tasks (15 %), or strings from the routes nearest a random seed task (slack
- * induction by string removals, Christiaens & Vanden Berghe 2020): strings of 1 to lmax
+/* The share of random removals (in %) at progress prog: HC_RANDOM_RUIN, from HC_RANDOM_FROM
+ * of the run rising linearly to HC_RANDOM_END. Late in the run a random removal improves the
+ * current plan two to three times as often as a string ruin (a 10 s run's last tenth: 5 to 8 %
+ * of them against 2 to 3 %), scattered single visits being what a nearly settled plan can still
+ * place better; early the strings are what reshapes the routes. */
+int hm__hc_random_share(double prog)
+{
+    if (prog <= HC_RANDOM_FROM)
+        return HC_RANDOM_RUIN;
+    double f = (prog - HC_RANDOM_FROM) / (1 - HC_RANDOM_FROM);
+    return (int)(HC_RANDOM_RUIN + (HC_RANDOM_END - HC_RANDOM_RUIN) * (f < 1 ? f : 1) + 0.5);
+}
+
+/* Ruin: random tasks (hm__hc_random_share), or strings from the routes nearest a random seed
+ * task (slack induction by string removals, Christiaens & Vanden Berghe 2020): strings of 1 to lmax
  * consecutive visits in up to ks routes, walking the seed's neighbours by relatedness, so
  * that nearby routes loosen together and recreate can exchange visits between them. */
 static int ruin(hcs *h, hsol *s, int *removed)
 {
     int cnt = 0;
-    if (hm__rng_int(&h->rng, 100) < 15) {
+    if (hm__rng_int(&h->rng, 100) < hm__hc_random_share(h->prog)) {
         int q = 4 + hm__rng_int(&h->rng, h->nt < 60 ? h->nt / 4 + 1 : HC_RUIN_MAX);
         for (int i = 0; i < q; i++) {
             int k = hm__rng_int(&h->rng, h->nt);
@@ -1478,8 +1513,30 @@ int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int ro
  * the objective does (the best plan is always kept by the objective). */
 static double boosted_wc(const hcs *h, double prog)
 {
+    /* prog is the schedule's progress (see cooled), so the boost ends at the same temperature
+     * in runs of every length */
     double left = 1 - prog / HC_WC_UNTIL;
     return h->s->w_continuity * (1 + (HC_WC_BOOST - 1) * (left > 0 ? left : 0));
+}
+
+/* The cooling exponent for a run of n_exp iterations: HC_COOL_EXP up to HC_COOL_SHORT, 1
+ * (linear) from HC_COOL_LONG, by the logarithm in between (20 s runs about 1.28, 30 s 1.18).
+ * A short run spends more of its iterations cold, where the best plans are made; a long one
+ * has them to spare for the warm part, where linear cooling made the better 60 s plans. */
+double hm__hc_cool_exponent(double n_exp)
+{
+    double f = log(HC_COOL_LONG / n_exp) / log(HC_COOL_LONG / HC_COOL_SHORT);
+    if (!(f > 0))
+        return 1;
+    return 1 + (HC_COOL_EXP - 1) * (f < 1 ? f : 1);
+}
+
+/* The schedule's progress at the run's progress prog for exponent e: 1 - (1 - prog)^e, the
+ * share of the linear schedule's cooling done; exactly prog when e is 1 (the long runs'
+ * schedule is the linear one bit for bit). */
+double hm__hc_cooled(double prog, double e)
+{
+    return e == 1 ? prog : 1 - pow(1 - prog, e);
 }
 
 /* ---- result ---- */
@@ -1514,11 +1571,19 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
             break;
         it++;
         /* progress: the larger of the time and (when limited) iteration fractions */
-        double prog = (now - t0) / (deadline - t0);
+        double prog_t = (now - t0) / (deadline - t0), prog = prog_t;
+        /* the run's expected length: the iterations at this rate by the time limit, or the
+         * iteration limit if that comes first */
+        double n_exp = prog_t > 0 ? (double)it / prog_t : BIG;
         if (o && o->max_iterations > 0 && (double)it / (double)o->max_iterations > prog)
             prog = (double)it / (double)o->max_iterations;
-        /* linear: quadratic cooling made 10 s runs 0.6 % better and 60 s runs 1.9 % worse */
-        temp = T0 * (1 - prog) + 0.01;
+        if (o && o->max_iterations > 0 && (double)o->max_iterations < n_exp)
+            n_exp = (double)o->max_iterations;
+        h.prog = prog;
+        /* cooling by the run's length: quadratic cooling for all lengths made 10 s runs 0.6 %
+         * better and 60 s runs 1.9 % worse (session 4) */
+        double q = hm__hc_cooled(prog, hm__hc_cool_exponent(n_exp));
+        temp = T0 * (1 - q) + 0.01;
         sol_copy(&h, &h.cand, &h.cur);
         memset(h.touched, 0, (size_t)h.nn);
         int cnt = ruin(&h, &h.cand, h.pool);
@@ -1532,7 +1597,7 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         else
             forget_touched(&h);
         if (it % HC_TRADE_EVERY == 0) {
-            set_wc(&h, boosted_wc(&h, prog));
+            set_wc(&h, boosted_wc(&h, q));
             route_trades(&h, &h.cur);
         }
         double obj = objective(&h, &h.cur);

@@ -315,6 +315,39 @@ static void deterministic_and_time_limit(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* The cooling schedule by run length: 1.5 for short runs, exactly linear for long ones (the
+ * schedule's progress is the run's, bit for bit), monotone in between; the random-ruin share. */
+static void cooling_schedule(void **state)
+{
+    (void)state;
+    assert_true(fabs(hm__hc_cool_exponent(100000) - 1.5) < 1e-12);
+    assert_true(fabs(hm__hc_cool_exponent(200000) - 1.5) < 1e-9);
+    assert_true(hm__hc_cool_exponent(1e6) == 1);
+    assert_true(hm__hc_cool_exponent(1.2e6) == 1);
+    assert_true(hm__hc_cool_exponent(1e18) == 1);
+    double prev = 2;
+    for (double n = 150000; n < 1.1e6; n *= 1.1) {
+        double e = hm__hc_cool_exponent(n);
+        assert_true(e <= prev && e >= 1 && e <= 1.5);
+        prev = e;
+    }
+    for (int i = 0; i <= 1000; i++) {
+        double prog = i / 1000.0;
+        assert_true(hm__hc_cooled(prog, 1) == prog);
+        double q = hm__hc_cooled(prog, 1.5), q2 = hm__hc_cooled(prog + 1e-3, 1.5);
+        assert_true(q >= prog - 1e-12 && q <= 1 + 1e-12);
+        assert_true(i == 1000 || q2 > q);
+    }
+    assert_true(hm__hc_cooled(0, 1.5) == 0);
+    assert_true(fabs(hm__hc_cooled(1, 1.5) - 1) < 1e-12);
+    assert_int_equal(hm__hc_random_share(0), 15);
+    assert_int_equal(hm__hc_random_share(0.5), 15);
+    assert_int_equal(hm__hc_random_share(0.75), 28);
+    assert_int_equal(hm__hc_random_share(1), 40);
+    for (int i = 1; i <= 100; i++)
+        assert_true(hm__hc_random_share(i / 100.0) >= hm__hc_random_share((i - 1) / 100.0));
+}
+
 /* The checker on plans altered by hand: each change must be reported. */
 static void checker_catches(void **state)
 {
@@ -476,6 +509,7 @@ int main(void)
         cmocka_unit_test(two_nurses_precedence_fixed_break),
         cmocka_unit_test(supplied_matrix),
         cmocka_unit_test(deterministic_and_time_limit),
+        cmocka_unit_test(cooling_schedule),
         cmocka_unit_test(incremental_pricing),
         cmocka_unit_test(route_trades),
         cmocka_unit_test(continuity_weight),
