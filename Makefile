@@ -6,7 +6,7 @@ MLLP  ?= 127.0.0.1:2575
 BUILD := build
 ASAN  := build-asan
 
-.PHONY: all deps build build-asan run check unit e2e fuzz bench clean lint
+.PHONY: all deps build build-asan run check unit e2e fuzz bench clean lint shots
 
 all: build
 
@@ -36,6 +36,10 @@ check: build build-asan
 
 lint:
 	@bash scripts/check-banned.sh
+
+# Renews docs/screenshots/ (the README's pictures) from the browser tests in chromium.
+shots: build
+	HEIME_DOC_SHOTS=1 HEIME_ENGINES=chromium HEIME_BIN=$(CURDIR)/$(BUILD)/src/cli/heime node tests/browser/run.mjs
 
 fuzz: deps
 	@bash scripts/fuzz.sh long

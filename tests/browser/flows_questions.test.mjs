@@ -135,7 +135,7 @@ async function sectionShotPath(name) {
   const { mkdirSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { ROOT } = await import('./lib.mjs');
-  const dir = process.env.HEIME_DOC_SHOTS === '0' ? join(ROOT, 'tests', 'out', 'screenshots') : join(ROOT, 'docs', 'screenshots');
+  const dir = process.env.HEIME_DOC_SHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'tests', 'out', 'screenshots');
   mkdirSync(dir, { recursive: true });
   return join(dir, name + '.png');
 }
