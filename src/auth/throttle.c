@@ -60,9 +60,18 @@ static int in_use(const struct entry *e, int64_t now)
     return e->key && now - e->first_ms < HM_THROTTLE_WINDOW_MS;
 }
 
+/* Which of two entries in use gives way to a new one first: fewer failures, then the older
+ * window. A username at its limit is the one being guessed at: a flood of other usernames must
+ * not push its count out (each of those costs a password check, but one eviction would give the
+ * guesser HM_THROTTLE_FAILS more tries), so it goes only when its whole run is at the limit. */
+static int gives_way_before(const struct entry *a, const struct entry *b)
+{
+    return a->fails != b->fails ? a->fails < b->fails : a->first_ms < b->first_ms;
+}
+
 /* The entry of key, or NULL. With create, a new entry for key in its probe run: a free or
- * expired one, else the one whose window began first. Called with the lock held; lookups
- * always scan the whole run, so clearing an entry never hides another. */
+ * expired one, else the one that gives way first. Called with the lock held; lookups always
+ * scan the whole run, so clearing an entry never hides another. */
 static struct entry *find(hm_throttle *t, uint64_t key, int64_t now, int create)
 {
     struct entry *victim = NULL;
@@ -70,8 +79,8 @@ static struct entry *find(hm_throttle *t, uint64_t key, int64_t now, int create)
         struct entry *e = &t->slots[(key + i) & (SLOTS - 1)];
         if (e->key == key)
             return e;
-        if (!victim || (in_use(victim, now) &&
-                        (!in_use(e, now) || e->first_ms < victim->first_ms)))
+        if (!victim ||
+            (in_use(victim, now) && (!in_use(e, now) || gives_way_before(e, victim))))
             victim = e;
     }
     if (!create)

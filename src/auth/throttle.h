@@ -4,8 +4,9 @@
  * Checking a password costs argon2id's ~0.1 s of CPU: refusing early slows guessing and keeps
  * the server responsive. A successful login clears the count. Not per client address: behind
  * the TLS proxy every request comes from the same address, and one person's typos would lock
- * out everyone. Counts live in the process (a restart forgets them) in a fixed table: the
- * oldest entry makes room for a new one. */
+ * out everyone. Counts live in the process (a restart forgets them) in a fixed table: the entry
+ * with the fewest failures (then the oldest) makes room for a new one, so a username at its
+ * limit is not pushed out by a flood of others. */
 #ifndef HM_AUTH_THROTTLE_H
 #define HM_AUTH_THROTTLE_H
 

@@ -1,6 +1,6 @@
 /* test_throttle.c: failed-login counting: the limit, the window, a success clearing the count,
- * users kept apart, and a table far smaller than the number of users (the oldest entries make
- * room without blocking anyone wrongly). */
+ * users kept apart, and a table far smaller than the number of users (the entries with fewest
+ * failures make room without blocking anyone wrongly, and a blocked one is not flooded out). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +73,13 @@ static void many_users(void **state)
     for (int i = 0; i < HM_THROTTLE_FAILS; i++)
         hm_throttle_failed(t, "target", T0 + 20000 + i);
     assert_int_equal(hm_throttle_check(t, "target", T0 + 20010, NULL, &err), HM_ELIMIT);
+    /* A flood of 100,000 other usernames (one failure each) after the block: the blocked entry
+     * is not the one that makes room, so the guesser gets no fresh tries. */
+    for (int i = 0; i < 100000; i++) {
+        snprintf(name, sizeof name, "flood%d", i);
+        hm_throttle_failed(t, name, T0 + 20020 + i / 100);
+    }
+    assert_int_equal(hm_throttle_check(t, "target", T0 + 21100, NULL, &err), HM_ELIMIT);
     hm_throttle_destroy(t);
 }
 
