@@ -312,8 +312,9 @@ static int plan_schedule_open(hm_app *a, const struct hm_app_opts *o, hm_plan_sc
     rc = hm_plan_schedule_start(&a->care, &so, out, err);
     if (!rc)
         HM_LOG(HM_LOG_INFO,
-               "planning schedule: from %02d:%02d each day, the next %d day(s) of every zone not"
-               " yet planned, %g s per zone",
+               "planning schedule: from %02d:%02d each day, the next %d day(s) of every zone:"
+               " planned when they have no routes, late visits fitted in when they have, %g s"
+               " per zone",
                so.at_minutes / 60, so.at_minutes % 60, so.days_ahead, so.zone_seconds);
     return rc;
 }
