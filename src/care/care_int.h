@@ -58,12 +58,12 @@ int hm__care_patient_check(hm_db *db, const hm_call *c, enum hm_action act, int6
 int hm__care_episode_patient(hm_db *db, int64_t episode_id, int64_t *patient_id, hm_err *err);
 
 
-/* A growable list of ids (patients touched, episodes to extend): push one, doubling the
- * storage as needed. HM_ENOMEM (list unchanged) when it cannot grow. */
 /* A list's "?date=YYYY-MM-DD" query parameter (NULL: today in Oslo) as "YYYY-MM-DD" in out;
  * HM_EINVAL naming the parameter when it is not a date. */
 int hm__care_query_date(const hm_call *c, const char *date, char out[11], hm_err *err);
 
+/* A growable list of ids (patients touched, episodes to extend): push one, doubling the
+ * storage as needed. HM_ENOMEM (list unchanged) when it cannot grow. */
 typedef struct hm__ids {
     int64_t *v;
     size_t n, cap;

@@ -16,10 +16,10 @@
  * why not from an earlier plan); or, when it has routes, fits in the visits that came after its
  * plan, keeping the routes (hm_care_plan_day_if_wanted). Checked under the planning lock so that
  * a plan made meanwhile (a coordinator's) is never planned over; it waits while another plan is
- * made. seconds: the
- * planner's time per zone and day. A zone day without a nurse on duty is skipped; one that fails
- * otherwise is logged and skipped, so one zone's trouble does not keep the others unplanned. Stops between
- * zones once *stop is set. *planned: the zone days planned. Errors: reading the zones. */
+ * made. seconds: the planner's time per zone and day. A zone day without a nurse on duty is
+ * skipped; one that fails otherwise is logged and skipped, so one zone's trouble does not keep
+ * the others unplanned. Stops between zones once *stop is set. *planned: the zone days planned.
+ * Errors: reading the zones. */
 int hm_care_plan_open_days(hm_care *care, const char *const *dates, int ndates, double seconds,
                            const atomic_int *stop, int *planned, hm_err *err);
 

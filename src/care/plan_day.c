@@ -65,9 +65,7 @@ struct visit {
     int64_t pinned;      /* stays with this nurse (window open, nurse on duty); 0: free */
     const char *pin_nurse; /* the planner id of her shift on duty, when pinned */
     int64_t stored_nurse;  /* storing the plan: the nurse already given it (two-nurse visits) */
-    int routed;            /* an earlier plan gave it a route order */
-    int64_t planned_ms;    /* and this start (0: none) */
-    int kept;              /* a plan that keeps the day's routes holds it to its nurse and time */
+    int64_t planned_ms;    /* the start an earlier plan gave it on a route (0: none) */
 };
 
 struct day {
@@ -84,6 +82,8 @@ struct day {
     double t_now; /* now in planner minutes; > 0: re-planning a day already begun */
     int under_way; /* visits under way (started, not documented): left with their nurses */
     struct hm__travel travel; /* the road service's matrix, or why travel is estimated */
+    double keep_minutes; /* > 0: a plan that keeps the day's routes (keep_planned_visits) */
+    int kept;            /* and the visits it held to their nurse and time */
 };
 
 static double minutes_of(const struct day *d, int64_t utc_ms)
@@ -263,7 +263,7 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         " t.seq, (SELECT y.assigned_staff_id FROM task y WHERE y.patient_id = t.patient_id AND"
         "   y.local_date < t.local_date AND y.assigned_staff_id IS NOT NULL"
         "   ORDER BY y.local_date DESC LIMIT 1), coalesce(t.assigned_staff_id, 0), t.nurse_locked,"
-        " t.nurses, t.route_order IS NOT NULL, coalesce(t.planned_ms, 0)"
+        " t.nurses, CASE WHEN t.route_order IS NULL THEN 0 ELSE coalesce(t.planned_ms, 0) END"
         " FROM task t JOIN patient p ON p.id = t.patient_id"
         " WHERE t.local_date = ? AND t.state = 'planned' AND t.window_end_ms > ?"
         " AND t.started_ms IS NULL AND t.org_id IN"
@@ -306,8 +306,7 @@ static int load_visits(hm_db *db, struct day *d, hm_err *err)
         v->assigned = hm_cursor_int(&cur, 15);
         v->locked = v->assigned && hm_cursor_int(&cur, 16);
         v->nurses = hm_cursor_int(&cur, 17) == 2 ? 2 : 1;
-        v->routed = (int)hm_cursor_int(&cur, 18);
-        v->planned_ms = hm_cursor_int(&cur, 19);
+        v->planned_ms = hm_cursor_int(&cur, 18);
         if (v->from < d->t_now)
             v->from = d->t_now; /* its window has opened: from now on */
     }
@@ -451,9 +450,10 @@ static void pin_locked_visits(struct day *d)
  * nurse stays with her, when one of her shifts can serve it, and one an earlier plan gave a start
  * keeps that start within keep_minutes either way (inside its window), so what the nurses and
  * patients were told holds; only the visits without a nurse are placed freely. A visit whose
- * nurse is no longer on duty for it is free, as in a whole plan. */
-static void keep_planned_visits(struct day *d, double keep_minutes)
+ * nurse is no longer on duty for it is free, as in a whole plan. d->kept: the visits held. */
+static void keep_planned_visits(struct day *d)
 {
+    double keep_minutes = d->keep_minutes;
     for (int i = 0; i < d->nv; i++) {
         struct visit *v = &d->visits[i];
         if (!v->assigned || v->off_duty || v->locked_away)
@@ -465,8 +465,8 @@ static void keep_planned_visits(struct day *d, double keep_minutes)
             v->pinned = v->assigned;
             v->pin_nurse = shift->id;
         }
-        v->kept = 1;
-        if (!v->routed || !v->planned_ms)
+        d->kept++;
+        if (!v->planned_ms)
             continue;
         double at = minutes_of(d, v->planned_ms);
         double from = fmax(v->from, at - keep_minutes), to = fmin(v->to, at + keep_minutes);
@@ -827,7 +827,7 @@ static int distinct_nurses(const struct day *d)
     return n;
 }
 
-static json_t *report_json(const struct day *d, const hm_plan_result *r, double keep)
+static json_t *report_json(const struct day *d, const hm_plan_result *r)
 {
     json_t *nurses = json_array();
     for (int k = 0; r && k < hm_plan_result_nurse_count(r); k++) {
@@ -899,12 +899,10 @@ static json_t *report_json(const struct day *d, const hm_plan_result *r, double 
     json_t *travel = json_pack("{s:s}", "source", d->travel.minutes ? "road" : "coordinates");
     if (d->travel.note[0])
         json_object_set_new(travel, "note", json_string(d->travel.note));
-    int kept = 0;
-    for (int i = 0; i < d->nv; i++)
-        kept += d->visits[i].kept;
     /* A plan that kept the day's routes: how closely, and how many visits it held. */
-    json_t *keeping = keep > 0 ? json_pack("{s:f, s:i}", "minutes", keep, "visits", kept)
-                               : json_null();
+    json_t *keeping = d->keep_minutes > 0 ? json_pack("{s:f, s:i}", "minutes", d->keep_minutes,
+                                                      "visits", d->kept)
+                                          : json_null();
     return json_pack("{s:s, s:o, s:I, s:s, s:i, s:b, s:s, s:i, s:i, s:o, s:o, s:o,"
                      " s:o, s:{s:b, s:f, s:f, s:f, s:f}}",
                      "date", d->date_s, "as_of", as_of[0] ? json_string(as_of) : json_null(),
@@ -937,6 +935,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     memset(&d, 0, sizeof d);
     d.care = care;
     d.org_id = org_id;
+    d.keep_minutes = how->keep;
     d.now_ms = c->now_ms;
     int rc = hm_date_parse(date, &d.date, err);
     if (rc)
@@ -972,8 +971,8 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     if (!rc) {
         mark_off_duty(&d);
         pin_locked_visits(&d);
-        if (how->keep > 0)
-            keep_planned_visits(&d, how->keep);
+        if (d.keep_minutes > 0)
+            keep_planned_visits(&d);
         for (int i = 0; i < d.nv; i++)
             to_solve += !excluded(&d.visits[i]);
     }
@@ -985,7 +984,7 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
     }
     if (!rc && cancel && atomic_load(cancel)) /* a plan cut short is not stored */
         rc = hm_err_set(err, HM_EBUSY, "planning stopped: the server is shutting down");
-    json_t *report = rc ? NULL : report_json(&d, r, how->keep);
+    json_t *report = rc ? NULL : report_json(&d, r);
     if (!rc) {
         struct store_job j = {&d, c, r, report, how->automatic};
         rc = hm_writer_submit(care->writer, store_job, &j, err);

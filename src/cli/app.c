@@ -115,9 +115,9 @@ static int load_pathways(hm_app *a, const char *dir, hm_err *err)
                 a->rules[a->nrules].answers_due = answers_due;
                 a->rules[a->nrules].pathway_ctx = a->paths[a->npaths - 1];
                 a->nrules++;
-            }
-            else if (!rc && erc != HM_ENOTFOUND)
+            } else if (!rc && erc != HM_ENOTFOUND) {
                 rc = hm_err_set(err, erc, "pathway %s: %s", path, eerr.msg);
+            }
         }
     }
     closedir(d);
