@@ -1012,22 +1012,26 @@ static pthread_mutex_t planning = PTHREAD_MUTEX_INITIALIZER;
  * nurse yet or one without a route order): those are fitted in, the routes kept; else nothing. */
 enum day_wants { WANTS_NOTHING, WANTS_PLAN, WANTS_FITTING };
 
-static int day_wants(hm_store *st, int64_t zone, const char *date, enum day_wants *wants,
-                     hm_err *err)
+static int day_wants(hm_store *st, int64_t zone, const char *date, int64_t now_ms,
+                     enum day_wants *wants, hm_err *err)
 {
     hm_db *db;
     int rc = hm_store_read_begin(st, &db, err);
     if (rc)
         return rc;
+    /* Only visits whose window is still ahead count, as plan_day plans only those: a visit of
+     * today whose window ended before any plan saw it is nobody's to place any more. */
     int64_t n = 0;
     rc = hm_db_query_int(db,
                          "SELECT CASE WHEN EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND"
-                         " local_date = ?2 AND route_order IS NOT NULL) THEN 2 * EXISTS (SELECT 1"
-                         " FROM task WHERE org_id = ?1 AND local_date = ?2 AND state = 'planned'"
-                         " AND route_order IS NULL AND unplanned IS NULL AND started_ms IS NULL)"
-                         " ELSE EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND local_date = ?2"
-                         " AND state = 'planned' AND unplanned IS NULL) END",
-                         HM_ARGS(HM_I(zone), HM_S(date)), &n, err);
+                         " local_date = ?2 AND route_order IS NOT NULL) THEN (CASE WHEN EXISTS"
+                         " (SELECT 1 FROM task WHERE org_id = ?1 AND local_date = ?2 AND"
+                         " state = 'planned' AND route_order IS NULL AND unplanned IS NULL AND"
+                         " started_ms IS NULL AND window_end_ms > ?3) THEN 2 ELSE 0 END)"
+                         " ELSE (CASE WHEN EXISTS (SELECT 1 FROM task WHERE org_id = ?1 AND"
+                         " local_date = ?2 AND state = 'planned' AND unplanned IS NULL AND"
+                         " window_end_ms > ?3) THEN 1 ELSE 0 END) END",
+                         HM_ARGS(HM_I(zone), HM_S(date), HM_I(now_ms)), &n, err);
     hm_store_read_end(st, db);
     *wants = n == 2 ? WANTS_FITTING : n ? WANTS_PLAN : WANTS_NOTHING;
     return rc;
@@ -1048,7 +1052,8 @@ static int system_plan(hm_care *care, int64_t org_id, const char *date, double t
     hm_call c = {care, &planner, hm_clock_now(care->clock), "plan"};
     pthread_mutex_lock(&planning);
     enum day_wants wants = WANTS_PLAN;
-    int rc = only_if_wanted ? day_wants(care->store, org_id, date, &wants, err) : HM_OK;
+    int rc = only_if_wanted ? day_wants(care->store, org_id, date, c.now_ms, &wants, err)
+                            : HM_OK;
     struct plan_how how = {.automatic = only_if_wanted,
                            .keep = wants == WANTS_FITTING ? HM_PLAN_KEEP_MINUTES : 0,
                            .cancel = cancel};

