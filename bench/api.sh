@@ -5,6 +5,9 @@
 #   2. POST a vital-signs observation (durable before the 201)
 #   3. the same task list with an identity provider's token (a JWT, EdDSA) instead of heime's own
 # DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
+# BACKEND=postgresql runs it on PostgreSQL instead of SQLite: a server of its own on loopback
+# (scripts/pg-test.sh, with PostgreSQL's durable defaults: fsync and synchronous_commit on, as
+# SQLite's synchronous=FULL). The server CPU figure then counts heime's process only.
 # AT=HH:MM runs the server under faketime as if it were that Oslo clock time today (the clock
 # then runs on from there): rules that run at certain hours (the questionnaire deadline at
 # 20:00) make the same load cost more, so compare the figures at more than one hour.
@@ -20,18 +23,28 @@ command -v wrk >/dev/null || { echo "bench/api.sh: wrk is missing (apt-get insta
 
 tmp=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null
+  [ -n "${pgdir:-}" ] && bash scripts/pg-test.sh stop "$pgdir" && rm -rf "$pgdir"
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
+DB="sqlite:$tmp/bench.db"
+if [ "${BACKEND:-sqlite}" = postgresql ]; then
+  pgdir=$(mktemp -d /tmp/heime-bench-pg.XXXXXX) # its own: the server's user must reach it
+  DB="$(PG_TEST_DURABLE=1 bash scripts/pg-test.sh start "$pgdir")heime"
+  echo "== PostgreSQL: $DB"
+fi
 if [ -n "${DB_TEMPLATE:-}" ]; then # a database loaded earlier by this script's step, reused
   cp "$DB_TEMPLATE" "$tmp/bench.db"
   echo "== using a copy of $DB_TEMPLATE"
 else
   echo "== loading the demo region with $PATIENTS extra active patients"
   start=$(date +%s.%N)
-  "$BIN" demo --db "sqlite:$tmp/bench.db" --patients "$PATIENTS" --load-only 2>"$tmp/load.log" \
+  "$BIN" demo --db "$DB" --patients "$PATIENTS" --load-only 2>"$tmp/load.log" \
     || { cat "$tmp/load.log"; exit 1; }
-  echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s; database $(du -h "$tmp/bench.db" | cut -f1)"
+  echo "loaded in $(echo "$(date +%s.%N) - $start" | bc) s"
 fi
 
 clock=()
@@ -60,7 +73,7 @@ signed = b64(json.dumps({"alg": "EdDSA", "typ": "JWT"}).encode()) + "." + b64(js
 open(sys.argv[1] + "/idp.jwt", "w").write(signed + "." + b64(key.sign(signed.encode())))
 PY
 export HEIME_JWT_PUBLIC_KEY_FILE="$tmp/idp.pem" HEIME_JWT_ISSUER=https://idp.bench.test HEIME_JWT_AUDIENCE=heime
-"${clock[@]}" "$BIN" serve --db "sqlite:$tmp/bench.db" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
+"${clock[@]}" "$BIN" serve --db "$DB" --http "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite (make check): style lint, unit tests in the normal and the
 # AddressSanitizer+UBSan build, end-to-end tests against a real heime, browser tests, the FHIR
-# facade against the R4 schema and FHIR clients, and a short run of every fuzz target. Ends with
-# one line "check: N passed, N failed".
+# facade against the R4 schema and FHIR clients, and a short run of every fuzz target. The store's
+# unit tests and the end-to-end tests run on both backends: SQLite, and PostgreSQL on a throwaway
+# server on loopback (scripts/pg-test.sh) that this script starts and stops. Ends with one line
+# "check: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,17 @@ meson_suite() { # label builddir
   record "$1" $rc "$ok" "$fail"
 }
 
+# The PostgreSQL server for the tests of the second backend, stopped however this script ends.
+pg_dir=$(mktemp -d /tmp/heime-pg.XXXXXX)
+trap 'bash scripts/pg-test.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+if HEIME_TEST_PG=$(bash scripts/pg-test.sh start "$pg_dir"); then
+  export HEIME_TEST_PG
+  echo "PostgreSQL for the tests: $HEIME_TEST_PG"
+else
+  echo "cannot start PostgreSQL for the tests (scripts/pg-test.sh)"; record postgresql 1 0 1
+  unset HEIME_TEST_PG
+fi
+
 echo "== lint"
 if bash scripts/check-banned.sh; then record lint 0 1 0; else record lint 1 0 1; fi
 
@@ -34,14 +47,23 @@ meson_suite unit build
 echo "== unit tests (AddressSanitizer + UBSan build)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson_suite unit-asan build-asan
 
-if compgen -G "tests/e2e/test_*.py" >/dev/null; then
-  echo "== end-to-end tests"
-  out=$(HEIME_BIN="$PWD/build/src/cli/heime" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e 2>&1); rc=$?
+e2e_suite() { # label, then the value of HEIME_TEST_PG ("" = SQLite)
+  local out rc ok fail
+  out=$(HEIME_TEST_PG="$2" HEIME_BIN="$PWD/build/src/cli/heime" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e 2>&1); rc=$?
   echo "$out" | tail -n 30
   ok=$(echo "$out" | tail -n 1 | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
   fail=$(echo "$out" | tail -n 1 | grep -oE '[0-9]+ (failed|error)' | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null || echo 0)
   fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
-  record e2e $rc "$ok" "$fail"
+  record "$1" $rc "$ok" "$fail"
+}
+
+if compgen -G "tests/e2e/test_*.py" >/dev/null; then
+  echo "== end-to-end tests (SQLite)"
+  e2e_suite e2e ""
+  if [ -n "${HEIME_TEST_PG:-}" ]; then
+    echo "== end-to-end tests (PostgreSQL)"
+    e2e_suite e2e-postgresql "$HEIME_TEST_PG"
+  fi
 fi
 
 if [ -f tests/browser/run.mjs ]; then

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 PKGS=(
   build-essential pkg-config meson ninja-build clang libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev libpq-dev
-  libcurl4-openssl-dev libcmocka-dev sqlite3 tzdata
-  python3 python3-pytest python3-requests python3-hl7 python3-cryptography
+  libcurl4-openssl-dev libcmocka-dev sqlite3 tzdata postgresql
+  python3 python3-pytest python3-requests python3-hl7 python3-cryptography python3-psycopg2
   wrk curl faketime
   chromium fonts-dejavu-core
   firefox-esr

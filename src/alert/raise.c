@@ -313,7 +313,8 @@ static int heard(struct pcd_job *j, hm_db *db, const struct hm__ctx *ctx, hm_err
     if (!rc)
         rc = hm_db_exec(db,
                         "INSERT INTO device_heard (serial, last_ms) VALUES (?, ?) ON CONFLICT"
-                        " (serial) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms),"
+                        " (serial) DO UPDATE SET last_ms = CASE WHEN excluded.last_ms > device_heard.last_ms"
+                        " THEN excluded.last_ms ELSE device_heard.last_ms END,"
                         " silent_alarm_id = NULL",
                         HM_ARGS(HM_S(serial), HM_I(j->now_ms)), err);
     if (rc || !silent)

@@ -424,14 +424,25 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
  * answers today: a pathway whose required questions come on some days only (weekly, on treatment
  * days 1, 3, 7) has no missed questionnaire on the others. Without the pathway's word, or with
  * dates that do not parse, every day asks (the alarm rather than silence). */
-static int answers_asked(const hm_alarm_rules *r, hm_cursor *c, hm_date today)
+/* Whether the regimen (its JSON body) asks for answers today: its treatment period holds today
+ * and, where the pathway says which days have required questions, today is one. The period is
+ * read here rather than in SQL, whose JSON functions differ between SQLite and PostgreSQL. */
+static int answers_asked(const hm_alarm_rules *r, const char *body, hm_date today)
 {
+    json_t *j = body ? json_loads(body, 0, NULL) : NULL;
+    const char *from = json_string_value(json_object_get(j, "start_date"));
+    const char *to = json_string_value(json_object_get(j, "end_date"));
     hm_date start, end;
-    if (!r->answers_due || hm_cursor_is_null(c, 1) || hm_cursor_is_null(c, 2) ||
-        hm_date_parse(hm_cursor_text(c, 1), &start, NULL) ||
-        hm_date_parse(hm_cursor_text(c, 2), &end, NULL))
-        return 1;
-    return r->answers_due(r->pathway_ctx, start, end, today);
+    int dated = from && to && !hm_date_parse(from, &start, NULL) && !hm_date_parse(to, &end, NULL);
+    json_decref(j);
+    if (!dated)
+        return 0;
+    int64_t s = start.y * 10000LL + start.m * 100 + start.d,
+            e = end.y * 10000LL + end.m * 100 + end.d,
+            t = today.y * 10000LL + today.m * 100 + today.d;
+    if (t < s || t > e)
+        return 0;
+    return !r->answers_due || r->answers_due(r->pathway_ctx, start, end, today);
 }
 
 static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
@@ -457,7 +468,7 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
     hm_cursor c;
     rc = hm_db_query(db,
                      "SELECT coalesce(max(id), ?2), count(*) FROM (SELECT id FROM episode"
-                     " WHERE state = 'active' AND pathway = ?1 AND id > ?2 ORDER BY id LIMIT ?3)",
+                     " WHERE state = 'active' AND pathway = ?1 AND id > ?2 ORDER BY id LIMIT ?3) AS batch",
                      HM_ARGS(HM_S(r->pathway), HM_I(from), HM_I(QUESTIONNAIRE_BATCH)), &c, err);
     if (rc)
         return rc;
@@ -472,12 +483,11 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
         return rc;
     rc = hm_db_query(
         db,
-        "SELECT pid, json_extract(body, '$.start_date'), json_extract(body, '$.end_date') FROM"
+        "SELECT pid, body FROM"
         " (SELECT e.id AS eid, e.patient_id AS pid, (SELECT body FROM regimen r"
         " WHERE r.episode_id = e.id ORDER BY version DESC LIMIT 1) AS body FROM episode e"
-        " WHERE e.state = 'active' AND e.pathway = ?1 AND e.id > ?3 AND e.id <= ?4)"
-        " WHERE json_extract(body, '$.start_date') <= ?2"
-        " AND json_extract(body, '$.end_date') >= ?2 AND NOT EXISTS (SELECT 1 FROM answer a"
+        " WHERE e.state = 'active' AND e.pathway = ?1 AND e.id > ?3 AND e.id <= ?4) AS active"
+        " WHERE NOT EXISTS (SELECT 1 FROM answer a"
         " WHERE a.episode_id = eid AND a.local_date = ?2) AND NOT EXISTS (SELECT 1 FROM alarm"
         " WHERE alert_key = 'rule:' || pid || '|QUESTIONNAIRE_MISSED:' || ?2)",
         HM_ARGS(HM_S(r->pathway), HM_S(date), HM_I(from), HM_I(upto)), &c, err);
@@ -486,7 +496,7 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
     int64_t patients[QUESTIONNAIRE_BATCH];
     size_t n = 0;
     while (n < QUESTIONNAIRE_BATCH && (rc = hm_cursor_next(&c, err)) == HM_ROW)
-        if (answers_asked(r, &c, today))
+        if (answers_asked(r, hm_cursor_text(&c, 1), today))
             patients[n++] = hm_cursor_int(&c, 0);
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;
@@ -605,7 +615,7 @@ int hm__rules_pump_event(hm_db *db, hm_alarms *a, const hm_pcd_msg *m, int64_t n
     if (name_has(&m->event.code, "DELIV_STOP") || name_has(&m->event.code, "PAUSE"))
         return hm_db_exec(db,
                           "INSERT INTO pump_state (serial, stopped_ms) VALUES (?, ?) ON CONFLICT"
-                          " (serial) DO UPDATE SET stopped_ms = coalesce(stopped_ms,"
+                          " (serial) DO UPDATE SET stopped_ms = coalesce(pump_state.stopped_ms,"
                           " excluded.stopped_ms)",
                           HM_ARGS(HM_S(serial), HM_I(m->event.time_ms ? m->event.time_ms : now_ms)),
                           err);

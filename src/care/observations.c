@@ -121,7 +121,7 @@ static json_t *observation_row(hm_cursor *cur)
 
 #define LIST_SQL                                                                                   \
     "SELECT id, kind, body, source, observed_ms, recorded_ms, task_id,"                           \
-    " device_serial FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC"              \
+    " device_serial FROM observation WHERE patient_id = ? ORDER BY observed_ms DESC, id DESC"     \
     " LIMIT 500"
 
 int hm_care_observations_list(const hm_call *c, int64_t patient_id, json_t **out, hm_err *err)

@@ -514,7 +514,7 @@ static int patient_patch_job(hm_db *db, void *arg, hm_err *err)
     rc = hm_db_exec(
         db,
         "UPDATE patient SET name = coalesce(?, name), address = coalesce(?, address),"
-        " lat = CASE WHEN ? THEN ? ELSE lat END, lon = CASE WHEN ? THEN ? ELSE lon END,"
+        " lat = CASE WHEN ? <> 0 THEN ? ELSE lat END, lon = CASE WHEN ? <> 0 THEN ? ELSE lon END,"
         " zone_id = coalesce(?, zone_id), language = coalesce(?, language),"
         " phone = coalesce(?, phone), next_of_kin = coalesce(?, next_of_kin) WHERE id = ?",
         HM_ARGS(p->name ? HM_S(p->name) : HM_NULLV, p->address ? HM_S(p->address) : HM_NULLV,

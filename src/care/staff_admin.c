@@ -205,7 +205,7 @@ static int update_job(hm_db *db, void *arg, hm_err *err)
     rc = hm_db_exec(db,
                     "UPDATE staff SET name = coalesce(?, name), role = coalesce(?, role),"
                     " org_id = coalesce(?, org_id),"
-                    " phone = CASE WHEN ? THEN NULL ELSE coalesce(?, phone) END WHERE id = ?",
+                    " phone = CASE WHEN ? <> 0 THEN NULL ELSE coalesce(?, phone) END WHERE id = ?",
                     HM_ARGS(u->name ? HM_S(u->name) : HM_NULLV, u->role ? HM_S(u->role) : HM_NULLV,
                             u->org_id ? HM_I(u->org_id) : HM_NULLV, HM_I(u->clear_phone),
                             u->phone ? HM_S(u->phone) : HM_NULLV, HM_I(u->staff_id)),

@@ -18,7 +18,6 @@
 #include "base/log.h"
 
 #define STMT_CACHE 96
-#define POOL_MAX 512
 #define CKPT_PAGES 4000      /* WAL pages after a commit that wake the checkpointer */
 #define CKPT_INLINE 100000 /* ...and that make the writer checkpoint itself (never behind) */
 
@@ -40,11 +39,9 @@ struct sq_db {
 struct sq_store {
     hm_store base;
     char *path;
-    pthread_mutex_t lock;
-    struct sq_db *pool[POOL_MAX];
-    int npool;
+    struct hm__conns conns;
+    pthread_mutex_t lock; /* the checkpointer's */
     struct sq_db *writer;
-    int writer_taken;
     struct sq_db *ckpt; /* the checkpointer's connection */
     pthread_t ckpt_thread;
     pthread_cond_t ckpt_cv;
@@ -119,6 +116,11 @@ static void sq_close_conn(struct sq_db *db)
     free(db);
 }
 
+static void close_pooled(hm_db *db)
+{
+    sq_close_conn((struct sq_db *)db);
+}
+
 /* Called by SQLite after each commit of the writer with the WAL's size in pages. */
 static int wal_grew(void *arg, sqlite3 *h, const char *name, int pages)
 {
@@ -189,6 +191,7 @@ static int sq_open(const char *url, hm_store **out, hm_err *err)
         return hm_err_set(err, HM_ENOMEM, "cannot open store: out of memory");
     st->base.ops = &hm_store_sqlite_ops;
     st->path = strdup(path);
+    hm__conns_init(&st->conns);
     pthread_mutex_init(&st->lock, NULL);
     pthread_cond_init(&st->ckpt_cv, NULL);
     int rc = sq_open_conn(st, CONN_WRITE, &st->writer, err);
@@ -201,6 +204,7 @@ static int sq_open(const char *url, hm_store **out, hm_err *err)
         sq_close_conn(st->writer);
         pthread_cond_destroy(&st->ckpt_cv);
         pthread_mutex_destroy(&st->lock);
+        hm__conns_destroy(&st->conns, close_pooled);
         free(st->path);
         free(st);
         return rc;
@@ -219,8 +223,7 @@ static void sq_close(hm_store *base)
     pthread_join(st->ckpt_thread, NULL);
     pthread_cond_destroy(&st->ckpt_cv);
     sq_close_conn(st->ckpt);
-    for (int i = 0; i < st->npool; i++)
-        sq_close_conn(st->pool[i]);
+    hm__conns_destroy(&st->conns, close_pooled);
     sq_close_conn(st->writer);
     pthread_mutex_destroy(&st->lock);
     free(st->path);
@@ -231,43 +234,28 @@ static int sq_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
 {
     struct sq_store *st = (struct sq_store *)base;
     if (for_write) {
-        pthread_mutex_lock(&st->lock);
-        int taken = st->writer_taken;
-        st->writer_taken = 1;
-        pthread_mutex_unlock(&st->lock);
-        if (taken)
-            return hm_err_set(err, HM_EINTERNAL, "the write connection is already taken");
-        *out = &st->writer->base;
+        int rc = hm__conns_take_writer(&st->conns, err);
+        if (!rc)
+            *out = &st->writer->base;
+        return rc;
+    }
+    *out = hm__conns_reader(&st->conns);
+    if (*out)
         return HM_OK;
-    }
-    struct sq_db *db = NULL;
-    pthread_mutex_lock(&st->lock);
-    if (st->npool > 0)
-        db = st->pool[--st->npool];
-    pthread_mutex_unlock(&st->lock);
-    if (!db) {
-        int rc = sq_open_conn(st, CONN_READ, &db, err);
-        if (rc)
-            return rc;
-    }
-    *out = &db->base;
-    return HM_OK;
+    struct sq_db *db;
+    int rc = sq_open_conn(st, CONN_READ, &db, err);
+    if (!rc)
+        *out = &db->base;
+    return rc;
 }
 
 static void sq_conn_put(hm_store *base, hm_db *dbb)
 {
     struct sq_store *st = (struct sq_store *)base;
-    struct sq_db *db = (struct sq_db *)dbb;
-    pthread_mutex_lock(&st->lock);
-    if (db == st->writer) {
-        st->writer_taken = 0;
-        db = NULL;
-    } else if (st->npool < POOL_MAX) {
-        st->pool[st->npool++] = db;
-        db = NULL;
-    }
-    pthread_mutex_unlock(&st->lock);
-    sq_close_conn(db);
+    if (dbb == &st->writer->base)
+        hm__conns_writer_back(&st->conns);
+    else if (!hm__conns_pool(&st->conns, dbb))
+        sq_close_conn((struct sq_db *)dbb);
 }
 
 static int sq_exec_raw(hm_db *dbb, const char *sql, hm_err *err)

@@ -9,13 +9,21 @@
 
 static const struct hm_store_ops *const backends[] = {
     &hm_store_sqlite_ops,
+    &hm_store_pg_ops,
 };
+
+/* libpq takes both spellings of its URI scheme; so does heime. */
+static int url_names(const char *url, const struct hm_store_ops *b)
+{
+    if (strncmp(url, b->url_prefix, strlen(b->url_prefix)) == 0)
+        return 1;
+    return b == &hm_store_pg_ops && strncmp(url, "postgres://", 11) == 0;
+}
 
 int hm_store_open(const char *url, hm_store **out, hm_err *err)
 {
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-        const char *prefix = backends[i]->url_prefix;
-        if (strncmp(url, prefix, strlen(prefix)) != 0)
+        if (!url_names(url, backends[i]))
             continue;
         hm_store *st;
         int rc = backends[i]->open(url, &st, err);
@@ -29,9 +37,6 @@ int hm_store_open(const char *url, hm_store **out, hm_err *err)
         *out = st;
         return HM_OK;
     }
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return hm_err_set(err, HM_EUNSUPPORTED,
-                          "cannot open store: the postgresql backend is not built yet");
     return hm_err_set(err, HM_EINVAL,
                       "cannot open store '%s': the url must start with sqlite: or postgresql://",
                       url);

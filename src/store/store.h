@@ -1,5 +1,5 @@
 /* store.h: heime's storage interface. Callers use only the hm_store_* / hm_db_* / hm_cursor_*
- * wrappers below; backends (sqlite, and later pg) implement struct hm_store_ops and register
+ * wrappers below; backends (sqlite.c, pg.c) implement struct hm_store_ops and register
  * by name, and the --db URL ("sqlite:PATH", "postgresql://...") picks one.
  *
  * The interface is SQL-level rather than one function per domain operation: domain modules
@@ -117,5 +117,6 @@ void hm_cursor_close(hm_cursor *c);
 
 /* Backends */
 extern const struct hm_store_ops hm_store_sqlite_ops;
+extern const struct hm_store_ops hm_store_pg_ops;
 
 #endif

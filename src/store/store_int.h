@@ -2,7 +2,32 @@
 #ifndef HM_STORE_INT_H
 #define HM_STORE_INT_H
 
+#include <pthread.h>
+
 #include "store/store.h"
+
+/* How a backend hands out its connections, alike for every backend: its one write connection to
+ * one owner at a time (the group-commit writer, or a tool running alone), and idle read
+ * connections from a pool, each used by one thread at a time. The backend opens and closes
+ * them; this only keeps who has what. */
+#define HM__POOL_MAX 512
+struct hm__conns {
+    pthread_mutex_t lock;
+    hm_db *pool[HM__POOL_MAX];
+    int npool;
+    int writer_taken;
+};
+void hm__conns_init(struct hm__conns *c);
+/* Closes the pooled read connections with close_conn. */
+void hm__conns_destroy(struct hm__conns *c, void (*close_conn)(hm_db *));
+/* HM_EINTERNAL while someone else holds the write connection. */
+int hm__conns_take_writer(struct hm__conns *c, hm_err *err);
+void hm__conns_writer_back(struct hm__conns *c);
+/* An idle read connection, or NULL: the caller opens a new one. */
+hm_db *hm__conns_reader(struct hm__conns *c);
+/* Keeps a read connection for the next reader: 1, or 0 when the pool is full (the caller
+ * closes it). */
+int hm__conns_pool(struct hm__conns *c, hm_db *db);
 
 struct hm_migration {
     int version;
@@ -14,5 +39,11 @@ int hm__store_migrate(hm_db *db, const struct hm_migration *m, int n, hm_err *er
 
 extern const struct hm_migration hm__sqlite_migrations[];
 extern const int hm__sqlite_migration_count;
+extern const struct hm_migration hm__pg_migrations[];
+extern const int hm__pg_migration_count;
+
+/* pg.c's `?` to `$n` rewriting, for its unit test: the parameter count, or -1 when the
+ * rewritten text needs more than n bytes. */
+int hm__pg_translate(const char *sql, char *out, size_t n);
 
 #endif

@@ -1,7 +1,14 @@
-"""End-to-end fixtures: a real `heime demo` on a temporary SQLite database and free loopback
-ports, started once per session and stopped at the end. Talks plain HTTP with requests."""
+"""End-to-end fixtures: a real `heime demo` on a temporary database and free loopback ports,
+started once per session and stopped at the end. Talks plain HTTP with requests.
+
+The database is SQLite unless HEIME_TEST_PG names a PostgreSQL server
+(postgresql://user@host:port/, as scripts/pg-test.sh prints it): then every heime of the suite
+gets a fresh database of its own there, and the tests' direct looks into the database go through
+psycopg2. Tests about SQLite's files themselves are marked `sqlite_only`."""
 import base64
 import contextlib
+import datetime
+import glob
 import json
 import os
 import socket
@@ -9,6 +16,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+import uuid
 
 import pytest
 import requests
@@ -17,6 +25,106 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEIME = os.environ.get("HEIME_BIN", os.path.join(ROOT, "build", "src", "cli", "heime"))
+PG = os.environ.get("HEIME_TEST_PG", "")
+sqlite_only = pytest.mark.skipif(bool(PG), reason="about SQLite's database file itself")
+
+
+def pg_connect(url):
+    import psycopg2
+    return psycopg2.connect(url)
+
+
+def new_db(tmp, name="heime"):
+    """A fresh, empty database for one heime: a file in tmp, or a new PostgreSQL database."""
+    if not PG:
+        return "sqlite:" + os.path.join(tmp, name + ".db")
+    dbname = f"e2e_{uuid.uuid4().hex[:12]}_{name}"
+    con = pg_connect(PG + "heime")
+    con.autocommit = True
+    try:
+        con.cursor().execute(f'CREATE DATABASE "{dbname}"')
+    finally:
+        con.close()
+    return PG + dbname
+
+
+def pg_tool(name):
+    """A PostgreSQL client program of the newest installed server version."""
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return found[-1] if found else name
+
+
+class DirectDb:
+    """A connection of a test's own to a heime database (sqlite: or postgresql:// URL), for
+    what no API does: tampering with a copy of the audit log. `?` parameters on both."""
+
+    def __init__(self, db):
+        self.pg = not db.startswith("sqlite:")
+        self.con = pg_connect(db) if self.pg else sqlite3.connect(db[7:], timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.con.close()
+
+    def execute(self, query, args=()):
+        if not self.pg:
+            return self.con.execute(query, args).fetchall()
+        cur = self.con.cursor()
+        try:
+            cur.execute(query.replace("%", "%%").replace("?", "%s") if args else query,
+                        args or None)
+        except Exception:
+            self.con.rollback()
+            raise
+        return [tuple(r) for r in cur.fetchall()] if cur.description else []
+
+    def commit(self):
+        self.con.commit()
+
+    def unguard_audit(self):
+        """Lifts the triggers that keep the audit log append-only (as an attacker with the
+        database's owner rights could): only the hash chain is left to notice."""
+        if self.pg:
+            self.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update")
+        else:
+            self.execute("DROP TRIGGER audit_no_update")
+            self.execute("DROP TRIGGER audit_no_delete")
+
+
+def db_sql(db, query, args=()):
+    """Runs one query on a heime database (an sqlite: or postgresql:// URL); its rows."""
+    if db.startswith("sqlite:"):
+        con = sqlite3.connect(f"file:{db[7:]}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+    # dates as heime stores them ('YYYY-MM-DD' text), as Python's sqlite3 passes them
+    args = tuple(a.isoformat() if isinstance(a, datetime.date) else a for a in args)
+    con = pg_connect(db)
+    try:
+        cur = con.cursor()
+        cur.execute(query.replace("%", "%%").replace("?", "%s") if args else query, args or None)
+        rows = cur.fetchall() if cur.description else []
+        con.commit()
+        return [tuple(r) for r in rows]
+    finally:
+        con.close()
+
+
+def db_write(db, query, args=()):
+    """Writes a heime database directly, as another process would; committed on return."""
+    if db.startswith("sqlite:"):
+        con = sqlite3.connect(db[7:], timeout=10)
+        try:
+            con.execute(query, args)
+            con.commit()
+        finally:
+            con.close()
+    else:
+        db_sql(db, query, args)
 
 
 IDP_ISSUER = "https://idp.example.test/realms/helse"
@@ -38,8 +146,8 @@ class Heime:
 
     def __init__(self, tmp):
         self.tmp = tmp
-        self.db_path = os.path.join(tmp, "heime.db")
-        self.db = "sqlite:" + self.db_path
+        self.db = new_db(tmp)
+        self.db_path = self.db[7:] if self.db.startswith("sqlite:") else None
         self.port = free_port()
         self.mllp_port = free_port()
         self.anchor_file = os.path.join(tmp, "audit-anchors.jsonl")
@@ -149,21 +257,12 @@ class Heime:
 
     def sql(self, query, args=()):
         """Reads the live database directly (read-only; WAL lets a reader run alongside)."""
-        con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
-        try:
-            return con.execute(query, args).fetchall()
-        finally:
-            con.close()
+        return db_sql(self.db, query, args)
 
     def write(self, query, args=()):
         """Writes the live database directly, as another process would (the planner runs as its
         own process; a test sets up what the app would have written at an hour it pretends)."""
-        con = sqlite3.connect(self.db_path, timeout=10)
-        try:
-            con.execute(query, args)
-            con.commit()
-        finally:
-            con.close()
+        db_write(self.db, query, args)
 
     # Tables the server's background workers (alarm rules, escalation timers, the webhook
     # outbox, pump heartbeats) write on their own clock, independent of any request.
@@ -175,8 +274,13 @@ class Heime:
         nothing was half-written. Sessions (logins write them) and what the background workers
         write (alarms raised by the rules, and their audit rows as 'system') are left out, so a
         rule firing mid-test cannot look like a half-written request."""
-        names = [r[0] for r in self.sql("SELECT name FROM sqlite_master WHERE type = 'table'"
-                                        " AND name NOT LIKE 'sqlite_%' AND name <> 'session'")]
+        if PG:
+            names = [r[0] for r in self.sql("SELECT table_name FROM information_schema.tables"
+                                            " WHERE table_schema = 'public'"
+                                            " AND table_name <> 'session'")]
+        else:
+            names = [r[0] for r in self.sql("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                            " AND name NOT LIKE 'sqlite_%' AND name <> 'session'")]
         out = {}
         for n in names:
             if n in self.BACKGROUND:
@@ -195,7 +299,15 @@ class Heime:
         return self.sql("SELECT id FROM org WHERE code = ?", (code,))[0][0]
 
     def backup(self, dest):
-        """A consistent copy of the live database file (sqlite's online backup)."""
+        """A consistent copy of the live database, as a database URL: SQLite's online backup
+        into the file dest, or pg_dump into a new PostgreSQL database."""
+        if PG:
+            copy = new_db(self.tmp, "copy")
+            dump = subprocess.run([pg_tool("pg_dump"), "--no-owner", "--dbname", self.db],
+                                  capture_output=True, check=True, timeout=120)
+            subprocess.run([pg_tool("psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", copy],
+                           input=dump.stdout, capture_output=True, check=True, timeout=120)
+            return copy
         src = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
         dst = sqlite3.connect(dest)
         try:
@@ -203,7 +315,7 @@ class Heime:
         finally:
             dst.close()
             src.close()
-        return dest
+        return "sqlite:" + dest
 
     def accounts(self):
         out = subprocess.run([HEIME, "demo", "--accounts"], capture_output=True, check=True)

@@ -11,7 +11,6 @@ import random
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -20,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
-from conftest import HEIME, ROOT, free_port
+from conftest import HEIME, ROOT, db_sql, free_port, new_db
 
 KILLS = int(os.environ.get("HEIME_CRASH_KILLS", "5"))
 TIER_S = 1.5  # seconds an unacknowledged alarm stays at each tier in this test
@@ -102,7 +101,7 @@ def sender(port, serials, prefix, acked, stop):
 
 class Server:
     def __init__(self, tmp, pathways, hook_url):
-        self.db = os.path.join(tmp, "heime.db")
+        self.db = new_db(tmp)
         self.http = free_port()
         self.mllp = free_port()
         self.pathways = pathways
@@ -112,7 +111,7 @@ class Server:
 
     def start(self, cmd="serve"):
         self.proc = subprocess.Popen(
-            [HEIME, cmd, "--db", "sqlite:" + self.db, "--http", f"127.0.0.1:{self.http}",
+            [HEIME, cmd, "--db", self.db, "--http", f"127.0.0.1:{self.http}",
              "--mllp", f"127.0.0.1:{self.mllp}", "--pathways", self.pathways],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + 120
@@ -137,11 +136,7 @@ class Server:
             self.proc.wait(20)
 
     def sql(self, q, args=()):
-        con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            return con.execute(q, args).fetchall()
-        finally:
-            con.close()
+        return db_sql(self.db, q, args)
 
 
 def test_kill9_loses_no_acked_message_and_escalates_exactly_once():
@@ -201,7 +196,7 @@ def test_kill9_loses_no_acked_message_and_escalates_exactly_once():
         while time.time() < deadline and not want <= set(Hook.got):
             time.sleep(0.2)
         assert want <= set(Hook.got)
-        audit = subprocess.run([HEIME, "audit", "verify", "--db", "sqlite:" + srv.db],
+        audit = subprocess.run([HEIME, "audit", "verify", "--db", srv.db],
                                capture_output=True, text=True, timeout=60)
         assert audit.returncode == 0, audit.stdout + audit.stderr
     finally:

@@ -4,12 +4,11 @@ live database, and naming the row when a copy is tampered with (a changed or a d
 copy changed and re-hashed from there on passes the chain but not the anchors the server wrote."""
 import hashlib
 import json
-import sqlite3
 import subprocess
 
 import pytest
 
-from conftest import HEIME
+from conftest import HEIME, DirectDb
 from e2e_util import ELIGIBILITY, new_patient
 
 
@@ -93,53 +92,44 @@ def test_verify_live_database(heime, trail):
 
 
 def copy_of(heime, tmp_path, name):
+    """A copy of the live database (its URL), to tamper with."""
     return heime.backup(str(tmp_path / name))
 
 
 def test_verify_intact_copy(heime, tmp_path):
-    path = copy_of(heime, tmp_path, "copy.db")
-    r = heime.audit_verify("sqlite:" + path)
+    copy = copy_of(heime, tmp_path, "copy.db")
+    r = heime.audit_verify(copy)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_audit_rows_cannot_be_changed_in_place(heime, tmp_path):
-    path = copy_of(heime, tmp_path, "guarded.db")
-    con = sqlite3.connect(path)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("UPDATE audit SET object = 'x' WHERE id = 2")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("DELETE FROM audit WHERE id = 2")
-    finally:
-        con.close()
+    copy = copy_of(heime, tmp_path, "guarded.db")
+    with DirectDb(copy) as db:
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("UPDATE audit SET object = 'x' WHERE id = 2")
+        with pytest.raises(Exception, match="append-only"):
+            db.execute("DELETE FROM audit WHERE id = 2")
 
 
-def tamper(path, sql, args=()):
-    con = sqlite3.connect(path)
-    try:
-        con.execute("DROP TRIGGER audit_no_update")
-        con.execute("DROP TRIGGER audit_no_delete")
-        con.execute(sql, args)
-        con.commit()
-    finally:
-        con.close()
+def tamper(copy, sql, args=()):
+    with DirectDb(copy) as db:
+        db.unguard_audit()
+        db.execute(sql, args)
+        db.commit()
 
 
-def middle_row(path):
-    con = sqlite3.connect(path)
-    try:
-        lo, hi = con.execute("SELECT min(id), max(id) FROM audit").fetchone()
-    finally:
-        con.close()
+def middle_row(copy):
+    with DirectDb(copy) as db:
+        lo, hi = db.execute("SELECT min(id), max(id) FROM audit")[0]
     assert hi - lo > 10
     return (lo + hi) // 2
 
 
 def test_verify_detects_a_changed_row(heime, tmp_path, trail):
-    path = copy_of(heime, tmp_path, "changed.db")
-    row = middle_row(path)
-    tamper(path, "UPDATE audit SET object = 'patient/1' || object WHERE id = ?", (row,))
-    r = heime.audit_verify("sqlite:" + path)
+    copy = copy_of(heime, tmp_path, "changed.db")
+    row = middle_row(copy)
+    tamper(copy, "UPDATE audit SET object = 'patient/1' || object WHERE id = ?", (row,))
+    r = heime.audit_verify(copy)
     assert r.returncode == 1, r.stdout + r.stderr
     out = (r.stdout + r.stderr).strip()
     assert f"audit row {row} was changed" in out
@@ -147,10 +137,10 @@ def test_verify_detects_a_changed_row(heime, tmp_path, trail):
 
 
 def test_verify_detects_a_deleted_row(heime, tmp_path, trail):
-    path = copy_of(heime, tmp_path, "deleted.db")
-    row = middle_row(path)
-    tamper(path, "DELETE FROM audit WHERE id = ?", (row,))
-    r = heime.audit_verify("sqlite:" + path)
+    copy = copy_of(heime, tmp_path, "deleted.db")
+    row = middle_row(copy)
+    tamper(copy, "DELETE FROM audit WHERE id = ?", (row,))
+    r = heime.audit_verify(copy)
     assert r.returncode == 1, r.stdout + r.stderr
     out = (r.stdout + r.stderr).strip()
     assert f"audit row {row} is missing" in out
@@ -159,10 +149,10 @@ def test_verify_detects_a_deleted_row(heime, tmp_path, trail):
 
 def test_verify_detects_a_rewritten_chain_link(heime, tmp_path, trail):
     """Changing a row's patients list (who was read) is caught like any other column."""
-    path = copy_of(heime, tmp_path, "patients.db")
+    copy = copy_of(heime, tmp_path, "patients.db")
     row = heime.sql("SELECT max(id) FROM audit WHERE patients <> ''")[0][0]
-    tamper(path, "UPDATE audit SET patients = '' WHERE id = ?", (row,))
-    r = heime.audit_verify("sqlite:" + path)
+    tamper(copy, "UPDATE audit SET patients = '' WHERE id = ?", (row,))
+    r = heime.audit_verify(copy)
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"audit row {row}" in r.stdout + r.stderr
 
@@ -182,24 +172,20 @@ def canonical(row, prev):
             f"{reason or ''}|{emergency}|{request or ''}|{prev}")
 
 
-def rewrite_from(path, first):
+def rewrite_from(copy, first):
     """Changes row `first` and re-hashes it and every row after it: the chain stays intact."""
-    con = sqlite3.connect(path)
-    try:
-        con.execute("DROP TRIGGER audit_no_update")
-        con.execute("DROP TRIGGER audit_no_delete")
-        con.execute("UPDATE audit SET object = 'nothing/to/see' WHERE id = ?", (first,))
-        prev = con.execute("SELECT hash FROM audit WHERE id = ?", (first - 1,)).fetchone()[0]
-        rows = con.execute("SELECT id, at_ms, account_id, role, org_id, action, object, patients,"
-                           " reason, emergency, request_id, prev_hash, hash FROM audit"
-                           " WHERE id >= ? ORDER BY id", (first,)).fetchall()
+    with DirectDb(copy) as db:
+        db.unguard_audit()
+        db.execute("UPDATE audit SET object = 'nothing/to/see' WHERE id = ?", (first,))
+        prev = db.execute("SELECT hash FROM audit WHERE id = ?", (first - 1,))[0][0]
+        rows = db.execute("SELECT id, at_ms, account_id, role, org_id, action, object, patients,"
+                          " reason, emergency, request_id, prev_hash, hash FROM audit"
+                          " WHERE id >= ? ORDER BY id", (first,))
         for row in rows:
             h = hashlib.sha256(canonical(row, prev).encode()).hexdigest()
-            con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
+            db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
             prev = h
-        con.commit()
-    finally:
-        con.close()
+        db.commit()
 
 
 def test_the_server_anchors_the_audit_head(heime):
@@ -216,17 +202,17 @@ def test_the_server_anchors_the_audit_head(heime):
 
 
 def test_anchors_catch_a_log_rewritten_after_them(heime, tmp_path, trail):
-    path = copy_of(heime, tmp_path, "rewritten.db")
-    head = audit_head("sqlite:" + path)
+    copy = copy_of(heime, tmp_path, "rewritten.db")
+    head = audit_head(copy)
     anchors = tmp_path / "anchors.jsonl"
     anchors.write_text("# recorded by the operator\n" + json.dumps(head) + "\n")
-    row = middle_row(path)
-    rewrite_from(path, row)
+    row = middle_row(copy)
+    rewrite_from(copy, row)
     # The chain alone cannot tell: every hash was recomputed.
-    r = heime.audit_verify("sqlite:" + path)
+    r = heime.audit_verify(copy)
     assert r.returncode == 0, r.stdout + r.stderr
     # The anchor recorded before the rewrite can.
-    r = heime.audit_verify("sqlite:" + path, anchors=str(anchors))
+    r = heime.audit_verify(copy, anchors=str(anchors))
     assert r.returncode == 1, r.stdout + r.stderr
     out = (r.stdout + r.stderr).strip()
     assert out == (f"audit row {head['row']} no longer has the hash anchored outside heime"

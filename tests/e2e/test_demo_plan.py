@@ -1,30 +1,24 @@
 """`heime demo --plan` (make run): the demo's zones get routes for today and tomorrow, so a new
 user's worklists show each nurse's visits in route order with planned times; a day someone
 already planned is left alone."""
-import sqlite3
 import subprocess
 
-from conftest import HEIME, ROOT
+from conftest import HEIME, ROOT, db_sql, new_db
 
 
 def demo(db, *args):
-    return subprocess.run([HEIME, "demo", "--db", f"sqlite:{db}", "--load-only", *args], cwd=ROOT,
+    return subprocess.run([HEIME, "demo", "--db", db, "--load-only", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
 
 
 def routes(db):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(
-            "SELECT t.id, t.local_date, t.assigned_staff_id, t.route_order, t.planned_ms"
-            " FROM task t JOIN org o ON o.id = t.org_id WHERE o.kind = 'zone' AND"
-            " t.route_order IS NOT NULL ORDER BY t.id").fetchall()
-    finally:
-        con.close()
+    return db_sql(db, "SELECT t.id, t.local_date, t.assigned_staff_id, t.route_order, t.planned_ms"
+                      " FROM task t JOIN org o ON o.id = t.org_id WHERE o.kind = 'zone' AND"
+                      " t.route_order IS NOT NULL ORDER BY t.id")
 
 
 def test_demo_plans_the_zones_days_once(tmp_path):
-    db = str(tmp_path / "demo.db")
+    db = new_db(str(tmp_path), "demo")
     r = demo(db, "--plan")
     assert r.returncode == 0, r.stderr
     assert "planned the routes of" in r.stderr

@@ -6,7 +6,6 @@ import datetime
 import json
 import math
 import os
-import sqlite3
 import subprocess
 import threading
 import urllib.parse
@@ -15,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import HEIME, ROOT
+from conftest import HEIME, ROOT, db_sql, new_db
 
 DAY = str(datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")).date() +
           datetime.timedelta(days=4))
@@ -71,8 +70,8 @@ def osrm():
 
 @pytest.fixture(scope="module")
 def region(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("road") / "heime.db")
-    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
+    db = new_db(str(tmp_path_factory.mktemp("road")))
+    r = subprocess.run([HEIME, "demo", "--db", db, "--load-only"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     return db
@@ -80,7 +79,7 @@ def region(tmp_path_factory):
 
 def plan(db, **env):
     FakeOsrm.calls.clear()
-    r = subprocess.run([HEIME, "plan", "--db", "sqlite:" + db, "--date", DAY, "--org", ZONE,
+    r = subprocess.run([HEIME, "plan", "--db", db, "--date", DAY, "--org", ZONE,
                         "--time-limit", "0.5", "--seed", "3"], cwd=ROOT, capture_output=True,
                        text=True, timeout=120, env={**os.environ, **env})
     assert r.returncode == 0, r.stderr
@@ -89,11 +88,7 @@ def plan(db, **env):
 
 def places(db):
     """Every (lon, lat) the zone's plan may ask about: patients' homes and organisations."""
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute("SELECT lon, lat FROM patient UNION SELECT lon, lat FROM org").fetchall()
-    finally:
-        con.close()
+    rows = db_sql(db, "SELECT lon, lat FROM patient UNION SELECT lon, lat FROM org")
     return {(round(lon, 6), round(lat, 6)) for lon, lat in rows if lon is not None}
 
 
@@ -172,7 +167,7 @@ def test_a_bad_address_is_refused(tmp_path):
 
 
 def test_a_table_of_one_place_is_refused(region, osrm):
-    r = subprocess.run([HEIME, "plan", "--db", "sqlite:" + region, "--date", DAY, "--org", ZONE],
+    r = subprocess.run([HEIME, "plan", "--db", region, "--date", DAY, "--org", ZONE],
                        cwd=ROOT, capture_output=True, text=True, timeout=60,
                        env={**os.environ, "HEIME_PLAN_ROAD_URL": osrm,
                             "HEIME_PLAN_ROAD_MAX_TABLE": "1"})

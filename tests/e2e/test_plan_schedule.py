@@ -5,14 +5,13 @@ under libfaketime, its clock set to 17:59:40 Oslo time on tomorrow's date, so th
 18:00 come."""
 import datetime
 import os
-import sqlite3
 import subprocess
 import time
 import zoneinfo
 
 import requests
 
-from conftest import HEIME, ROOT, free_port
+from conftest import HEIME, ROOT, db_sql, db_write, free_port, new_db
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
@@ -25,7 +24,7 @@ def libfaketime():
 
 
 def load_demo(db):
-    r = subprocess.run([HEIME, "demo", "--db", "sqlite:" + db, "--load-only"], cwd=ROOT,
+    r = subprocess.run([HEIME, "demo", "--db", db, "--load-only"], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
 
@@ -36,7 +35,7 @@ def serve(db, tmp_path, **env):
     port, mllp = free_port(), free_port()
     log = open(tmp_path / "serve.log", "ab")
     proc = subprocess.Popen(
-        [HEIME, "serve", "--db", "sqlite:" + db, "--http", f"127.0.0.1:{port}", "--mllp",
+        [HEIME, "serve", "--db", db, "--http", f"127.0.0.1:{port}", "--mllp",
          f"127.0.0.1:{mllp}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, **env})
     deadline = time.time() + 15
@@ -53,58 +52,41 @@ def serve(db, tmp_path, **env):
 
 def routed(db, date):
     """{zone code: number of visits with a route} on the date."""
-    con = sqlite3.connect(db)
-    try:
-        return dict(con.execute(
-            "SELECT o.code, count(*) FROM task t JOIN org o ON o.id = t.org_id WHERE"
-            " o.kind = 'zone' AND t.local_date = ? AND t.route_order IS NOT NULL GROUP BY o.code",
-            (date,)).fetchall())
-    finally:
-        con.close()
+    return dict(db_sql(
+        db, "SELECT o.code, count(*) FROM task t JOIN org o ON o.id = t.org_id WHERE"
+        " o.kind = 'zone' AND t.local_date = ? AND t.route_order IS NOT NULL GROUP BY o.code",
+        (date,)))
 
 
 def waiting(db, date):
     """The zones whose day wants a plan: no route yet, and visits that no plan has looked at."""
-    con = sqlite3.connect(db)
-    try:
-        return {row[0] for row in con.execute(
-            "SELECT o.code FROM task t JOIN org o ON o.id = t.org_id WHERE o.kind = 'zone' AND"
-            " t.local_date = ?1 AND t.state = 'planned' AND t.unplanned IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM task r WHERE r.org_id = t.org_id AND r.local_date = ?1 AND"
-            " r.route_order IS NOT NULL)", (date,))}
-    finally:
-        con.close()
+    return {row[0] for row in db_sql(
+        db, "SELECT o.code FROM task t JOIN org o ON o.id = t.org_id WHERE o.kind = 'zone' AND"
+        " t.local_date = ? AND t.state = 'planned' AND t.unplanned IS NULL AND NOT EXISTS"
+        " (SELECT 1 FROM task r WHERE r.org_id = t.org_id AND r.local_date = ? AND"
+        " r.route_order IS NOT NULL)", (date, date))}
 
 
 def fitted(db, task):
     """The task has a route, or a reason why not."""
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("SELECT route_order IS NOT NULL OR unplanned IS NOT NULL FROM task"
-                           " WHERE id = ?", (task,)).fetchone()[0] == 1
-    finally:
-        con.close()
+    return bool(db_sql(db, "SELECT route_order IS NOT NULL OR unplanned IS NOT NULL FROM task"
+                           " WHERE id = ?", (task,))[0][0])
 
 
 def routes_of(db, date, zone):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(
-            "SELECT t.id, t.assigned_staff_id, t.route_order, t.planned_ms FROM task t JOIN org o"
-            " ON o.id = t.org_id WHERE o.code = ? AND t.local_date = ? ORDER BY t.id",
-            (zone, date)).fetchall()
-    finally:
-        con.close()
+    return db_sql(
+        db, "SELECT t.id, t.assigned_staff_id, t.route_order, t.planned_ms FROM task t JOIN org o"
+        " ON o.id = t.org_id WHERE o.code = ? AND t.local_date = ? ORDER BY t.id", (zone, date))
 
 
 def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(tmp_path):
-    db = str(tmp_path / "heime.db")
+    db = new_db(str(tmp_path))
     load_demo(db)
 
     fake_today = datetime.datetime.now(OSLO).date() + datetime.timedelta(days=1)
     day1, day2 = (str(fake_today + datetime.timedelta(days=d)) for d in (1, 2))
     # The coordinator has already planned one zone's first day: the schedule must keep it.
-    r = subprocess.run([HEIME, "plan", "--db", "sqlite:" + db, "--date", day1, "--org",
+    r = subprocess.run([HEIME, "plan", "--db", db, "--date", day1, "--org",
                         "tromso-sentrum", "--time-limit", "1", "--seed", "7"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
@@ -112,17 +94,12 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
     assert any(row[2] is not None for row in coordinators)
     # a visit added after her plan (here: one of hers without its nurse and route): the schedule
     # fits it in and keeps the rest of her routes
-    con = sqlite3.connect(db)
-    try:
-        late = con.execute(
-            "SELECT t.id FROM task t JOIN org o ON o.id = t.org_id WHERE o.code = ? AND"
-            " t.local_date = ? AND t.route_order IS NOT NULL AND t.kind <> 'bag_compounding'"
-            " ORDER BY t.id LIMIT 1", ("tromso-sentrum", day1)).fetchone()[0]
-        con.execute("UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
-                    " planned_ms = NULL WHERE id = ?", (late,))
-        con.commit()
-    finally:
-        con.close()
+    late = db_sql(
+        db, "SELECT t.id FROM task t JOIN org o ON o.id = t.org_id WHERE o.code = ? AND"
+        " t.local_date = ? AND t.route_order IS NOT NULL AND t.kind <> 'bag_compounding'"
+        " ORDER BY t.id LIMIT 1", ("tromso-sentrum", day1))[0][0]
+    db_write(db, "UPDATE task SET assigned_staff_id = NULL, route_order = NULL,"
+                 " planned_ms = NULL WHERE id = ?", (late,))
     coordinators = [row for row in coordinators if row[0] != late]
 
     start = datetime.datetime.combine(fake_today, datetime.time(17, 59, 40), OSLO)
@@ -151,12 +128,8 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
         for tid, staff, _, planned in coordinators:
             assert kept[tid][1] == staff and abs(kept[tid][3] - planned) <= 15 * 60_000
         # the record of the plans: the schedule's are automatic, the command line's is not
-        con = sqlite3.connect(db)
-        try:
-            runs = con.execute("SELECT o.code, r.local_date, r.made_by, r.automatic FROM plan_run r"
-                               " JOIN org o ON o.id = r.org_id ORDER BY r.id").fetchall()
-        finally:
-            con.close()
+        runs = db_sql(db, "SELECT o.code, r.local_date, r.made_by, r.automatic FROM plan_run r"
+                          " JOIN org o ON o.id = r.org_id ORDER BY r.id")
         assert runs[0] == ("tromso-sentrum", day1, "planner", 0)
         assert ("tromso-sentrum", day1, "planner", 1) in runs[1:]  # the fitting in
         assert len(runs) > 2 and all(run[2:] == ("planner", 1) for run in runs[1:])
@@ -178,7 +151,7 @@ def test_the_schedule_plans_the_next_days_from_its_time_and_keeps_a_planned_day(
 
 
 def test_a_server_stopping_ends_the_schedules_plan_at_once_and_stores_nothing(tmp_path):
-    db = str(tmp_path / "heime.db")
+    db = new_db(str(tmp_path))
     load_demo(db)
     # from 00:00: the schedule starts planning tomorrow at once, 60 s per zone
     proc = serve(db, tmp_path, HEIME_PLAN_DAILY_AT="00:00", HEIME_PLAN_ZONE_SECONDS="60")
@@ -195,9 +168,5 @@ def test_a_server_stopping_ends_the_schedules_plan_at_once_and_stores_nothing(tm
     assert proc.returncode == 0
     assert stopped_in < 10, f"stopping waited {stopped_in:.1f} s for the plan"
     tomorrow = str(datetime.datetime.now(OSLO).date() + datetime.timedelta(days=1))
-    con = sqlite3.connect(db)
-    try:
-        runs = con.execute("SELECT count(*) FROM plan_run").fetchone()[0]
-    finally:
-        con.close()
+    runs = db_sql(db, "SELECT count(*) FROM plan_run")[0][0]
     assert runs == 0 and routed(db, tomorrow) == {}, "a plan cut short is not stored"

@@ -23,9 +23,10 @@ def nurses(heime, zone_code):
     """(staff id, pump-trained) of the zone's active municipal nurses and super-users."""
     return heime.sql(
         "SELECT s.id, EXISTS (SELECT 1 FROM competence c WHERE c.staff_id = s.id AND"
-        " c.kind = 'infusion_pump' AND (c.expires_on IS NULL OR c.expires_on >= date('now')))"
+        " c.kind = 'infusion_pump' AND (c.expires_on IS NULL OR c.expires_on >= ?))"
         " FROM staff s JOIN org o ON o.id = s.org_id WHERE o.code = ? AND s.active = 1 AND"
-        " s.role IN ('municipal_nurse','super_user') ORDER BY s.id", (zone_code,))
+        " s.role IN ('municipal_nurse','super_user') ORDER BY s.id",
+        (datetime.datetime.now(datetime.timezone.utc).date().isoformat(), zone_code))
 
 
 def shift(staff_id, date, start, end, **kw):
@@ -35,11 +36,15 @@ def shift(staff_id, date, start, end, **kw):
 def evening_zone(heime, date):
     """A zone with bag changes in the evening of date (the demo's two-bag regimens)."""
     rows = heime.sql(
-        "SELECT o.code, count(*) FROM task t JOIN org o ON o.id = t.org_id WHERE"
-        " t.local_date = ? AND t.kind = 'bag_change' AND t.state = 'planned' AND o.kind = 'zone'"
-        " AND CAST(strftime('%H', t.window_start_ms / 1000, 'unixepoch', 'localtime') AS INT)"
-        "   >= 17 GROUP BY o.code ORDER BY count(*) DESC", (date,))
-    return rows[0][0] if rows else None
+        "SELECT o.code, t.window_start_ms FROM task t JOIN org o ON o.id = t.org_id WHERE"
+        " t.local_date = ? AND t.kind = 'bag_change' AND t.state = 'planned' AND o.kind = 'zone'",
+        (str(date),))
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    evening = {}
+    for code, ms in rows:
+        if datetime.datetime.fromtimestamp(ms / 1000, oslo).hour >= 17:
+            evening[code] = evening.get(code, 0) + 1
+    return max(evening, key=evening.get) if evening else None
 
 
 def test_demo_has_rosters_with_evening_shifts_and_thinner_weekends(heime):

@@ -1,5 +1,7 @@
-/* Contract tests of store.h and the group-commit writer. They run against every backend named
- * in HM_TEST_STORES (default: sqlite on a temporary file). */
+/* Contract tests of store.h and the group-commit writer, on SQLite (a temporary file) and, when
+ * HEIME_TEST_PG names a PostgreSQL server (postgresql://user@host:port/, as
+ * scripts/pg-test.sh prints it), on PostgreSQL too: a database of its own there, emptied before
+ * each test. Without HEIME_TEST_PG the PostgreSQL group is skipped and says so. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,13 +14,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/writer.h"
 
 static char db_url[256];
 static char db_path[200];
+static const char *backend = "sqlite";
 
-static int setup(void **state)
+static int setup_sqlite(void **state)
 {
     (void)state;
     snprintf(db_path, sizeof db_path, "/tmp/hm-test-store-%d.db", (int)getpid());
@@ -27,7 +33,48 @@ static int setup(void **state)
     snprintf(wal, sizeof wal, "%s-wal", db_path);
     unlink(wal);
     snprintf(db_url, sizeof db_url, "sqlite:%s", db_path);
+    backend = "sqlite";
     return 0;
+}
+
+/* Runs sql on the server's database named db; 0 on success (failures printed unless quiet). */
+static int pg_admin_q(const char *base, const char *db, const char *sql, int quiet)
+{
+    char url[300];
+    snprintf(url, sizeof url, "%s%s", base, db);
+    PGconn *c = PQconnectdb(url);
+    int ok = PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok && !quiet)
+            fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "cannot connect to %s: %s", url, PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
+
+static int pg_admin(const char *base, const char *db, const char *sql)
+{
+    return pg_admin_q(base, db, sql, 0);
+}
+
+/* The group's setup: a database of the test's own (created once), emptied. */
+static int setup_pg(void **state)
+{
+    (void)state;
+    const char *base = getenv("HEIME_TEST_PG");
+    if (!base || !*base)
+        return -1;
+    pg_admin_q(base, "heime", "CREATE DATABASE heime_unit_store", 1); /* may exist already */
+    snprintf(db_url, sizeof db_url, "%sheime_unit_store", base);
+    backend = "postgresql";
+    return pg_admin(base, "heime_unit_store",
+                    "SET client_min_messages = warning;"
+                    " DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
 }
 
 static int teardown(void **state)
@@ -63,7 +110,7 @@ static void open_migrate_query(void **state)
     hm_store *st;
     hm_err err;
     assert_int_equal(hm_store_open(db_url, &st, &err), HM_OK);
-    assert_string_equal(hm_store_backend(st), "sqlite");
+    assert_string_equal(hm_store_backend(st), backend);
     assert_int_equal(hm_store_ping(st, &err), HM_OK);
     hm_writer *w;
     assert_int_equal(hm_writer_start(st, &w, &err), HM_OK);
@@ -170,12 +217,103 @@ static void bad_urls_are_refused(void **state)
     assert_true(hm_store_open("sqlite:/nonexistent-dir/x.db", &st, &err) < 0);
 }
 
+static int backend_pid(hm_db *db, void *arg, hm_err *err)
+{
+    return hm_db_query_int(db, "SELECT pg_backend_pid()", HM_NOARGS, arg, err);
+}
+
+/* The server drops heime's connections (a restart, a failover, an administrator): the
+ * statement that finds its connection gone fails, the next one runs on a new connection. */
+static void pg_dropped_connections_come_back(void **state)
+{
+    (void)state;
+    const char *base = getenv("HEIME_TEST_PG");
+    hm_store *st;
+    hm_err err;
+    assert_int_equal(hm_store_open(db_url, &st, &err), HM_OK);
+    hm_writer *w;
+    assert_int_equal(hm_writer_start(st, &w, &err), HM_OK);
+    int64_t writer_pid = 0, reader_pid = 0;
+    assert_int_equal(hm_writer_submit(w, backend_pid, &writer_pid, &err), HM_OK);
+    hm_db *db;
+    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
+    assert_int_equal(backend_pid(db, &reader_pid, &err), HM_OK);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld), pg_terminate_backend(%lld)",
+             (long long)writer_pid, (long long)reader_pid);
+    assert_int_equal(pg_admin(base, "heime", sql), 0);
+    /* the reader: this statement fails, the connection is not pooled again */
+    int64_t n;
+    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_EIO);
+    hm_store_read_end(st, db);
+    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
+    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_OK);
+    hm_store_read_end(st, db);
+    /* the writer: the batch that found it gone fails, the next one reconnects */
+    assert_int_not_equal(hm_writer_submit(w, insert_org, "R1", &err), HM_OK);
+    assert_int_equal(hm_writer_submit(w, insert_org, "R2", &err), HM_OK);
+    int64_t again = 0;
+    assert_int_equal(hm_writer_submit(w, backend_pid, &again, &err), HM_OK);
+    assert_int_not_equal(again, writer_pid);
+    hm_writer_stop(w);
+    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
+    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org WHERE code = 'R2'", HM_NOARGS,
+                                     &n, &err),
+                     HM_OK);
+    assert_int_equal(n, 1);
+    hm_store_read_end(st, db);
+    hm_store_close(st);
+}
+
+/* pg.c's parameter rewriting: `?` outside quotes and comments, SQLite's numbered `?n`. */
+static void pg_parameters_are_numbered(void **state)
+{
+    (void)state;
+    char out[256];
+    assert_int_equal(hm__pg_translate("SELECT ? + ?", out, sizeof out), 2);
+    assert_string_equal(out, "SELECT $1 + $2");
+    assert_int_equal(hm__pg_translate("SELECT '?', \"a?\", ? -- what?\n, ?", out, sizeof out),
+                     2);
+    assert_string_equal(out, "SELECT '?', \"a?\", $1 -- what?\n, $2");
+    assert_int_equal(hm__pg_translate("WHERE a = ?2 AND b = ?1 OR c = ?2", out, sizeof out), 2);
+    assert_string_equal(out, "WHERE a = $2 AND b = $1 OR c = $2");
+    assert_int_equal(hm__pg_translate("SELECT 'it''s ?', ?", out, sizeof out), 1);
+    assert_string_equal(out, "SELECT 'it''s ?', $1");
+    assert_int_equal(hm__pg_translate("SELECT ?, ?, ?", out, 10), -1); /* does not fit */
+}
+
+static void pg_unreachable_server_is_a_clear_error(void **state)
+{
+    (void)state;
+    hm_store *st;
+    hm_err err;
+    assert_int_equal(hm_store_open("postgresql://nobody:secret@127.0.0.1:1/x?connect_timeout=2",
+                                   &st, &err),
+                     HM_EIO);
+    assert_non_null(strstr(err.msg, "cannot open store postgresql://nobody:***@127.0.0.1:1/x"));
+    assert_null(strstr(err.msg, "secret")); /* the password stays out of logs */
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(open_migrate_query, setup, teardown),
-        cmocka_unit_test_setup_teardown(group_commit_batches_concurrent_jobs, setup, teardown),
+    const struct CMUnitTest sqlite_tests[] = {
+        cmocka_unit_test_setup_teardown(open_migrate_query, setup_sqlite, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_batches_concurrent_jobs, setup_sqlite,
+                                        teardown),
         cmocka_unit_test(bad_urls_are_refused),
+        cmocka_unit_test(pg_parameters_are_numbered),
+        cmocka_unit_test(pg_unreachable_server_is_a_clear_error),
     };
-    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+    const struct CMUnitTest pg_tests[] = {
+        cmocka_unit_test_setup(open_migrate_query, setup_pg),
+        cmocka_unit_test_setup(group_commit_batches_concurrent_jobs, setup_pg),
+        cmocka_unit_test_setup(pg_dropped_connections_come_back, setup_pg),
+    };
+    int failed = cmocka_run_group_tests_name("store", sqlite_tests, NULL, NULL);
+    const char *pg = getenv("HEIME_TEST_PG");
+    if (pg && *pg)
+        failed += cmocka_run_group_tests_name("store on postgresql", pg_tests, NULL, NULL);
+    else
+        printf("[  SKIPPED ] store on postgresql: HEIME_TEST_PG is not set\n");
+    return failed;
 }
