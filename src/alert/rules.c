@@ -706,7 +706,7 @@ static int self_report_overdue(hm_db *db, const hm_alarm_rules *r, int64_t patie
         "SELECT patient_id, last FROM (SELECT e.patient_id, coalesce((SELECT max(o.observed_ms)"
         " FROM observation o WHERE o.patient_id = e.patient_id AND o.kind = ? AND"
         " o.source = 'patient'), e.activated_ms) AS last FROM episode e WHERE e.state = 'active'"
-        " AND e.pathway = ? AND (? = 0 OR e.patient_id = ?)) WHERE last < ? AND NOT EXISTS"
+        " AND e.pathway = ? AND (? = 0 OR e.patient_id = ?)) AS active WHERE last < ? AND NOT EXISTS"
         " (SELECT 1 FROM alarm WHERE alert_key = 'rule:' || patient_id || '|SELF_REPORT_MISSED'"
         " AND raised_ms > last) LIMIT 100",
         HM_ARGS(HM_S(r->self_report_kind), HM_S(r->pathway), HM_I(patient), HM_I(patient),

@@ -16,38 +16,34 @@ void hm__conns_destroy(struct hm__conns *c, void (*close_conn)(hm_db *))
     pthread_mutex_destroy(&c->lock);
 }
 
-int hm__conns_take_writer(struct hm__conns *c, hm_err *err)
+int hm__conns_get(struct hm__conns *c, int for_write, hm_db *writer, hm_store *st,
+                  int (*open_reader)(hm_store *st, hm_db **out, hm_err *err), hm_db **out,
+                  hm_err *err)
 {
     pthread_mutex_lock(&c->lock);
-    int taken = c->writer_taken;
-    c->writer_taken = 1;
+    int taken = for_write && c->writer_taken;
+    hm_db *idle = NULL;
+    if (for_write)
+        c->writer_taken = 1;
+    else if (c->npool > 0)
+        idle = c->pool[--c->npool];
     pthread_mutex_unlock(&c->lock);
-    return taken ? hm_err_set(err, HM_EINTERNAL, "the write connection is already taken") : HM_OK;
+    if (taken)
+        return hm_err_set(err, HM_EINTERNAL, "the write connection is already taken");
+    *out = for_write ? writer : idle;
+    return *out ? HM_OK : open_reader(st, out, err);
 }
 
-void hm__conns_writer_back(struct hm__conns *c)
+void hm__conns_put(struct hm__conns *c, hm_db *db, hm_db *writer, int reusable,
+                   void (*close_conn)(hm_db *))
 {
     pthread_mutex_lock(&c->lock);
-    c->writer_taken = 0;
-    pthread_mutex_unlock(&c->lock);
-}
-
-hm_db *hm__conns_reader(struct hm__conns *c)
-{
-    hm_db *db = NULL;
-    pthread_mutex_lock(&c->lock);
-    if (c->npool > 0)
-        db = c->pool[--c->npool];
-    pthread_mutex_unlock(&c->lock);
-    return db;
-}
-
-int hm__conns_pool(struct hm__conns *c, hm_db *db)
-{
-    pthread_mutex_lock(&c->lock);
-    int pooled = c->npool < HM__POOL_MAX;
-    if (pooled)
+    if (db == writer)
+        c->writer_taken = 0;
+    int pooled = db == writer || (reusable && c->npool < HM__POOL_MAX);
+    if (pooled && db != writer)
         c->pool[c->npool++] = db;
     pthread_mutex_unlock(&c->lock);
-    return pooled;
+    if (!pooled)
+        close_conn(db);
 }

@@ -216,36 +216,28 @@ static void pg_close(hm_store *base)
     free(st);
 }
 
-static int pg_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
+static int open_reader(hm_store *base, hm_db **out, hm_err *err)
 {
-    struct pg_store *st = (struct pg_store *)base;
-    if (for_write) {
-        int rc = hm__conns_take_writer(&st->conns, err);
-        if (!rc)
-            *out = &st->writer->base;
-        return rc;
-    }
-    *out = hm__conns_reader(&st->conns);
-    if (*out)
-        return HM_OK;
     struct pg_db *db;
-    int rc = pg_open_conn(st, 1, &db, err);
+    int rc = pg_open_conn((struct pg_store *)base, 1, &db, err);
     if (!rc)
         *out = &db->base;
     return rc;
 }
 
+static int pg_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
+{
+    struct pg_store *st = (struct pg_store *)base;
+    return hm__conns_get(&st->conns, for_write, &st->writer->base, base, open_reader, out, err);
+}
+
+/* A broken reader, or one left inside a transaction, is not handed to the next. */
 static void pg_conn_put(hm_store *base, hm_db *dbb)
 {
     struct pg_store *st = (struct pg_store *)base;
-    struct pg_db *db = (struct pg_db *)dbb;
-    /* a broken reader, or one left inside a transaction, is not handed to the next */
-    int healthy = PQstatus(db->conn) == CONNECTION_OK &&
-                  PQtransactionStatus(db->conn) == PQTRANS_IDLE;
-    if (dbb == &st->writer->base)
-        hm__conns_writer_back(&st->conns);
-    else if (!healthy || !hm__conns_pool(&st->conns, dbb))
-        pg_close_conn(db);
+    PGconn *conn = ((struct pg_db *)dbb)->conn;
+    int healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+    hm__conns_put(&st->conns, dbb, &st->writer->base, healthy, close_pooled);
 }
 
 static int pg_exec_raw(hm_db *dbb, const char *sql, hm_err *err)
@@ -517,18 +509,6 @@ static int64_t pg_changes(hm_db *dbb)
     return ((struct pg_db *)dbb)->changes;
 }
 
-static int pg_ping(hm_store *base, hm_err *err)
-{
-    hm_db *db;
-    int rc = pg_conn_get(base, 0, &db, err);
-    if (rc)
-        return rc;
-    int64_t v;
-    rc = hm_db_query_int(db, "SELECT count(*) FROM schema_version", HM_NOARGS, &v, err);
-    pg_conn_put(base, db);
-    return rc;
-}
-
 static int pg_migrate(hm_store *base, hm_err *err)
 {
     struct pg_store *st = (struct pg_store *)base;
@@ -553,5 +533,5 @@ const struct hm_store_ops hm_store_pg_ops = {
     .col_is_null = pg_col_is_null,
     .close_cursor = pg_close_cursor,
     .changes = pg_changes,
-    .ping = pg_ping,
+    .ping = hm__store_ping,
 };

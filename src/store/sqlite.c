@@ -230,32 +230,25 @@ static void sq_close(hm_store *base)
     free(st);
 }
 
-static int sq_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
+static int open_reader(hm_store *base, hm_db **out, hm_err *err)
 {
-    struct sq_store *st = (struct sq_store *)base;
-    if (for_write) {
-        int rc = hm__conns_take_writer(&st->conns, err);
-        if (!rc)
-            *out = &st->writer->base;
-        return rc;
-    }
-    *out = hm__conns_reader(&st->conns);
-    if (*out)
-        return HM_OK;
     struct sq_db *db;
-    int rc = sq_open_conn(st, CONN_READ, &db, err);
+    int rc = sq_open_conn((struct sq_store *)base, CONN_READ, &db, err);
     if (!rc)
         *out = &db->base;
     return rc;
 }
 
-static void sq_conn_put(hm_store *base, hm_db *dbb)
+static int sq_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
 {
     struct sq_store *st = (struct sq_store *)base;
-    if (dbb == &st->writer->base)
-        hm__conns_writer_back(&st->conns);
-    else if (!hm__conns_pool(&st->conns, dbb))
-        sq_close_conn((struct sq_db *)dbb);
+    return hm__conns_get(&st->conns, for_write, &st->writer->base, base, open_reader, out, err);
+}
+
+static void sq_conn_put(hm_store *base, hm_db *db)
+{
+    struct sq_store *st = (struct sq_store *)base;
+    hm__conns_put(&st->conns, db, &st->writer->base, 1, close_pooled);
 }
 
 static int sq_exec_raw(hm_db *dbb, const char *sql, hm_err *err)
@@ -388,18 +381,6 @@ static int64_t sq_changes(hm_db *dbb)
     return sqlite3_changes64(((struct sq_db *)dbb)->h);
 }
 
-static int sq_ping(hm_store *base, hm_err *err)
-{
-    hm_db *db;
-    int rc = sq_conn_get(base, 0, &db, err);
-    if (rc)
-        return rc;
-    int64_t v;
-    rc = hm_db_query_int(db, "SELECT count(*) FROM schema_version", HM_NOARGS, &v, err);
-    sq_conn_put(base, db);
-    return rc;
-}
-
 static int sq_migrate(hm_store *base, hm_err *err)
 {
     struct sq_store *st = (struct sq_store *)base;
@@ -425,5 +406,5 @@ const struct hm_store_ops hm_store_sqlite_ops = {
     .col_is_null = sq_col_is_null,
     .close_cursor = sq_close_cursor,
     .changes = sq_changes,
-    .ping = sq_ping,
+    .ping = hm__store_ping,
 };

@@ -189,6 +189,18 @@ void hm_cursor_close(hm_cursor *c)
     c->impl = NULL;
 }
 
+int hm__store_ping(hm_store *st, hm_err *err)
+{
+    hm_db *db;
+    int rc = hm_store_read_begin(st, &db, err);
+    if (rc)
+        return rc;
+    int64_t v;
+    rc = hm_db_query_int(db, "SELECT count(*) FROM schema_version", HM_NOARGS, &v, err);
+    hm_store_read_end(st, db);
+    return rc;
+}
+
 int hm__store_migrate(hm_db *db, const struct hm_migration *m, int n, hm_err *err)
 {
     const struct hm_store_ops *ops = db->store->ops;

@@ -20,19 +20,23 @@ struct hm__conns {
 void hm__conns_init(struct hm__conns *c);
 /* Closes the pooled read connections with close_conn. */
 void hm__conns_destroy(struct hm__conns *c, void (*close_conn)(hm_db *));
-/* HM_EINTERNAL while someone else holds the write connection. */
-int hm__conns_take_writer(struct hm__conns *c, hm_err *err);
-void hm__conns_writer_back(struct hm__conns *c);
-/* An idle read connection, or NULL: the caller opens a new one. */
-hm_db *hm__conns_reader(struct hm__conns *c);
-/* Keeps a read connection for the next reader: 1, or 0 when the pool is full (the caller
- * closes it). */
-int hm__conns_pool(struct hm__conns *c, hm_db *db);
+/* A backend's conn_get: its writer (HM_EINTERNAL while someone else holds it), or an idle read
+ * connection, or a new one from open_reader. */
+int hm__conns_get(struct hm__conns *c, int for_write, hm_db *writer, hm_store *st,
+                  int (*open_reader)(hm_store *st, hm_db **out, hm_err *err), hm_db **out,
+                  hm_err *err);
+/* A backend's conn_put: the writer back for its next owner; a reader into the pool while it is
+ * reusable and the pool has room, else closed with close_conn. */
+void hm__conns_put(struct hm__conns *c, hm_db *db, hm_db *writer, int reusable,
+                   void (*close_conn)(hm_db *));
 
 struct hm_migration {
     int version;
     const char *sql;
 };
+
+/* The backends' ping: a read connection answers a query on the schema. */
+int hm__store_ping(hm_store *st, hm_err *err);
 
 /* Applies the migrations above the recorded schema version, each in its own transaction. */
 int hm__store_migrate(hm_db *db, const struct hm_migration *m, int n, hm_err *err);

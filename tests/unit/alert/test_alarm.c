@@ -1,4 +1,5 @@
-/* Unit tests of the alarm service on a temporary SQLite store and a fake clock: the state
+/* Unit tests of the alarm service on a temporary store (SQLite, and PostgreSQL too when
+ * HEIME_TEST_PG names a server: tests/unit/test_db.h) and a fake clock: the state
  * machine (raise, repeat, device end, acknowledge, resolve), resend de-duplication, escalation
  * deadlines that fire exactly once (also across a "restart" of the service), the webhook
  * outbox with backoff, and silence alarms. */
@@ -14,11 +15,13 @@
 #include <unistd.h>
 
 #include "alert/alarm.h"
+#include "test_db.h"
 
 #define MIN (60 * 1000LL)
 #define T0 1795511698000LL
 
-static char db_path[200];
+static char db_url[256];
+static int on_pg; /* the group running now: SQLite (0) or PostgreSQL (1) */
 static hm_store *st;
 static hm_writer *w;
 static hm_fake_clock fc;
@@ -61,11 +64,9 @@ static int seed_job(hm_db *db, void *arg, hm_err *err)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(db_path, sizeof db_path, "/tmp/hm-test-alarm-%d.db", (int)getpid());
-    char url[256];
-    snprintf(url, sizeof url, "sqlite:%s", db_path);
     hm_err e;
-    if (hm_store_open(url, &st, &e) || hm_writer_start(st, &w, &e))
+    if (test_db_fresh(on_pg, "alarm", db_url, sizeof db_url) ||
+        hm_store_open(db_url, &st, &e) || hm_writer_start(st, &w, &e))
         return -1;
     hm_writer_submit(w, seed_job, NULL, &e);
     hm_fake_clock_init(&fc, T0);
@@ -82,12 +83,7 @@ static int teardown(void **state)
     (void)state;
     hm_writer_stop(w);
     hm_store_close(st);
-    const char *sfx[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[220];
-        snprintf(p, sizeof p, "%s%s", db_path, sfx[i]);
-        unlink(p);
-    }
+    test_db_remove(db_url);
     return 0;
 }
 
@@ -594,5 +590,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(missed_self_report, setup, teardown),
         cmocka_unit_test_setup_teardown(questionnaire_missed_only_when_asked, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("alarm", tests, NULL, NULL);
+    if (test_pg_base()) {
+        on_pg = 1;
+        failed += cmocka_run_group_tests_name("alarm on postgresql", tests, NULL, NULL);
+    } else {
+        printf("[  SKIPPED ] alarm on postgresql: HEIME_TEST_PG is not set\n");
+    }
+    return failed;
 }

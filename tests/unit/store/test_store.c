@@ -14,78 +14,32 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
 #include "store/store.h"
 #include "store/store_int.h"
 #include "store/writer.h"
+#include "test_db.h"
 
 static char db_url[256];
-static char db_path[200];
 static const char *backend = "sqlite";
 
 static int setup_sqlite(void **state)
 {
     (void)state;
-    snprintf(db_path, sizeof db_path, "/tmp/hm-test-store-%d.db", (int)getpid());
-    unlink(db_path);
-    char wal[220];
-    snprintf(wal, sizeof wal, "%s-wal", db_path);
-    unlink(wal);
-    snprintf(db_url, sizeof db_url, "sqlite:%s", db_path);
     backend = "sqlite";
-    return 0;
+    return test_db_fresh(0, "store", db_url, sizeof db_url);
 }
 
-/* Runs sql on the server's database named db; 0 on success (failures printed unless quiet). */
-static int pg_admin_q(const char *base, const char *db, const char *sql, int quiet)
-{
-    char url[300];
-    snprintf(url, sizeof url, "%s%s", base, db);
-    PGconn *c = PQconnectdb(url);
-    int ok = PQstatus(c) == CONNECTION_OK;
-    if (ok) {
-        PGresult *r = PQexec(c, sql);
-        ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-        if (!ok && !quiet)
-            fprintf(stderr, "%s: %s", sql, PQresultErrorMessage(r));
-        PQclear(r);
-    } else {
-        fprintf(stderr, "cannot connect to %s: %s", url, PQerrorMessage(c));
-    }
-    PQfinish(c);
-    return ok ? 0 : -1;
-}
-
-static int pg_admin(const char *base, const char *db, const char *sql)
-{
-    return pg_admin_q(base, db, sql, 0);
-}
-
-/* The group's setup: a database of the test's own (created once), emptied. */
 static int setup_pg(void **state)
 {
     (void)state;
-    const char *base = getenv("HEIME_TEST_PG");
-    if (!base || !*base)
-        return -1;
-    pg_admin_q(base, "heime", "CREATE DATABASE heime_unit_store", 1); /* may exist already */
-    snprintf(db_url, sizeof db_url, "%sheime_unit_store", base);
     backend = "postgresql";
-    return pg_admin(base, "heime_unit_store",
-                    "SET client_min_messages = warning;"
-                    " DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    return test_db_fresh(1, "store", db_url, sizeof db_url);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char p[220];
-    unlink(db_path);
-    snprintf(p, sizeof p, "%s-wal", db_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db_path);
-    unlink(p);
+    test_db_remove(db_url);
     return 0;
 }
 
@@ -227,7 +181,6 @@ static int backend_pid(hm_db *db, void *arg, hm_err *err)
 static void pg_dropped_connections_come_back(void **state)
 {
     (void)state;
-    const char *base = getenv("HEIME_TEST_PG");
     hm_store *st;
     hm_err err;
     assert_int_equal(hm_store_open(db_url, &st, &err), HM_OK);
@@ -241,7 +194,7 @@ static void pg_dropped_connections_come_back(void **state)
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld), pg_terminate_backend(%lld)",
              (long long)writer_pid, (long long)reader_pid);
-    assert_int_equal(pg_admin(base, "heime", sql), 0);
+    assert_int_equal(test_pg_admin("heime", sql, 0), 0);
     /* the reader: this statement fails, the connection is not pooled again */
     int64_t n;
     assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_EIO);
@@ -305,13 +258,12 @@ int main(void)
         cmocka_unit_test(pg_unreachable_server_is_a_clear_error),
     };
     const struct CMUnitTest pg_tests[] = {
-        cmocka_unit_test_setup(open_migrate_query, setup_pg),
-        cmocka_unit_test_setup(group_commit_batches_concurrent_jobs, setup_pg),
-        cmocka_unit_test_setup(pg_dropped_connections_come_back, setup_pg),
+        cmocka_unit_test_setup_teardown(open_migrate_query, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(group_commit_batches_concurrent_jobs, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(pg_dropped_connections_come_back, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("store", sqlite_tests, NULL, NULL);
-    const char *pg = getenv("HEIME_TEST_PG");
-    if (pg && *pg)
+    if (test_pg_base())
         failed += cmocka_run_group_tests_name("store on postgresql", pg_tests, NULL, NULL);
     else
         printf("[  SKIPPED ] store on postgresql: HEIME_TEST_PG is not set\n");
