@@ -13,13 +13,15 @@
 #include "auth/policy.h"
 #include "care/care.h"
 #include "store/writer.h"
+#include "test_db.h"
 
 #define DAY (86400LL * 1000)
 static const int64_t NOW = 1795000000000LL; /* 2026-11-18 */
 
 static hm_store *st;
 static hm_writer *wr;
-static char path[128];
+static char path[256];
+static int on_pg; /* the group running now: SQLite (0) or PostgreSQL (1) */
 
 struct org_def {
     const char *code, *parent, *kind;
@@ -101,10 +103,8 @@ static int grant_emergency(hm_db *db, void *arg, hm_err *err)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(path, sizeof path, "sqlite:/tmp/hm-test-policy-%d.db", (int)getpid());
-    unlink(path + 7);
-    hm_err err;
-    if (hm_store_open(path, &st, &err) || hm_writer_start(st, &wr, &err) ||
+    hm_err err = {0};
+    if (test_db_fresh(on_pg, "policy", path, sizeof path) || hm_store_open(path, &st, &err) || hm_writer_start(st, &wr, &err) ||
         hm_writer_submit(wr, build, NULL, &err)) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
@@ -117,12 +117,7 @@ static int teardown(void **state)
     (void)state;
     hm_writer_stop(wr);
     hm_store_close(st);
-    char p[160];
-    unlink(path + 7);
-    snprintf(p, sizeof p, "%s-wal", path + 7);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path + 7);
-    unlink(p);
+    test_db_remove(path);
     return 0;
 }
 
@@ -284,5 +279,12 @@ int main(void)
         cmocka_unit_test(emergency_access_is_flagged),
         cmocka_unit_test(role_table),
     };
-    return cmocka_run_group_tests_name("auth/policy", tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("auth/policy", tests, setup, teardown);
+    if (test_pg_base()) {
+        on_pg = 1;
+        failed += cmocka_run_group_tests_name("auth/policy on postgresql", tests, setup, teardown);
+    } else {
+        printf("[  SKIPPED ] auth/policy on postgresql: HEIME_TEST_PG is not set\n");
+    }
+    return failed;
 }
