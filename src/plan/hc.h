@@ -74,6 +74,9 @@ void hm__hc_check(const hm_plan_problem *p, const hm_plan_result *r, hm_plan_sum
  * full route simulation. Returns the number of disagreements (-1: out of memory); *priced
  * receives how many insertions were compared. */
 int hm__hc_check_pricing(hm_plan_problem *p, uint64_t seed, int rounds, long *priced);
+/* For the unit tests: the cheapest insertion with its bounds finds the cost of the cheapest
+ * place of all, for every task of `rounds` ruins; returns the tasks where not (*tried: tasks). */
+int hm__hc_check_scan(hm_plan_problem *p, uint64_t seed, int rounds, long *tried);
 
 /* For the unit tests: rounds of route trades (nurses swapping whole routes) between random
  * ruins of the first plan; *made receives the number of trades. Returns how many rounds raised

@@ -245,6 +245,21 @@ static void incremental_pricing(void **state)
     hm_plan_problem_destroy(p);
 }
 
+/* The cheapest insertion skips places on exact time tests and a travel-detour bound and does
+ * not price a seed neighbour's place twice: it must find what pricing every place finds. */
+static void insertion_scan(void **state)
+{
+    (void)state;
+    hm_plan_problem *p = day_problem();
+    long tried = 0;
+    assert_int_equal(hm__hc_check_scan(p, 9, 30, &tried), 0);
+    assert_true(tried > 200);
+    hm_plan_problem_destroy(p);
+    p = json_problem();
+    assert_int_equal(hm__hc_check_scan(p, 10, 20, &tried), 0);
+    hm_plan_problem_destroy(p);
+}
+
 /* Nurses swapping whole routes (which nurse drives which area decides most continuity
  * misses): a trade is made only when it lowers the cost, and the cost it leaves, computed
  * from the simulations the search keeps, is what evaluating the plan afresh gives. */
@@ -514,6 +529,7 @@ int main(void)
         cmocka_unit_test(route_trades),
         cmocka_unit_test(continuity_weight),
         cmocka_unit_test(kept_simulations),
+        cmocka_unit_test(insertion_scan),
         cmocka_unit_test(checker_catches),
         cmocka_unit_test(bad_api_input),
         cmocka_unit_test(required_nurse),
