@@ -199,9 +199,10 @@ int hm_care_org_plans(const hm_call *c, int64_t org_id, const char *date, json_t
  * organisation with access to the zone; in: {"date": "YYYY-MM-DD" (default today in Oslo),
  * "time_limit_s": 0.1-30 (default 5), "keep_routes": true (fit the visits without a nurse into
  * the day's routes; the others keep their nurse and start within "keep_minutes", default
- * HM_PLAN_KEEP_MINUTES)}. One plan at a time: HM_ECONFLICT while another runs. */
-int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
-                             hm_err *err);
+ * HM_PLAN_KEEP_MINUTES)}. One plan at a time: HM_ECONFLICT while another runs. cancel: NULL, or
+ * set while the plan runs (the caller went away): it stops, stores nothing, HM_EBUSY. */
+int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
+                             const atomic_int *cancel, json_t **out, hm_err *err);
 
 /* Rosters (roster.c): a zone's shifts per Oslo local date. */
 #define HM_ROSTER_MAX_DAYS 62     /* days one request reads or sets */

@@ -983,7 +983,8 @@ static int plan_day(const hm_call *c, int64_t org_id, const char *date, double t
         rc = hm_plan_solve(p, &o, &r, err);
     }
     if (!rc && cancel && atomic_load(cancel)) /* a plan cut short is not stored */
-        rc = hm_err_set(err, HM_EBUSY, "planning stopped: the server is shutting down");
+        rc = hm_err_set(err, HM_EBUSY, "planning stopped before its end (the server is stopping,"
+                                       " or the caller went away): nothing was stored");
     json_t *report = rc ? NULL : report_json(&d, r);
     if (!rc) {
         struct store_job j = {&d, c, r, report, how->automatic};
@@ -1079,8 +1080,8 @@ int hm_care_plan_day_if_wanted(hm_care *care, int64_t org_id, const char *date,
 #define API_PLAN_SECONDS 5.0
 #define API_PLAN_SECONDS_MAX 30.0
 
-int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in, json_t **out,
-                             hm_err *err)
+int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
+                             const atomic_int *cancel, json_t **out, hm_err *err)
 {
     int rc = hm_policy_role_allows(c->actor, HM_ACT_PLAN_DAY, err);
     if (rc)
@@ -1118,7 +1119,9 @@ int hm_care_plan_day_request(const hm_call *c, int64_t org_id, const json_t *in,
         return hm_err_set(err, HM_ECONFLICT,
                           "another plan is being made right now; try again in a few seconds");
     rc = plan_day(c, org_id, date, limit, 1,
-                  &(struct plan_how){.check_access = 1, .keep = keep_routes ? keep : 0}, out, err);
+                  &(struct plan_how){.check_access = 1, .keep = keep_routes ? keep : 0,
+                                     .cancel = cancel},
+                  out, err);
     pthread_mutex_unlock(&planning);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include "http/handlers.h"
 
 #include "care/care.h"
+#include "http/client_watch.h"
 #include "pathway/pathway.h"
 
 /* Runs a care operation and answers its JSON with the given status. */
@@ -216,9 +217,17 @@ int hm_h_shortage_create(hm_req *r)
     ANSWER(r, 201, hm_care_shortage_declare(c, r->param[0], r->body, &out_, &r->err));
 }
 
+/* A plan holds the planning lock for up to 30 s: when the coordinator closes the page meanwhile,
+ * the plan stops and stores nothing, and the lock is free for the next at once. */
 int hm_h_org_plan(hm_req *r)
 {
-    ANSWER(r, 200, hm_care_plan_day_request(c, r->param[0], r->body, &out_, &r->err));
+    hm_client_watch w;
+    hm_client_watch_start(&w, r->conn);
+    json_t *out = NULL;
+    hm_call call = HM_REQ_CALL(r);
+    int rc = hm_care_plan_day_request(&call, r->param[0], r->body, &w.gone, &out, &r->err);
+    hm_client_watch_stop(&w);
+    return rc ? rc : hm_req_reply(r, 200, out);
 }
 
 int hm_h_task_unstart(hm_req *r)

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { testDb } from '../testdb.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,7 +35,8 @@ export async function startHeime() {
   const port = await freePort();
   const mllp = await freePort();
   const log = openSync(join(tmp, 'heime.log'), 'a');
-  const proc = spawn(HEIME, ['demo', '--db', 'sqlite:' + join(tmp, 'heime.db'), '--http', `127.0.0.1:${port}`,
+  const db = testDb(tmp);
+  const proc = spawn(HEIME, ['demo', '--db', db, '--http', `127.0.0.1:${port}`,
     '--mllp', `127.0.0.1:${mllp}`], { cwd: HEIME_CWD, stdio: ['ignore', log, log] });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120000;
@@ -42,7 +44,7 @@ export async function startHeime() {
     if (proc.exitCode !== null) throw new Error(`heime exited early; see ${tmp}/heime.log`);
     try {
       const r = await fetch(base + '/healthz');
-      if (r.ok) return { proc, base, port, mllp, tmp, stop: () => stopProc(proc) };
+      if (r.ok) return { proc, base, port, mllp, tmp, db, stop: () => stopProc(proc) };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }

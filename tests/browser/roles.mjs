@@ -246,7 +246,7 @@ export const flows = [
       const status = (await ui.css('[role="status"]').texts()).join(' ');
       assert.doesNotMatch(status, /no nurse|unreachable|shift too short|no room|left out/, status);
       // The routes the plan stored, as the worklist now shows them (the same plan as the CLI's).
-      const stored = JSON.parse(execFileSync(HEIME, ['plan', '--db', 'sqlite:' + heime.tmp + '/heime.db', '--date', date,
+      const stored = JSON.parse(execFileSync(HEIME, ['plan', '--db', heime.db, '--date', date,
         '--org', '6', '--time-limit', '1'], { cwd: HEIME_CWD, encoding: 'utf8' }));
       await ui.button('Oppdater').click();
       const routes = stored.routes.filter((r) => r.visits.length > 0);

@@ -4,6 +4,9 @@ ruter"): a municipal nurse plans her zone's day; the answer is the report `heime
 patients whose visits it placed; other municipalities, other roles and bad input are refused
 with nothing changed."""
 import datetime
+import json
+import socket
+import time
 import zoneinfo
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
@@ -53,3 +56,31 @@ def test_planning_is_refused_to_others_and_on_bad_input(heime):
         r = heime.post(f"/api/v1/orgs/{zone}/plan", user="tromso.sentrum2", json=body)
         assert r.status_code == 400 and words in r.json()["error"], (body, r.text)
     assert heime.counts() == before
+
+
+def test_a_plan_whose_caller_went_away_stops_and_stores_nothing(heime):
+    """A coordinator who closes the page during a long plan: the plan stops at once and stores
+    nothing, and the next plan is not refused as "another plan is being made" for the rest of
+    the first one's 30 s."""
+    zone = heime.org_id("berlevag-sentrum")
+    date = day(2)
+    plans = f"/api/v1/orgs/{zone}/plans?date={date}"
+    before = heime.get(plans, user="berlevag2").json()["plans"]
+    body = json.dumps({"date": date, "time_limit_s": 30}).encode()
+    with socket.create_connection(("127.0.0.1", heime.port)) as s:
+        s.sendall(f"POST /api/v1/orgs/{zone}/plan HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  f"Authorization: Bearer {heime.login('berlevag2')}\r\n"
+                  f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                  .encode() + body)
+        time.sleep(1.5)  # planning
+    closed = time.time()
+    while True:
+        r = heime.post(f"/api/v1/orgs/{zone}/plan", user="berlevag2",
+                       json={"date": date, "time_limit_s": 0.3})
+        if r.status_code != 409 or time.time() - closed > 40:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 200, r.text
+    assert time.time() - closed < 5, "the plan ran on for its caller who had gone"
+    after = heime.get(plans, user="berlevag2").json()["plans"]
+    assert len(after) == len(before) + 1  # the second plan only

@@ -13,6 +13,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { Client } from 'fhir-kit-client';
+import { testDb } from '../testdb.mjs';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 
 const require = createRequire(import.meta.url);
@@ -94,7 +95,7 @@ async function startHeime() {
   const tmp = mkdtempSync(join(tmpdir(), 'heime-fhir-'));
   const port = await freePort(), mllp = await freePort();
   const log = openSync(join(tmp, 'heime.log'), 'a');
-  const proc = spawn(HEIME, ['demo', '--db', 'sqlite:' + join(tmp, 'heime.db'), '--http', `127.0.0.1:${port}`,
+  const proc = spawn(HEIME, ['demo', '--db', testDb(tmp), '--http', `127.0.0.1:${port}`,
     '--mllp', `127.0.0.1:${mllp}`], { cwd: ROOT, stdio: ['ignore', log, log] });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120000;
