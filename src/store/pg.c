@@ -351,30 +351,41 @@ static struct pg_stmt *cache_lookup(struct pg_db *db, const char *sql, const cha
     return NULL;
 }
 
-/* The cached statement for sql with these parameter types, prepared on first use; NULL with rc
- * HM_OK when the cache is full (the caller prepares an unnamed one). */
-static int cached_stmt(struct pg_db *db, const char *sql, const char *translated, const char *sig,
-                       int n, struct pg_stmt **out, hm_err *err)
+/* The statement for sql with these parameter types: from the cache, or translated and prepared
+ * now (into the cache while it has room; else unnamed, *out NULL, for this one execution). */
+static int statement(struct pg_db *db, const char *sql, const char *sig, int n,
+                     struct pg_stmt **out, hm_err *err)
 {
     *out = cache_lookup(db, sql, sig);
-    if (*out || db->ncache >= STMT_CACHE)
+    if (*out)
         return HM_OK;
-    struct pg_stmt *s = &db->cache[db->ncache];
-    snprintf(s->name, sizeof s->name, "hm%d", db->ncache);
-    s->text = strdup(sql);
-    if (!s->text)
+    size_t cap = strlen(sql) * 3 + 16; /* "?" becomes at most "$64" */
+    char *translated = malloc(cap);
+    if (!translated)
         return hm_err_set(err, HM_ENOMEM, "cannot run query: out of memory");
-    int rc = prepare(db, s->name, translated, sig, n, err);
-    if (rc) {
+    int want = hm__pg_translate(sql, translated, cap), rc = HM_OK;
+    if (want != n)
+        rc = hm_err_set(err, HM_EINTERNAL, "a query with %d parameters was given %d", want, n);
+    struct pg_stmt *s = db->ncache < STMT_CACHE ? &db->cache[db->ncache] : NULL;
+    if (!rc && s) {
+        snprintf(s->name, sizeof s->name, "hm%d", db->ncache);
+        s->text = strdup(sql);
+        if (!s->text)
+            rc = hm_err_set(err, HM_ENOMEM, "cannot run query: out of memory");
+    }
+    if (!rc)
+        rc = prepare(db, s ? s->name : "", translated, sig, n, err);
+    free(translated);
+    if (s && rc) {
         free(s->text);
         s->text = NULL;
-        return rc;
+    } else if (s) {
+        s->key = sql;
+        memcpy(s->types, sig, (size_t)n + 1);
+        db->ncache++;
     }
-    s->key = sql;
-    memcpy(s->types, sig, (size_t)n + 1);
-    db->ncache++;
-    *out = s;
-    return HM_OK;
+    *out = rc ? NULL : s;
+    return rc;
 }
 
 static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_cursor *c, hm_err *err)
@@ -384,17 +395,11 @@ static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_curs
     int rc = sig_of(p, n, sig, err);
     if (!rc)
         rc = pg_ready(db, err);
+    struct pg_stmt *s = NULL;
+    if (!rc)
+        rc = statement(db, sql, sig, n, &s, err);
     if (rc)
         return rc;
-    size_t cap = strlen(sql) * 3 + 16; /* "?" becomes at most "$64" */
-    char *translated = malloc(cap);
-    if (!translated)
-        return hm_err_set(err, HM_ENOMEM, "cannot run query: out of memory");
-    int want = hm__pg_translate(sql, translated, cap);
-    if (want != n) {
-        free(translated);
-        return hm_err_set(err, HM_EINTERNAL, "a query with %d parameters was given %d", want, n);
-    }
     /* parameter values as text (the 64-bit integers and doubles printed exactly) */
     char nums[MAX_PARAMS][32];
     const char *values[MAX_PARAMS];
@@ -410,13 +415,6 @@ static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_curs
             values[i] = p[i].u.s;
         }
     }
-    struct pg_stmt *s;
-    rc = cached_stmt(db, sql, translated, sig, n, &s, err);
-    if (!rc && !s)
-        rc = prepare(db, "", translated, sig, n, err);
-    free(translated);
-    if (rc)
-        return rc;
     PGresult *res = PQexecPrepared(db->conn, s ? s->name : "", n, values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {

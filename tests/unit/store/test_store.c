@@ -171,6 +171,29 @@ static void bad_urls_are_refused(void **state)
     assert_true(hm_store_open("sqlite:/nonexistent-dir/x.db", &st, &err) < 0);
 }
 
+/* More distinct statements than a connection caches (SQLite 96, PostgreSQL 128): the ones beyond
+ * run uncached; each gives its own answer, also when run again, and a reused address with new
+ * text is not mistaken for the old statement. */
+static void more_statements_than_the_cache_holds(void **state)
+{
+    (void)state;
+    hm_store *st;
+    hm_err err;
+    assert_int_equal(hm_store_open(db_url, &st, &err), HM_OK);
+    hm_db *db;
+    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
+    static char sql[200][64];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 200; i++) {
+            snprintf(sql[i], sizeof sql[i], "SELECT ? + %d", i + round * 1000);
+            int64_t v = -1;
+            assert_int_equal(hm_db_query_int(db, sql[i], HM_ARGS(HM_I(7)), &v, &err), HM_OK);
+            assert_int_equal(v, 7 + i + round * 1000);
+        }
+    hm_store_read_end(st, db);
+    hm_store_close(st);
+}
+
 static int backend_pid(hm_db *db, void *arg, hm_err *err)
 {
     return hm_db_query_int(db, "SELECT pg_backend_pid()", HM_NOARGS, arg, err);
@@ -253,6 +276,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_migrate_query, setup_sqlite, teardown),
         cmocka_unit_test_setup_teardown(group_commit_batches_concurrent_jobs, setup_sqlite,
                                         teardown),
+        cmocka_unit_test_setup_teardown(more_statements_than_the_cache_holds, setup_sqlite,
+                                        teardown),
         cmocka_unit_test(bad_urls_are_refused),
         cmocka_unit_test(pg_parameters_are_numbered),
         cmocka_unit_test(pg_unreachable_server_is_a_clear_error),
@@ -261,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(open_migrate_query, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(group_commit_batches_concurrent_jobs, setup_pg, teardown),
         cmocka_unit_test_setup_teardown(pg_dropped_connections_come_back, setup_pg, teardown),
+        cmocka_unit_test_setup_teardown(more_statements_than_the_cache_holds, setup_pg, teardown),
     };
     int failed = cmocka_run_group_tests_name("store", sqlite_tests, NULL, NULL);
     if (test_pg_base())
