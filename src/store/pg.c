@@ -218,7 +218,7 @@ static void pg_close(hm_store *base)
 
 static int open_reader(hm_store *base, hm_db **out, hm_err *err)
 {
-    struct pg_db *db;
+    struct pg_db *db = NULL;
     int rc = pg_open_conn((struct pg_store *)base, 1, &db, err);
     if (!rc)
         *out = &db->base;

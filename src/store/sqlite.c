@@ -232,7 +232,7 @@ static void sq_close(hm_store *base)
 
 static int open_reader(hm_store *base, hm_db **out, hm_err *err)
 {
-    struct sq_db *db;
+    struct sq_db *db = NULL;
     int rc = sq_open_conn((struct sq_store *)base, CONN_READ, &db, err);
     if (!rc)
         *out = &db->base;
