@@ -420,29 +420,26 @@ static int answers_pass(hm_db *db, hm_alarms *a, int64_t now, struct hm__pending
 #define QUESTIONNAIRE_BATCH 200
 #define QUESTIONNAIRE_POS_DAY 1000000000LL
 
-/* Whether the row's treatment (its regimen's start and end dates in columns 1 and 2) asks for
- * answers today: a pathway whose required questions come on some days only (weekly, on treatment
- * days 1, 3, 7) has no missed questionnaire on the others. Without the pathway's word, or with
- * dates that do not parse, every day asks (the alarm rather than silence). */
-/* Whether the regimen (its JSON body) asks for answers today: its treatment period holds today
- * and, where the pathway says which days have required questions, today is one. The period is
- * read here rather than in SQL, whose JSON functions differ between SQLite and PostgreSQL. */
-static int answers_asked(const hm_alarm_rules *r, const char *body, hm_date today)
+/* Whether the regimen (its JSON body) asks for answers on today (date, "YYYY-MM-DD"): its
+ * treatment period ("start_date" to "end_date") holds today, and, where the pathway says which
+ * days have required questions, today is one: a pathway whose required questions come on some
+ * days only (weekly, on treatment days 1, 3, 7) has no missed questionnaire on the others.
+ * Without the pathway's word, or with dates that do not parse, every day of the period asks
+ * (the alarm rather than silence); without a period, none. Read here rather than in SQL, whose
+ * JSON functions differ between SQLite and PostgreSQL. */
+static int answers_asked(const hm_alarm_rules *r, const char *body, hm_date today,
+                         const char *date)
 {
     json_t *j = body ? json_loads(body, 0, NULL) : NULL;
     const char *from = json_string_value(json_object_get(j, "start_date"));
     const char *to = json_string_value(json_object_get(j, "end_date"));
+    int asks = from && to && strcmp(from, date) <= 0 && strcmp(to, date) >= 0;
     hm_date start, end;
-    int dated = from && to && !hm_date_parse(from, &start, NULL) && !hm_date_parse(to, &end, NULL);
+    if (asks && r->answers_due && !hm_date_parse(from, &start, NULL) &&
+        !hm_date_parse(to, &end, NULL))
+        asks = r->answers_due(r->pathway_ctx, start, end, today);
     json_decref(j);
-    if (!dated)
-        return 0;
-    int64_t s = start.y * 10000LL + start.m * 100 + start.d,
-            e = end.y * 10000LL + end.m * 100 + end.d,
-            t = today.y * 10000LL + today.m * 100 + today.d;
-    if (t < s || t > e)
-        return 0;
-    return !r->answers_due || r->answers_due(r->pathway_ctx, start, end, today);
+    return asks;
 }
 
 static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, int64_t now,
@@ -496,7 +493,7 @@ static int questionnaire_rule(hm_db *db, hm_alarms *a, const hm_alarm_rules *r, 
     int64_t patients[QUESTIONNAIRE_BATCH];
     size_t n = 0;
     while (n < QUESTIONNAIRE_BATCH && (rc = hm_cursor_next(&c, err)) == HM_ROW)
-        if (answers_asked(r, hm_cursor_text(&c, 1), today))
+        if (answers_asked(r, hm_cursor_text(&c, 1), today, date))
             patients[n++] = hm_cursor_int(&c, 0);
     hm_cursor_close(&c);
     rc = rc < 0 ? rc : HM_OK;

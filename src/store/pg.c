@@ -20,7 +20,6 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +63,24 @@ struct pg_cursor {
     int rows;
 };
 
-/* The URL without its password, for messages. */
+/* The URL without its password (in the user part or as "password=" in the query), for
+ * messages and logs. */
 static void safe_url(const char *url, char *out, size_t n)
 {
+    char user_masked[512];
     const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
     const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
     if (at && colon && colon < at)
-        snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
+        snprintf(user_masked, sizeof user_masked, "%.*s:***%s", (int)(colon - url), url, at);
     else
-        snprintf(out, n, "%s", url);
+        snprintf(user_masked, sizeof user_masked, "%s", url);
+    const char *pw = strstr(user_masked, "password="), *end = NULL;
+    if (pw)
+        end = pw + strlen("password=") + strcspn(pw + strlen("password="), "&");
+    if (pw)
+        snprintf(out, n, "%.*spassword=***%s", (int)(pw - user_masked), user_masked, end);
+    else
+        snprintf(out, n, "%s", user_masked);
 }
 
 /* The first line of libpq's message (the rest is context meant for a terminal). */
@@ -134,7 +142,7 @@ static int pg_open_conn(struct pg_store *st, int read_only, struct pg_db **out, 
     db->base.store = &st->base;
     db->conn = PQconnectdb(st->url);
     if (PQstatus(db->conn) != CONNECTION_OK) {
-        char url[256], line[512];
+        char url[640], line[512];
         safe_url(st->url, url, sizeof url);
         hm_err_set(err, HM_EIO, "cannot open store %s: %s", url,
                    first_line(PQerrorMessage(db->conn), line, sizeof line));
@@ -469,7 +477,6 @@ static int64_t pg_col_int(hm_cursor *c, int col)
     if (v[0] == 'f' && !v[1])
         return 0;
     char *end;
-    errno = 0;
     long long x = strtoll(v, &end, 10);
     if (*end == '.' || *end == 'e' || *end == 'E')
         return (int64_t)strtod(v, NULL);

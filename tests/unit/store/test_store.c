@@ -268,6 +268,11 @@ static void pg_unreachable_server_is_a_clear_error(void **state)
                      HM_EIO);
     assert_non_null(strstr(err.msg, "cannot open store postgresql://nobody:***@127.0.0.1:1/x"));
     assert_null(strstr(err.msg, "secret")); /* the password stays out of logs */
+    assert_int_equal(hm_store_open("postgresql://127.0.0.1:1/x?password=hush&connect_timeout=2",
+                                   &st, &err),
+                     HM_EIO);
+    assert_non_null(strstr(err.msg, "x?password=***&connect_timeout=2"));
+    assert_null(strstr(err.msg, "hush"));
 }
 
 int main(void)
