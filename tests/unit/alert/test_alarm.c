@@ -590,12 +590,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(missed_self_report, setup, teardown),
         cmocka_unit_test_setup_teardown(questionnaire_missed_only_when_asked, setup, teardown),
     };
-    int failed = cmocka_run_group_tests_name("alarm", tests, NULL, NULL);
-    if (test_pg_base()) {
-        on_pg = 1;
-        failed += cmocka_run_group_tests_name("alarm on postgresql", tests, NULL, NULL);
-    } else {
-        printf("[  SKIPPED ] alarm on postgresql: HEIME_TEST_PG is not set\n");
-    }
-    return failed;
+    return TEST_DB_RUN_BOTH("alarm", tests, NULL, NULL, &on_pg);
 }

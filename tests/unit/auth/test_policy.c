@@ -279,12 +279,5 @@ int main(void)
         cmocka_unit_test(emergency_access_is_flagged),
         cmocka_unit_test(role_table),
     };
-    int failed = cmocka_run_group_tests_name("auth/policy", tests, setup, teardown);
-    if (test_pg_base()) {
-        on_pg = 1;
-        failed += cmocka_run_group_tests_name("auth/policy on postgresql", tests, setup, teardown);
-    } else {
-        printf("[  SKIPPED ] auth/policy on postgresql: HEIME_TEST_PG is not set\n");
-    }
-    return failed;
+    return TEST_DB_RUN_BOTH("auth/policy", tests, setup, teardown, &on_pg);
 }
