@@ -5,8 +5,8 @@
  * a time), one write connection belongs to the group-commit writer. Domain SQL is portable
  * (store.h); what this file translates:
  *   - positional `?` parameters become `$1, $2, ...` (outside quotes and comments);
- *   - "BEGIN IMMEDIATE" (SQLite's "take the write lock now") is a plain BEGIN: one writer
- *     connection does every write, and PostgreSQL's row locks do the rest;
+ *   - a write transaction is a plain BEGIN (SQLite's is BEGIN IMMEDIATE, "take the write lock
+ *     now"): one writer connection does every write, and PostgreSQL's row locks do the rest;
  *   - booleans a query returns ('t'/'f') read as 1/0 through hm_cursor_int.
  * Parameters travel as text; integers and doubles are declared int8/float8, text and NULL are
  * left for the server to infer from their place ("unknown"), and where it cannot (`? IS NULL`)
@@ -140,28 +140,19 @@ static int pg_open_conn(struct pg_store *st, int read_only, struct pg_db **out, 
     if (!db)
         return hm_err_set(err, HM_ENOMEM, "cannot open store: out of memory");
     db->base.store = &st->base;
-    db->conn = PQconnectdb(st->url);
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        char url[640], line[512];
-        safe_url(st->url, url, sizeof url);
-        hm_err_set(err, HM_EIO, "cannot open store %s: %s", url,
-                   first_line(PQerrorMessage(db->conn), line, sizeof line));
-        PQfinish(db->conn);
-        free(db);
-        return HM_EIO;
-    }
     db->read_only = read_only;
-    int rc = configure(db);
-    if (rc) {
-        char line[512];
-        hm_err_set(err, HM_EIO, "cannot configure store: %s",
-                   first_line(PQerrorMessage(db->conn), line, sizeof line));
-        PQfinish(db->conn);
-        free(db);
-        return HM_EIO;
+    db->conn = PQconnectdb(st->url);
+    if (PQstatus(db->conn) == CONNECTION_OK && configure(db) == HM_OK) {
+        *out = db;
+        return HM_OK;
     }
-    *out = db;
-    return HM_OK;
+    char url[640], line[512];
+    safe_url(st->url, url, sizeof url);
+    hm_err_set(err, HM_EIO, "cannot open store %s: %s", url,
+               first_line(PQerrorMessage(db->conn), line, sizeof line));
+    PQfinish(db->conn);
+    free(db);
+    return HM_EIO;
 }
 
 static void pg_close_conn(struct pg_db *db)
@@ -254,8 +245,6 @@ static int pg_exec_raw(hm_db *dbb, const char *sql, hm_err *err)
     int rc = pg_ready(db, err);
     if (rc)
         return rc;
-    if (strcmp(sql, "BEGIN IMMEDIATE") == 0)
-        sql = "BEGIN";
     PGresult *res = PQexec(db->conn, sql);
     ExecStatusType s = PQresultStatus(res);
     rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? HM_OK : pg_error(db->conn, res, err, sql);
@@ -524,6 +513,8 @@ const struct hm_store_ops hm_store_pg_ops = {
     .version = 1,
     .name = "postgresql",
     .url_prefix = "postgresql://",
+    .url_alias = "postgres://", /* libpq takes both spellings of its URI scheme */
+    .begin_sql = "BEGIN",
     .open = pg_open,
     .close = pg_close,
     .migrate = pg_migrate,

@@ -392,6 +392,7 @@ const struct hm_store_ops hm_store_sqlite_ops = {
     .version = 1,
     .name = "sqlite",
     .url_prefix = "sqlite:",
+    .begin_sql = "BEGIN IMMEDIATE", /* take the write lock now, not at the first write */
     .open = sq_open,
     .close = sq_close,
     .migrate = sq_migrate,

@@ -12,12 +12,10 @@ static const struct hm_store_ops *const backends[] = {
     &hm_store_pg_ops,
 };
 
-/* libpq takes both spellings of its URI scheme; so does heime. */
 static int url_names(const char *url, const struct hm_store_ops *b)
 {
-    if (strncmp(url, b->url_prefix, strlen(b->url_prefix)) == 0)
-        return 1;
-    return b == &hm_store_pg_ops && strncmp(url, "postgres://", 11) == 0;
+    return strncmp(url, b->url_prefix, strlen(b->url_prefix)) == 0 ||
+           (b->url_alias && strncmp(url, b->url_alias, strlen(b->url_alias)) == 0);
 }
 
 int hm_store_open(const char *url, hm_store **out, hm_err *err)
@@ -82,7 +80,7 @@ void hm_store_write_conn_put(hm_store *st, hm_db *db)
 
 int hm_db_begin(hm_db *db, hm_err *err)
 {
-    return db->store->ops->exec_raw(db, "BEGIN IMMEDIATE", err);
+    return db->store->ops->exec_raw(db, db->store->ops->begin_sql, err);
 }
 
 int hm_db_commit(hm_db *db, hm_err *err)

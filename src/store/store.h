@@ -52,6 +52,8 @@ struct hm_store_ops {
     int version; /* 1 */
     const char *name;
     const char *url_prefix; /* "sqlite:" or "postgresql://" */
+    const char *url_alias;  /* another prefix that names this backend ("postgres://"), or NULL */
+    const char *begin_sql;  /* how a write transaction begins on this backend */
     int (*open)(const char *url, hm_store **out, hm_err *err);
     void (*close)(hm_store *st);
     int (*migrate)(hm_store *st, hm_err *err);

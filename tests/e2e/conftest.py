@@ -4,7 +4,7 @@ started once per session and stopped at the end. Talks plain HTTP with requests.
 The database is SQLite unless HEIME_TEST_PG names a PostgreSQL server
 (postgresql://user@host:port/, as scripts/pg-test.sh prints it): then every heime of the suite
 gets a fresh database of its own there, and the tests' direct looks into the database go through
-psycopg2. Tests about SQLite's files themselves are marked `sqlite_only`."""
+psycopg2."""
 import base64
 import contextlib
 import datetime
@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEIME = os.environ.get("HEIME_BIN", os.path.join(ROOT, "build", "src", "cli", "heime"))
 PG = os.environ.get("HEIME_TEST_PG", "")
-sqlite_only = pytest.mark.skipif(bool(PG), reason="about SQLite's database file itself")
 
 
 def pg_connect(url):
@@ -56,11 +55,18 @@ def pg_tool(name):
 
 class DirectDb:
     """A connection of a test's own to a heime database (sqlite: or postgresql:// URL), for
-    what no API does: tampering with a copy of the audit log. `?` parameters on both."""
+    what no API does: a look at the rows, a change as another process would make it, tampering
+    with a copy of the audit log. `?` parameters on both; dates go as heime stores them
+    ('YYYY-MM-DD' text), as Python's sqlite3 passes them."""
 
-    def __init__(self, db):
+    def __init__(self, db, readonly=False):
         self.pg = not db.startswith("sqlite:")
-        self.con = pg_connect(db) if self.pg else sqlite3.connect(db[7:], timeout=10)
+        if self.pg:
+            self.con = pg_connect(db)
+        elif readonly:  # WAL lets a reader run alongside the server
+            self.con = sqlite3.connect(f"file:{db[7:]}?mode=ro", uri=True, timeout=10)
+        else:
+            self.con = sqlite3.connect(db[7:], timeout=10)
 
     def __enter__(self):
         return self
@@ -71,6 +77,7 @@ class DirectDb:
     def execute(self, query, args=()):
         if not self.pg:
             return self.con.execute(query, args).fetchall()
+        args = tuple(a.isoformat() if isinstance(a, datetime.date) else a for a in args)
         cur = self.con.cursor()
         try:
             cur.execute(query.replace("%", "%%").replace("?", "%s") if args else query,
@@ -95,36 +102,17 @@ class DirectDb:
 
 def db_sql(db, query, args=()):
     """Runs one query on a heime database (an sqlite: or postgresql:// URL); its rows."""
-    if db.startswith("sqlite:"):
-        con = sqlite3.connect(f"file:{db[7:]}?mode=ro", uri=True, timeout=10)
-        try:
-            return con.execute(query, args).fetchall()
-        finally:
-            con.close()
-    # dates as heime stores them ('YYYY-MM-DD' text), as Python's sqlite3 passes them
-    args = tuple(a.isoformat() if isinstance(a, datetime.date) else a for a in args)
-    con = pg_connect(db)
-    try:
-        cur = con.cursor()
-        cur.execute(query.replace("%", "%%").replace("?", "%s") if args else query, args or None)
-        rows = cur.fetchall() if cur.description else []
-        con.commit()
-        return [tuple(r) for r in rows]
-    finally:
-        con.close()
+    with DirectDb(db, readonly=True) as d:
+        rows = d.execute(query, args)
+        d.commit()  # PostgreSQL: end the reading transaction
+        return rows
 
 
 def db_write(db, query, args=()):
     """Writes a heime database directly, as another process would; committed on return."""
-    if db.startswith("sqlite:"):
-        con = sqlite3.connect(db[7:], timeout=10)
-        try:
-            con.execute(query, args)
-            con.commit()
-        finally:
-            con.close()
-    else:
-        db_sql(db, query, args)
+    with DirectDb(db) as d:
+        d.execute(query, args)
+        d.commit()
 
 
 IDP_ISSUER = "https://idp.example.test/realms/helse"
@@ -147,7 +135,6 @@ class Heime:
     def __init__(self, tmp):
         self.tmp = tmp
         self.db = new_db(tmp)
-        self.db_path = self.db[7:] if self.db.startswith("sqlite:") else None
         self.port = free_port()
         self.mllp_port = free_port()
         self.anchor_file = os.path.join(tmp, "audit-anchors.jsonl")
@@ -308,7 +295,7 @@ class Heime:
             subprocess.run([pg_tool("psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", copy],
                            input=dump.stdout, capture_output=True, check=True, timeout=120)
             return copy
-        src = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+        src = sqlite3.connect(f"file:{self.db[7:]}?mode=ro", uri=True, timeout=10)
         dst = sqlite3.connect(dest)
         try:
             src.backup(dst)

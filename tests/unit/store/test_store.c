@@ -109,6 +109,18 @@ static void open_migrate_query(void **state)
     hm_store_close(st);
 }
 
+/* The one integer a query answers on a read connection of its own. */
+static int64_t read_int(hm_store *st, const char *sql)
+{
+    hm_db *db;
+    hm_err err;
+    int64_t v = -1;
+    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
+    assert_int_equal(hm_db_query_int(db, sql, HM_NOARGS, &v, &err), HM_OK);
+    hm_store_read_end(st, db);
+    return v;
+}
+
 struct thread_arg {
     hm_writer *w;
     int index;
@@ -151,12 +163,7 @@ static void group_commit_batches_concurrent_jobs(void **state)
     assert_int_equal(s.jobs, 16 * 200);
     assert_true(s.batches < s.jobs); /* some batches held more than one job */
     hm_writer_stop(w);
-    hm_db *db;
-    int64_t n;
-    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
-    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_OK);
-    assert_int_equal(n, 16 * 200);
-    hm_store_read_end(st, db);
+    assert_int_equal(read_int(st, "SELECT count(*) FROM org"), 16 * 200);
     hm_store_close(st);
 }
 
@@ -222,9 +229,7 @@ static void pg_dropped_connections_come_back(void **state)
     int64_t n;
     assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_EIO);
     hm_store_read_end(st, db);
-    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
-    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org", HM_NOARGS, &n, &err), HM_OK);
-    hm_store_read_end(st, db);
+    assert_int_equal(read_int(st, "SELECT count(*) FROM org"), 0);
     /* the writer: the batch that found it gone fails, the next one reconnects */
     assert_int_not_equal(hm_writer_submit(w, insert_org, "R1", &err), HM_OK);
     assert_int_equal(hm_writer_submit(w, insert_org, "R2", &err), HM_OK);
@@ -232,12 +237,7 @@ static void pg_dropped_connections_come_back(void **state)
     assert_int_equal(hm_writer_submit(w, backend_pid, &again, &err), HM_OK);
     assert_int_not_equal(again, writer_pid);
     hm_writer_stop(w);
-    assert_int_equal(hm_store_read_begin(st, &db, &err), HM_OK);
-    assert_int_equal(hm_db_query_int(db, "SELECT count(*) FROM org WHERE code = 'R2'", HM_NOARGS,
-                                     &n, &err),
-                     HM_OK);
-    assert_int_equal(n, 1);
-    hm_store_read_end(st, db);
+    assert_int_equal(read_int(st, "SELECT count(*) FROM org WHERE code = 'R2'"), 1);
     hm_store_close(st);
 }
 
