@@ -4,6 +4,8 @@
 #   1. GET a zone's task list for tomorrow (a whole day) (audited: each answer waits for its audit row's commit)
 #   2. POST a vital-signs observation (durable before the 201)
 #   3. the same task list with an identity provider's token (a JWT, EdDSA) instead of heime's own
+#   4. the same task list gzip-compressed (Accept-Encoding: gzip, as browsers and phones ask);
+#      cases 1-3 ask for no compression, as wrk does by default
 # DB_TEMPLATE=FILE reuses a database loaded before (for quick iterations).
 # BACKEND=postgresql runs it on PostgreSQL instead of SQLite: a server of its own on loopback
 # (scripts/pg-test.sh, with PostgreSQL's durable defaults: fsync and synchronous_commit on, as
@@ -93,6 +95,10 @@ echo "zone $ZONE: $NTASKS tasks on $TODAY for $(echo "$PIDS" | tr ',' '\n' | wc 
 cat > "$tmp/get.lua" <<'LUA'
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 LUA
+cat > "$tmp/gzip.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+wrk.headers["Accept-Encoding"] = "gzip"
+LUA
 cat > "$tmp/post.lua" <<'LUA'
 local ids = {}
 for id in string.gmatch(os.getenv("PIDS"), "[^,]+") do ids[#ids + 1] = id end
@@ -157,6 +163,14 @@ c0=$(server_cpu); histogram > "$tmp/h4"
 wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/get.lua" \
   "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/jwt.txt"
 jwt_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h5"
+TOKEN=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" \
+  -d '{"username":"tromso-x1.1","password":"demo-tromso-x1.1"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+echo "== GET /api/v1/orgs/$ZONE/tasks?date=$TODAY gzip-compressed"
+c0=$(server_cpu); histogram > "$tmp/h6"
+wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$tmp/gzip.lua" \
+  "http://127.0.0.1:$port/api/v1/orgs/$ZONE/tasks?date=$TODAY" | tee "$tmp/gzip.txt"
+gzip_cpu=$(( $(server_cpu) - c0 )); histogram > "$tmp/h7"
+size() { api "/api/v1/orgs/$ZONE/tasks?date=$TODAY" -o /dev/null -w '%{size_download}' "$@"; }
 echo
 summary "GET zone task list" "$tmp/get.txt" "$get_cpu"
 echo "  $(server_latency "$tmp/h0" "$tmp/h1")"
@@ -164,4 +178,6 @@ summary "POST observation" "$tmp/post.txt" "$post_cpu"
 echo "  $(server_latency "$tmp/h2" "$tmp/h3")"
 summary "GET zone task list, IdP JWT" "$tmp/jwt.txt" "$jwt_cpu"
 echo "  $(server_latency "$tmp/h4" "$tmp/h5")"
+summary "GET zone task list, gzip" "$tmp/gzip.txt" "$gzip_cpu"
+echo "  $(server_latency "$tmp/h6" "$tmp/h7"); answer $(size -H 'Accept-Encoding: gzip') bytes against $(size) uncompressed"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine disturbs the figures)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite (make check): style lint, unit tests in the normal and the
-# AddressSanitizer+UBSan build, end-to-end tests against a real heime, browser tests, the FHIR
-# facade against the R4 schema and FHIR clients, and a short run of every fuzz target. The
+# AddressSanitizer+UBSan build, a release (-O3) compile, end-to-end tests against a real heime,
+# browser tests, the FHIR facade against the R4 schema and FHIR clients, and a short run of
+# every fuzz target. The
 # storage unit tests, the end-to-end tests and the FHIR suite run on both backends: SQLite, and
 # PostgreSQL on a throwaway server on loopback (scripts/pg-test.sh) that this script starts and
 # stops. Ends with one line "check: N passed, N failed".
@@ -46,6 +47,17 @@ echo "== unit tests (debugoptimized build)"
 meson_suite unit build
 echo "== unit tests (AddressSanitizer + UBSan build)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson_suite unit-asan build-asan
+
+# The release build (-O3) that the benchmarks' figures come from: gcc warns at -O3 about
+# things it does not see at -O2 (a maybe-uninitialised pointer once), and -Werror makes that a
+# failure here rather than on the next benchmark run.
+echo "== release build (gcc -O3 -Werror)"
+if { [ -f build-release/build.ninja ] || meson setup build-release --buildtype=release -Dwerror=true >/dev/null; } &&
+   out=$(ninja -C build-release 2>&1); then
+  record release-build 0 1 0
+else
+  echo "$out" | grep -E 'error|warning' | head -n 20; record release-build 1 0 1
+fi
 
 e2e_suite() { # label, then the value of HEIME_TEST_PG ("" = SQLite)
   local out rc ok fail

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/curl_body.h"
 #include "base/file.h"
 #include "base/log.h"
 
@@ -511,7 +512,7 @@ int hm_alarms_start_workers(hm_alarms *a, hm_err *err)
 {
     if (a->worker_on)
         return HM_OK;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    hm_curl_start();
     if (pthread_create(&a->worker, NULL, worker_main, a) != 0)
         return hm_err_set(err, HM_EIO, "cannot start the alarm timer thread");
     a->worker_on = 1;

@@ -33,6 +33,7 @@ struct hm_app {
     size_t nrules;
     hm_alarms *alarms;
     hm_jwt_verifier *jwt; /* NULL: only heime's own session tokens */
+    hm_oidc *oidc;        /* NULL: the UI signs in with passwords only */
     hm_road_service road; /* travel times for plans; url NULL: estimated from coordinates */
 };
 
@@ -286,6 +287,29 @@ static int jwt_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     return rc;
 }
 
+/* The UI's sign-in through the IdP, when its authorization endpoint is configured; its tokens
+ * are verified by the JWT settings, so those must be there too. */
+static int oidc_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
+{
+    hm_oidc_config cfg = {
+        .authorize_url = setting(o->oidc_authorize_url, "HEIME_OIDC_AUTHORIZE_URL"),
+        .token_url = setting(o->oidc_token_url, "HEIME_OIDC_TOKEN_URL"),
+        .client_id = setting(o->oidc_client_id, "HEIME_OIDC_CLIENT_ID"),
+        .client_secret_file = setting(o->oidc_client_secret_file, "HEIME_OIDC_CLIENT_SECRET_FILE"),
+        .scope = setting(o->oidc_scope, "HEIME_OIDC_SCOPE"),
+        .name = setting(o->oidc_name, "HEIME_OIDC_NAME"),
+    };
+    if (!cfg.authorize_url || !cfg.authorize_url[0])
+        return HM_OK;
+    if (!a->jwt)
+        return hm_err_set(err, HM_EINVAL, "oidc_authorize_url needs jwt_public_key_file,"
+                                          " jwt_issuer and jwt_audience to verify the tokens");
+    int rc = hm_oidc_create(&cfg, &a->oidc, err);
+    if (!rc)
+        HM_LOG(HM_LOG_INFO, "the web UI signs in through %s", cfg.authorize_url);
+    return rc;
+}
+
 /* The daily planning schedule, when a time is configured (file or HEIME_PLAN_DAILY_AT); *out
  * stays NULL otherwise. */
 static int plan_schedule_open(hm_app *a, const struct hm_app_opts *o, hm_plan_schedule **out,
@@ -331,9 +355,9 @@ int hm_app_serve(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     if ((rc = hm_parse_hostport(o->mllp, mhost, sizeof mhost, &mport, err)))
         return rc;
     hm_h_alarms_bind(a->alarms);
-    if ((rc = jwt_open(a, o, err)))
+    if ((rc = jwt_open(a, o, err)) || (rc = oidc_open(a, o, err)))
         return rc;
-    struct hm_http_opts ho = {host, port, o->web, a->jwt};
+    struct hm_http_opts ho = {host, port, o->web, a->jwt, a->oidc};
     hm_http *h;
     if ((rc = hm_http_start(&a->care, &ho, &h, err)))
         return rc;
@@ -396,5 +420,6 @@ void hm_app_close(hm_app *a)
         hm_pathway_free(a->paths[i]);
     hm_drug_catalogue_free(a->drugs);
     hm_jwt_verifier_destroy(a->jwt);
+    hm_oidc_destroy(a->oidc);
     free(a);
 }

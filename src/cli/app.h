@@ -21,6 +21,11 @@ struct hm_app_opts {
     /* Sign-in through an external identity provider (auth/jwt.h): HEIME_JWT_PUBLIC_KEY_FILE,
      * HEIME_JWT_ISSUER, HEIME_JWT_AUDIENCE, HEIME_JWT_USERNAME_CLAIM. */
     const char *jwt_public_key_file, *jwt_issuer, *jwt_audience, *jwt_username_claim;
+    /* The web UI's sign-in button for that IdP (auth/oidc.h), needs the JWT settings:
+     * HEIME_OIDC_AUTHORIZE_URL, HEIME_OIDC_TOKEN_URL, HEIME_OIDC_CLIENT_ID,
+     * HEIME_OIDC_CLIENT_SECRET_FILE, HEIME_OIDC_SCOPE, HEIME_OIDC_NAME. */
+    const char *oidc_authorize_url, *oidc_token_url, *oidc_client_id, *oidc_client_secret_file,
+        *oidc_scope, *oidc_name;
     /* The daily planning schedule (care/plan_ahead.h), off unless a time is set:
      * HEIME_PLAN_DAILY_AT ("HH:MM", Oslo), HEIME_PLAN_DAYS_AHEAD (default 1),
      * HEIME_PLAN_ZONE_SECONDS (default 10). */

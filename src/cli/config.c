@@ -39,6 +39,12 @@ static const struct {
     {"jwt_issuer", offsetof(struct hm_app_opts, jwt_issuer)},
     {"jwt_audience", offsetof(struct hm_app_opts, jwt_audience)},
     {"jwt_username_claim", offsetof(struct hm_app_opts, jwt_username_claim)},
+    {"oidc_authorize_url", offsetof(struct hm_app_opts, oidc_authorize_url)},
+    {"oidc_token_url", offsetof(struct hm_app_opts, oidc_token_url)},
+    {"oidc_client_id", offsetof(struct hm_app_opts, oidc_client_id)},
+    {"oidc_client_secret_file", offsetof(struct hm_app_opts, oidc_client_secret_file)},
+    {"oidc_scope", offsetof(struct hm_app_opts, oidc_scope)},
+    {"oidc_name", offsetof(struct hm_app_opts, oidc_name)},
 };
 
 /* Whole-number settings: key, field (int64_t or int), range. */
@@ -183,8 +189,10 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
                               " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s,"
                               " task_grace_s, hl7_inbox_days, writer_queue_limit, writer_slow_ms,"
                               " log_level, jwt_public_key_file, jwt_issuer, jwt_audience,"
-                              " jwt_username_claim, plan_daily_at, plan_days_ahead,"
-                              " plan_zone_seconds, plan_road_url, plan_road_max_table)",
+                              " jwt_username_claim, oidc_authorize_url, oidc_token_url,"
+                              " oidc_client_id, oidc_client_secret_file, oidc_scope, oidc_name,"
+                              " plan_daily_at, plan_days_ahead, plan_zone_seconds,"
+                              " plan_road_url, plan_road_max_table)",
                               file, key);
     }
     return HM_OK;

@@ -22,6 +22,7 @@ int hm_h_healthz(hm_req *r)
 
 struct login_job {
     hm_req *r;
+    const char *via; /* the audit row's object: "session", or "session/oidc" through the IdP */
     int64_t account_id;
     char token[HM_TOKEN_LEN + 1];
     int64_t expires_ms;
@@ -37,8 +38,21 @@ static int login_job(hm_db *db, void *arg, hm_err *err)
     hm_actor who = {.account_id = j->account_id};
     snprintf(who.role, sizeof who.role, "login");
     hm_audit_rec rec = {.at_ms = j->r->now_ms, .actor = &who, .action = "login",
-                        .object = "session", .request_id = j->r->request_id};
+                        .object = j->via, .request_id = j->r->request_id};
     return hm_audit_append(db, &rec, err);
+}
+
+/* Opens the session and answers with its token, as every way of signing in does. */
+static int open_session(hm_req *r, struct login_job *j, int password_change_required)
+{
+    int rc = hm_writer_submit(r->care->writer, login_job, j, &r->err);
+    if (rc)
+        return rc;
+    char exp[32];
+    hm_time_format_utc(j->expires_ms, exp);
+    return hm_req_reply(r, 200, json_pack("{s:s, s:s, s:s, s:b}", "token", j->token, "token_type",
+                                          "Bearer", "expires_at", exp,
+                                          "password_change_required", password_change_required));
 }
 
 /* The process's failed-login counters (auth/throttle.h), made at the first login. */
@@ -66,7 +80,7 @@ int hm_h_login(hm_req *r)
     rc = throttle ? hm_throttle_check(throttle, user, r->now_ms, NULL, &r->err) : HM_OK;
     if (rc)
         return rc;
-    struct login_job j = {.r = r};
+    struct login_job j = {.r = r, .via = "session"};
     hm_db *db;
     rc = hm_store_read_begin(r->care->store, &db, &r->err);
     if (rc)
@@ -85,14 +99,58 @@ int hm_h_login(hm_req *r)
     hm_store_read_end(r->care->store, db);
     if (rc)
         return rc;
-    rc = hm_writer_submit(r->care->writer, login_job, &j, &r->err);
+    return open_session(r, &j, (int)temporary);
+}
+
+/* GET /api/v1/auth/config: what the login page offers; no token needed. */
+int hm_h_auth_config(hm_req *r)
+{
+    return hm_req_reply(r, 200, json_pack("{s:o}", "oidc",
+                                          r->oidc ? hm_oidc_public(r->oidc) : json_null()));
+}
+
+/* POST /api/v1/auth/oidc: the code the IdP sent the browser back with, for a session of
+ * heime's own (auth/oidc.h). The IdP's token is verified as a bearer JWT would be; its username
+ * must name an active heime account. */
+int hm_h_oidc_login(hm_req *r)
+{
+    static const char *const allowed[] = {"code", "code_verifier", "redirect_uri", NULL};
+    if (!r->oidc)
+        return hm_err_set(&r->err, HM_ENOTFOUND,
+                          "sign-in through an identity provider is not configured");
+    const char *code, *verifier, *redirect;
+    int rc = hm_json_only(r->body, allowed, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "code", 1, HM_OIDC_CODE_MAX, &code, &r->err);
+    if (!rc)
+        rc = hm_json_str(r->body, "code_verifier", 1, 128, &verifier, &r->err);
+    if (!rc && strlen(verifier) < 43) /* RFC 7636, 4.1: 43 to 128 characters */
+        rc = hm_err_set(&r->err, HM_EINVAL, "field 'code_verifier' must have 43 to 128 characters");
+    if (!rc)
+        rc = hm_json_str(r->body, "redirect_uri", 1, HM_OIDC_URI_MAX, &redirect, &r->err);
+    char *token = NULL;
+    if (!rc)
+        rc = hm_oidc_exchange(r->oidc, code, verifier, redirect, &token, &r->err);
+    char user[HM_JWT_USERNAME_MAX];
+    if (!rc)
+        rc = hm_jwt_verify(r->jwt, token, r->now_ms, user, &r->err);
+    free(token);
+    if (rc) {
+        HM_LOG(HM_LOG_INFO, "%s: sign-in through the identity provider failed: %s", r->request_id,
+               r->err.msg);
+        return rc;
+    }
+    hm_db *db;
+    hm_actor actor;
+    rc = hm_store_read_begin(r->care->store, &db, &r->err);
     if (rc)
         return rc;
-    char exp[32];
-    hm_time_format_utc(j.expires_ms, exp);
-    return hm_req_reply(r, 200, json_pack("{s:s, s:s, s:s, s:b}", "token", j.token, "token_type",
-                                          "Bearer", "expires_at", exp,
-                                          "password_change_required", (int)temporary));
+    rc = hm_account_actor(db, user, &actor, &r->err);
+    hm_store_read_end(r->care->store, db);
+    if (rc)
+        return rc;
+    struct login_job j = {.r = r, .via = "session/oidc", .account_id = actor.account_id};
+    return open_session(r, &j, 0);
 }
 
 struct password_job {

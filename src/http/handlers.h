@@ -35,6 +35,8 @@ int hm_h_episode(hm_req *r);
 int hm_h_episode_tasks(hm_req *r);
 int hm_h_healthz(hm_req *r);
 int hm_h_login(hm_req *r);
+int hm_h_auth_config(hm_req *r);
+int hm_h_oidc_login(hm_req *r);
 int hm_h_logout(hm_req *r);
 int hm_h_me(hm_req *r);
 int hm_h_observation_create(hm_req *r);

@@ -10,6 +10,7 @@
 
 #include "auth/auth.h"
 #include "auth/jwt.h"
+#include "auth/oidc.h"
 #include "care/care.h"
 
 #define HM_HTTP_BODY_MAX (1024 * 1024) /* bytes; larger bodies get 413 */
@@ -23,6 +24,7 @@ struct hm_http_opts {
     int port;
     const char *web_root; /* folder of the web UI's static files; NULL = none */
     hm_jwt_verifier *jwt; /* bearer JWTs of an external identity provider; NULL = none */
+    hm_oidc *oidc;        /* the UI's sign-in through that provider; NULL = none */
 };
 
 int hm_http_start(hm_care *care, const struct hm_http_opts *opts, hm_http **out, hm_err *err);
@@ -41,6 +43,7 @@ typedef struct hm_req {
     hm_actor actor;                        /* valid when the route needs authentication */
     const char *token;                     /* the bearer token, when one was sent */
     hm_jwt_verifier *jwt;                  /* the server's, when it accepts an IdP's tokens */
+    hm_oidc *oidc;                         /* the server's, when the UI signs in through it */
     char request_id[24];
     int64_t now_ms;
     /* The answer: a handler sets status and resp (a new reference) on success, or returns a

@@ -15,6 +15,8 @@ static const struct hm_route routes[] = {
     {"GET", "/healthz", hm_h_healthz, 0},
     {"GET", "/metrics", hm_h_metrics, 0},
     {"POST", "/api/v1/auth/login", hm_h_login, B},
+    {"GET", "/api/v1/auth/config", hm_h_auth_config, 0},
+    {"POST", "/api/v1/auth/oidc", hm_h_oidc_login, B},
     {"POST", "/api/v1/auth/logout", hm_h_logout, A},
     {"GET", "/api/v1/me", hm_h_me, A},
     {"POST", "/api/v1/accounts/{id}/revoke", hm_h_account_revoke, A},

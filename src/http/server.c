@@ -2,7 +2,9 @@
  * route, authenticates the bearer token, runs the handler and writes the JSON answer. Errors
  * become statuses here and only here, always with a JSON body {"error": "..."}; under /fhir/
  * the body is a FHIR OperationOutcome and the type application/fhir+json instead. */
+#include "http/csp.h"
 #include "http/fhir.h"
+#include "http/gzip.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -29,6 +31,7 @@ struct hm_http {
     hm_care *care;
     char *web_root;
     hm_jwt_verifier *jwt;
+    hm_oidc *oidc;
     int port;
 };
 
@@ -112,10 +115,47 @@ int hm_req_reply(hm_req *r, int status, json_t *body)
 #define JSON_TYPE "application/json; charset=utf-8"
 #define FHIR_TYPE "application/fhir+json; charset=utf-8"
 
+/* On every answer: no content-type guessing (a JSON answer is never run as HTML), no page of
+ * heime's in a frame of another site, and no address (the sign-in's code, a patient id in a
+ * route) sent on as a referrer. */
+static void add_safety_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
+/* A response owning text (malloc'd), gzip-compressed when it is long enough and the client
+ * accepts gzip. Vary tells caches on the way that the answer depends on Accept-Encoding. */
+static struct MHD_Response *compressible_response(struct MHD_Connection *conn, char *text,
+                                                  size_t len)
+{
+    if (len < HM_GZIP_MIN_BYTES)
+        return MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    char *packed = NULL;
+    size_t packed_len = 0;
+    if (hm_http_accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_ACCEPT_ENCODING)) &&
+        hm_http_gzip_cached(text, len, &packed, &packed_len) == 0 && packed_len < len) {
+        free(text);
+        text = packed;
+        len = packed_len;
+    } else {
+        free(packed);
+        packed = NULL;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (packed)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    return resp;
+}
+
 static enum MHD_Result send_text(struct MHD_Connection *conn, int status, char *text, size_t len,
                                  const char *request_id, int fhir)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = compressible_response(conn, text, len);
+    add_safety_headers(resp);
     MHD_add_response_header(resp, "Content-Type", fhir ? FHIR_TYPE : JSON_TYPE);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Request-Id", request_id);
@@ -162,12 +202,72 @@ static int is_fhir_path(const char *url)
 /* Static files of the web UI, for GET requests outside /api and /fhir. */
 static const struct {
     const char *ext, *type;
+    int text; /* worth compressing (the others are compressed formats already) */
 } mime_types[] = {
-    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-    {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-    {".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".wav", "audio/wav"},
+    {".html", "text/html; charset=utf-8", 1}, {".js", "text/javascript; charset=utf-8", 1},
+    {".mjs", "text/javascript; charset=utf-8", 1}, {".css", "text/css; charset=utf-8", 1},
+    {".json", "application/json", 1}, {".svg", "image/svg+xml", 1}, {".png", "image/png", 0},
+    {".ico", "image/x-icon", 0}, {".woff2", "font/woff2", 0}, {".wav", "audio/wav", 0},
 };
+
+#define STATIC_GZIP_MAX (8 << 20) /* larger files go as they are, from the file */
+
+static int wants_compressed_file(struct MHD_Connection *conn, int text, off_t size)
+{
+    return text && size >= HM_GZIP_MIN_BYTES && size <= STATIC_GZIP_MAX &&
+           hm_http_accepts_gzip(
+               MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
+/* The whole file that fd is open on, size bytes as fstat said (malloc'd), or NULL. */
+static char *file_bytes(int fd, off_t size)
+{
+    char *text = malloc(size > 0 ? (size_t)size : 1);
+    size_t got = 0;
+    while (text && got < (size_t)size) {
+        ssize_t n = pread(fd, text + got, (size_t)size - got, (off_t)got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (text && got == (size_t)size)
+        return text;
+    free(text);
+    return NULL;
+}
+
+/* A static file's entity tag: its size and modification time, and whether this answer is its
+ * gzip form (another representation, so another tag). A browser revalidates the UI's files on
+ * every load (Cache-Control: no-cache) and, with the tag, downloads only what changed. */
+static void file_tag(const struct stat *sb, int gzip, char *out, size_t n)
+{
+    snprintf(out, n, "\"%llx-%llx.%lx%s\"", (unsigned long long)sb->st_size,
+             (unsigned long long)sb->st_mtim.tv_sec, (unsigned long)sb->st_mtim.tv_nsec,
+             gzip ? "-gz" : "");
+}
+
+/* If-None-Match lists the tags the client holds ("*": any); weak comparison (RFC 9110, 13.1.2),
+ * so a W/ in front does not matter. */
+static int client_has(struct MHD_Connection *conn, const char *tag)
+{
+    const char *held = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (!held)
+        return 0;
+    for (const char *p = held; *p == ' ' || *p == '\t' || *p == '*'; p++)
+        if (*p == '*')
+            return 1;
+    return strstr(held, tag) != NULL; /* quoted tags cannot overlap */
+}
+
+/* An HTML page's Content-Security-Policy (http/csp.h), from the page's bytes as served ("":
+ * none). A page that could not be read gets the policy without inline scripts: nothing inline
+ * runs. */
+static void page_policy(const char *html, size_t len, char *policy, size_t n)
+{
+    if (hm_http_page_policy(html ? html : "", html ? len : 0, policy, n) != 0)
+        policy[0] = '\0';
+}
 
 static enum MHD_Result serve_static(struct hm_http *h, struct MHD_Connection *conn,
                                     const char *url, const char *request_id)
@@ -196,14 +296,49 @@ static enum MHD_Result serve_static(struct hm_http *h, struct MHD_Connection *co
         }
     }
     const char *type = "application/octet-stream";
+    int text = 0;
     const char *dot = strrchr(path, '.');
     for (size_t i = 0; dot && i < sizeof mime_types / sizeof mime_types[0]; i++)
-        if (strcmp(dot, mime_types[i].ext) == 0)
+        if (strcmp(dot, mime_types[i].ext) == 0) {
             type = mime_types[i].type;
-    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
-    MHD_add_response_header(resp, "Content-Type", type);
+            text = mime_types[i].text;
+        }
+    int gzip = wants_compressed_file(conn, text, sb.st_size);
+    int page = strncmp(type, "text/html", 9) == 0;
+    char tag[64];
+    file_tag(&sb, gzip, tag, sizeof tag);
+    int status = client_has(conn, tag) ? 304 : 200;
+    /* Read once, from the file the tag describes, when the bytes are needed: to compress them,
+     * or to hash a page's inline scripts (http/csp.h); otherwise sent from the file. */
+    char *bytes = (status == 200 && gzip) || (page && sb.st_size <= STATIC_GZIP_MAX)
+                      ? file_bytes(fd, sb.st_size)
+                      : NULL;
+    char policy[2048] = "";
+    if (page)
+        page_policy(bytes, (size_t)sb.st_size, policy, sizeof policy);
+    struct MHD_Response *resp = NULL, *packed = NULL; /* packed says Vary itself */
+    if (status == 304) {
+        free(bytes);
+        resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    } else if (gzip && bytes) {
+        resp = packed = compressible_response(conn, bytes, (size_t)sb.st_size);
+    } else if (bytes) {
+        resp = MHD_create_response_from_buffer((size_t)sb.st_size, bytes, MHD_RESPMEM_MUST_FREE);
+    }
+    if (resp)
+        close(fd);
+    else
+        resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    if (status == 200)
+        MHD_add_response_header(resp, "Content-Type", type);
+    add_safety_headers(resp);
+    if (policy[0])
+        MHD_add_response_header(resp, "Content-Security-Policy", policy);
+    if (text && !packed)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, tag);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
-    enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
@@ -241,6 +376,7 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
     int fhir = is_fhir_path(url);
     r.care = h->care;
     r.jwt = h->jwt;
+    r.oidc = h->oidc;
     r.conn = conn;
     r.method = method;
     r.path = url;
@@ -308,12 +444,14 @@ static enum MHD_Result answer(struct hm_http *h, struct MHD_Connection *conn, co
     } else if (r.raw_resp) {
         *status_out = r.status ? r.status : 200;
         MHD_add_response_header(r.raw_resp, "X-Request-Id", r.request_id);
+        add_safety_headers(r.raw_resp);
         ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 200, r.raw_resp);
         MHD_destroy_response(r.raw_resp);
     } else if (r.status == 204 || !r.resp) {
         *status_out = r.status ? r.status : 204;
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "X-Request-Id", r.request_id);
+        add_safety_headers(resp);
         ret = MHD_queue_response(conn, r.status ? (unsigned)r.status : 204, resp);
         MHD_destroy_response(resp);
     } else {
@@ -407,6 +545,7 @@ int hm_http_start(hm_care *care, const struct hm_http_opts *opts, hm_http **out,
     h->care = care;
     h->web_root = opts->web_root ? strdup(opts->web_root) : NULL;
     h->jwt = opts->jwt;
+    h->oidc = opts->oidc;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;

@@ -48,6 +48,15 @@ struct pg_db {
     int ncache;
     int64_t changes; /* rows the last statement changed */
     int read_only;
+    /* The writer's savepoint statements not sent yet (see pg_savepoint): the last job's
+     * RELEASE, then this job's SAVEPOINT. */
+    int pending_release, pending_savepoint;
+    /* Whether the session was inside a transaction after its last statement (libpq's word,
+     * kept because a broken connection no longer says), and whether that transaction's
+     * connection was lost and reset since: then nothing may run until the ROLLBACK, least of
+     * all the COMMIT, which on the fresh session would answer "no transaction in progress"
+     * with success while the batch's writes are gone. */
+    int in_tx, tx_lost;
 };
 
 struct pg_store {
@@ -170,6 +179,8 @@ static int pg_ready(struct pg_db *db, hm_err *err)
     if (PQstatus(db->conn) == CONNECTION_OK)
         return HM_OK;
     drop_cache(db);
+    db->pending_release = db->pending_savepoint = 0; /* the transaction died with the session */
+    db->tx_lost = db->in_tx;
     PQreset(db->conn);
     if (PQstatus(db->conn) == CONNECTION_OK) {
         HM_LOG(HM_LOG_WARN, "store: reconnected to the database");
@@ -234,22 +245,165 @@ static int pg_conn_get(hm_store *base, int for_write, hm_db **out, hm_err *err)
 static void pg_conn_put(hm_store *base, hm_db *dbb)
 {
     struct pg_store *st = (struct pg_store *)base;
-    PGconn *conn = ((struct pg_db *)dbb)->conn;
-    int healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+    struct pg_db *db = (struct pg_db *)dbb;
+    int healthy = PQstatus(db->conn) == CONNECTION_OK &&
+                  PQtransactionStatus(db->conn) == PQTRANS_IDLE && !db->tx_lost;
     hm__conns_put(&st->conns, dbb, &st->writer->base, healthy, close_pooled);
+}
+
+/* The savepoint statements still to send (see pg_savepoint), in the order they must run, into
+ * out; their number. They count as sent from here on. */
+static int take_pending(struct pg_db *db, const char *out[2])
+{
+    int n = 0;
+    if (db->pending_release)
+        out[n++] = "RELEASE hm_job";
+    if (db->pending_savepoint)
+        out[n++] = "SAVEPOINT hm_job";
+    db->pending_release = db->pending_savepoint = 0;
+    return n;
+}
+
+/* One simple query of the n statements and then last (NULL: none), "; " between (malloc'd). */
+static char *simple_query(const char *const *first, int n, const char *last)
+{
+    size_t len = last ? strlen(last) + 1 : 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(first[i]) + 2;
+    char *q = malloc(len);
+    if (!q)
+        return NULL;
+    size_t used = 0;
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(q + used, len - used, "%s%s", i ? "; " : "", first[i]);
+    if (last)
+        snprintf(q + used, len - used, "%s%s", n ? "; " : "", last);
+    return q;
+}
+
+/* libpq's word on the transaction after a statement, while the connection can give it. */
+static void note_tx(struct pg_db *db)
+{
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        db->in_tx = PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+}
+
+/* HM_EIO while the open transaction's connection has been lost (see in_tx). */
+static int tx_alive(const struct pg_db *db, hm_err *err)
+{
+    return db->tx_lost ? hm_err_set(err, HM_EIO, "the connection to the database was lost in the"
+                                                 " middle of a transaction; its writes are gone")
+                       : HM_OK;
+}
+
+/* A simple query, with the deferred savepoint statements in front of it: the batch's COMMIT
+ * carries its last job's RELEASE. A ROLLBACK discards them instead: it undoes what they would
+ * have done, and a failed statement in a simple query skips the ones after it. */
+static int exec_raw_once(hm_db *dbb, const char *sql, hm_err *err)
+{
+    struct pg_db *db = (struct pg_db *)dbb;
+    if (strcmp(sql, "ROLLBACK") == 0 && db->tx_lost) { /* nothing left to roll back */
+        db->in_tx = db->tx_lost = 0;
+        return HM_OK;
+    }
+    int rc = pg_ready(db, err);
+    if (!rc)
+        rc = tx_alive(db, err);
+    if (rc)
+        return rc;
+    const char *pending[2];
+    int npending = take_pending(db, pending);
+    char *joined = NULL;
+    if (npending && strncmp(sql, "ROLLBACK", 8) != 0) {
+        joined = simple_query(pending, npending, sql);
+        if (!joined)
+            return hm_err_set(err, HM_ENOMEM, "cannot run '%s': out of memory", sql);
+    }
+    PGresult *res = PQexec(db->conn, joined ? joined : sql);
+    ExecStatusType s = PQresultStatus(res);
+    rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? HM_OK : pg_error(db->conn, res, err, sql);
+    /* A COMMIT of a transaction that a failed statement had aborted answers "ROLLBACK" as a
+     * success: for heime's caller that is a lost write, not a commit. (A job that went on after
+     * a failed statement, as SQLite allows, would otherwise be acknowledged and gone.) */
+    if (!rc && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+        rc = hm_err_set(err, HM_EIO, "the transaction had failed and was rolled back, not"
+                                     " committed");
+    PQclear(res);
+    free(joined);
+    note_tx(db);
+    return rc;
+}
+
+/* The deferred savepoint statements now, alone (see pg_savepoint). */
+static int send_pending(struct pg_db *db, hm_err *err)
+{
+    const char *pending[2];
+    int npending = take_pending(db, pending);
+    char *sql = simple_query(pending, npending, NULL);
+    if (!sql)
+        return hm_err_set(err, HM_ENOMEM, "cannot begin a savepoint: out of memory");
+    PGresult *res = PQexec(db->conn, sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? HM_OK : pg_error(db->conn, res, err, sql);
+    PQclear(res);
+    free(sql);
+    return rc;
+}
+
+/* Whether a statement that failed because the connection was gone may simply run again on a
+ * new one: the connection held no transaction (so nothing of the caller's is lost with it) and
+ * the statement cannot have changed anything, whether or not the server ran it: a read
+ * connection's, or the BEGIN that opens a transaction. A database restart or a failover then
+ * costs no request an error; a write in a transaction still fails (its transaction died). */
+static int may_run_again(const struct pg_db *db, int was_idle, int rc, int begins)
+{
+    return rc == HM_EIO && was_idle && (db->read_only || begins) &&
+           PQstatus(db->conn) != CONNECTION_OK;
 }
 
 static int pg_exec_raw(hm_db *dbb, const char *sql, hm_err *err)
 {
     struct pg_db *db = (struct pg_db *)dbb;
-    int rc = pg_ready(db, err);
-    if (rc)
-        return rc;
-    PGresult *res = PQexec(db->conn, sql);
-    ExecStatusType s = PQresultStatus(res);
-    rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? HM_OK : pg_error(db->conn, res, err, sql);
-    PQclear(res);
+    int idle = PQtransactionStatus(db->conn) == PQTRANS_IDLE;
+    int rc = exec_raw_once(dbb, sql, err);
+    if (may_run_again(db, idle, rc, strcmp(sql, hm_store_pg_ops.begin_sql) == 0)) {
+        HM_LOG(HM_LOG_WARN, "store: the database connection was lost; running '%s' again", sql);
+        rc = exec_raw_once(dbb, sql, err);
+    }
     return rc;
+}
+
+/* Savepoints around the writer's jobs cost a network round trip each, two per job where a
+ * typical job (an audit row) needs one of its own: they wait and go with the job's first
+ * statement, in one pipeline (exec_prepared), or with the commit. A job that ran no statement
+ * needs neither. */
+static int pg_savepoint(hm_db *dbb, hm_err *err)
+{
+    (void)err;
+    ((struct pg_db *)dbb)->pending_savepoint = 1;
+    return HM_OK;
+}
+
+static int pg_release(hm_db *dbb, hm_err *err)
+{
+    struct pg_db *db = (struct pg_db *)dbb;
+    if (PQtransactionStatus(db->conn) == PQTRANS_INERROR) /* rolled back to its savepoint */
+        return hm_err_set(err, HM_EIO, "a statement of this change failed: nothing of it is"
+                                       " stored");
+    if (db->pending_savepoint)
+        db->pending_savepoint = 0; /* never sent: nothing to release */
+    else
+        db->pending_release = 1;
+    return HM_OK;
+}
+
+static void pg_rollback_to(hm_db *dbb)
+{
+    struct pg_db *db = (struct pg_db *)dbb;
+    if (db->pending_savepoint) { /* the job failed before its first statement */
+        db->pending_savepoint = 0;
+        return;
+    }
+    pg_exec_raw(dbb, "ROLLBACK TO hm_job; RELEASE hm_job", NULL);
 }
 
 /* Rewrites `?` to `$n` (and SQLite's numbered `?n` to `$n`) outside string literals, quoted
@@ -319,23 +473,35 @@ static int is_indeterminate(const PGresult *res)
 static int prepare(struct pg_db *db, const char *name, const char *sql, const char *sig, int n,
                    hm_err *err)
 {
+    /* Inside a transaction a failed prepare aborts it: when the server may have to be asked
+     * again (a text or NULL parameter whose type it infers), the first try gets a savepoint of
+     * its own, so that the transaction goes on (a prepare is once per statement and
+     * connection, so the round trips are rare). The unnamed statement (the cache full) must
+     * run next, so its savepoint is left to the enclosing one's release or to the commit. */
+    int in_tx = PQtransactionStatus(db->conn) == PQTRANS_INTRANS && strpbrk(sig, "sn") != NULL;
+    if (in_tx)
+        PQclear(PQexec(db->conn, "SAVEPOINT hm_prepare"));
     Oid types[MAX_PARAMS];
+    int rc = HM_EINTERNAL;
     for (int text_unknown = 0; text_unknown < 2; text_unknown++) {
         types_of(sig, n, text_unknown, types);
         PGresult *res = PQprepare(db->conn, name, sql, n, types);
         if (PQresultStatus(res) == PGRES_COMMAND_OK) {
             PQclear(res);
-            return HM_OK;
+            rc = HM_OK;
+            break;
         }
-        if (!text_unknown && is_indeterminate(res)) {
-            PQclear(res);
-            continue;
-        }
-        int rc = pg_error(db->conn, res, err, "cannot prepare statement");
+        int again = !text_unknown && is_indeterminate(res);
+        rc = again ? HM_EINTERNAL : pg_error(db->conn, res, err, "cannot prepare statement");
         PQclear(res);
-        return rc;
+        if (in_tx)
+            PQclear(PQexec(db->conn, "ROLLBACK TO SAVEPOINT hm_prepare"));
+        if (!again)
+            break;
     }
-    return hm_err_set(err, HM_EINTERNAL, "cannot prepare statement");
+    if (in_tx && name[0])
+        PQclear(PQexec(db->conn, "RELEASE hm_prepare"));
+    return rc == HM_EINTERNAL ? hm_err_set(err, rc, "cannot prepare statement") : rc;
 }
 
 static struct pg_stmt *cache_lookup(struct pg_db *db, const char *sql, const char *sig)
@@ -385,13 +551,69 @@ static int statement(struct pg_db *db, const char *sql, const char *sig, int n,
     return rc;
 }
 
-static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_cursor *c, hm_err *err)
+/* The next result of a pipeline, skipping the empty one that ends each statement's results;
+ * NULL when there is none (two empty ones in a row: nothing left, or the connection broke). */
+static PGresult *next_result(PGconn *conn)
+{
+    PGresult *res = PQgetResult(conn);
+    return res ? res : PQgetResult(conn);
+}
+
+/* A prepared statement, preceded by the deferred savepoint statements in the same pipeline:
+ * one round trip for all. Returns the statement's result, or the first failed savepoint
+ * statement's (the statement itself then did not run). */
+static PGresult *exec_prepared(struct pg_db *db, const char *name, int n, const char *const *values)
+{
+    const char *control[2];
+    int ncontrol = take_pending(db, control);
+    if (ncontrol == 0)
+        return PQexecPrepared(db->conn, name, n, values, NULL, NULL, 0);
+    if (!PQenterPipelineMode(db->conn))
+        return NULL; /* PQresultStatus(NULL) is a fatal error; the message is the connection's */
+    int sent = 1;
+    for (int i = 0; i < ncontrol && sent; i++)
+        sent = PQsendQueryParams(db->conn, control[i], 0, NULL, NULL, NULL, NULL, 0);
+    sent = sent && PQsendQueryPrepared(db->conn, name, n, values, NULL, NULL, 0);
+    sent = sent && PQpipelineSync(db->conn);
+    PGresult *failed = NULL, *res = NULL;
+    for (int i = 0; sent && i < ncontrol; i++) {
+        PGresult *r = next_result(db->conn);
+        if (!failed && PQresultStatus(r) != PGRES_COMMAND_OK)
+            failed = r;
+        else
+            PQclear(r);
+    }
+    if (sent)
+        res = next_result(db->conn);
+    for (PGresult *r = sent ? next_result(db->conn) : NULL; r; r = next_result(db->conn)) {
+        int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC; /* the pipeline's end */
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    PQexitPipelineMode(db->conn);
+    if (failed) {
+        PQclear(res);
+        return failed;
+    }
+    return res;
+}
+
+static int query_once(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_cursor *c,
+                      hm_err *err)
 {
     struct pg_db *db = (struct pg_db *)dbb;
     char sig[MAX_PARAMS + 1];
     int rc = sig_of(p, n, sig, err);
     if (!rc)
         rc = pg_ready(db, err);
+    if (!rc)
+        rc = tx_alive(db, err);
+    /* A statement to prepare first: the savepoint must be in place before it (a failed prepare
+     * aborts the transaction), and an uncached statement is the unnamed one, which the next
+     * statement of any kind replaces, so nothing may come between its prepare and its run. */
+    if (!rc && (db->pending_release || db->pending_savepoint) && !cache_lookup(db, sql, sig))
+        rc = send_pending(db, err);
     struct pg_stmt *s = NULL;
     if (!rc)
         rc = statement(db, sql, sig, n, &s, err);
@@ -412,7 +634,8 @@ static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_curs
             values[i] = p[i].u.s;
         }
     }
-    PGresult *res = PQexecPrepared(db->conn, s ? s->name : "", n, values, NULL, NULL, 0);
+    PGresult *res = exec_prepared(db, s ? s->name : "", n, values);
+    note_tx(db);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         rc = pg_error(db->conn, res, err, "query failed");
@@ -432,6 +655,18 @@ static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_curs
     c->db = dbb;
     c->impl = cur;
     return HM_OK;
+}
+
+static int pg_query(hm_db *dbb, const char *sql, const hm_val *p, int n, hm_cursor *c, hm_err *err)
+{
+    struct pg_db *db = (struct pg_db *)dbb;
+    int idle = PQtransactionStatus(db->conn) == PQTRANS_IDLE;
+    int rc = query_once(dbb, sql, p, n, c, err);
+    if (may_run_again(db, idle, rc, 0)) {
+        HM_LOG(HM_LOG_WARN, "store: the database connection was lost; reading again");
+        rc = query_once(dbb, sql, p, n, c, err);
+    }
+    return rc;
 }
 
 static int pg_next(hm_cursor *c, hm_err *err)
@@ -521,6 +756,9 @@ const struct hm_store_ops hm_store_pg_ops = {
     .conn_get = pg_conn_get,
     .conn_put = pg_conn_put,
     .exec_raw = pg_exec_raw,
+    .savepoint = pg_savepoint,
+    .release = pg_release,
+    .rollback_to = pg_rollback_to,
     .query = pg_query,
     .next = pg_next,
     .col_int = pg_col_int,

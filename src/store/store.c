@@ -95,18 +95,25 @@ void hm_db_rollback(hm_db *db)
 
 int hm_db_savepoint(hm_db *db, hm_err *err)
 {
-    return db->store->ops->exec_raw(db, "SAVEPOINT hm_job", err);
+    const struct hm_store_ops *ops = db->store->ops;
+    return ops->savepoint ? ops->savepoint(db, err) : ops->exec_raw(db, "SAVEPOINT hm_job", err);
 }
 
 int hm_db_release(hm_db *db, hm_err *err)
 {
-    return db->store->ops->exec_raw(db, "RELEASE hm_job", err);
+    const struct hm_store_ops *ops = db->store->ops;
+    return ops->release ? ops->release(db, err) : ops->exec_raw(db, "RELEASE hm_job", err);
 }
 
 void hm_db_rollback_to(hm_db *db)
 {
-    db->store->ops->exec_raw(db, "ROLLBACK TO hm_job", NULL);
-    db->store->ops->exec_raw(db, "RELEASE hm_job", NULL);
+    const struct hm_store_ops *ops = db->store->ops;
+    if (ops->rollback_to) {
+        ops->rollback_to(db);
+        return;
+    }
+    ops->exec_raw(db, "ROLLBACK TO hm_job", NULL);
+    ops->exec_raw(db, "RELEASE hm_job", NULL);
 }
 
 int hm_db_query(hm_db *db, const char *sql, const hm_val *p, int n, hm_cursor *c, hm_err *err)

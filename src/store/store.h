@@ -60,6 +60,12 @@ struct hm_store_ops {
     int (*conn_get)(hm_store *st, int for_write, hm_db **out, hm_err *err);
     void (*conn_put)(hm_store *st, hm_db *db);
     int (*exec_raw)(hm_db *db, const char *sql, hm_err *err); /* BEGIN/COMMIT/SAVEPOINT */
+    /* The group-commit writer's savepoint around each job. NULL: SAVEPOINT, RELEASE and
+     * ROLLBACK TO through exec_raw. A backend whose every statement is a network round trip
+     * may defer them and send them with the job's next statement. */
+    int (*savepoint)(hm_db *db, hm_err *err);
+    int (*release)(hm_db *db, hm_err *err);
+    void (*rollback_to)(hm_db *db);
     int (*query)(hm_db *db, const char *sql, const hm_val *p, int n, hm_cursor *c, hm_err *err);
     int (*next)(hm_cursor *c, hm_err *err);
     int64_t (*col_int)(hm_cursor *c, int col);

@@ -88,10 +88,15 @@ static void run_batch(hm_writer *w, struct job *batch, int count)
             continue;
         }
         j->rc = j->fn(w->db, j->arg, j->err);
+        /* The release can refuse a job that said it succeeded: on PostgreSQL a statement that
+         * failed inside it aborted the transaction, whatever the job made of the error. */
+        if (j->rc >= 0) {
+            int released = hm_db_release(w->db, j->err);
+            if (released < 0)
+                j->rc = released;
+        }
         if (j->rc < 0)
             hm_db_rollback_to(w->db);
-        else
-            hm_db_release(w->db, NULL);
     }
     double t1 = monotonic_ms();
     rc = hm_db_commit(w->db, &err);

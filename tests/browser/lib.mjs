@@ -30,14 +30,14 @@ export function freePort() {
   });
 }
 
-export async function startHeime() {
+export async function startHeime(env = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'heime-browser-'));
   const port = await freePort();
   const mllp = await freePort();
   const log = openSync(join(tmp, 'heime.log'), 'a');
   const db = testDb(tmp);
   const proc = spawn(HEIME, ['demo', '--db', db, '--http', `127.0.0.1:${port}`,
-    '--mllp', `127.0.0.1:${mllp}`], { cwd: HEIME_CWD, stdio: ['ignore', log, log] });
+    '--mllp', `127.0.0.1:${mllp}`], { cwd: HEIME_CWD, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120000;
   while (Date.now() < deadline) {

@@ -117,6 +117,8 @@ def db_write(db, query, args=()):
 
 IDP_ISSUER = "https://idp.example.test/realms/helse"
 IDP_AUDIENCE = "heime"
+IDP_CLIENT = "heime-ui"
+IDP_SECRET = "s3cret-of-the-test-client"
 
 
 def b64url(data):
@@ -147,6 +149,11 @@ class Heime:
         with open(self.idp_key_file, "wb") as f:
             f.write(self.idp_key.public_key().public_bytes(
                 serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+        # The UI signs in through that IdP's endpoints (test_oidc.py runs a fake_idp there).
+        self.idp_port = free_port()
+        self.idp_secret_file = os.path.join(tmp, "idp-client-secret")
+        with open(self.idp_secret_file, "w") as f:
+            f.write(IDP_SECRET + "\n")
 
     def start(self, extra=()):
         self.log = open(os.path.join(self.tmp, "heime.log"), "ab")
@@ -156,7 +163,11 @@ class Heime:
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
             env={**os.environ, "HEIME_AUDIT_ANCHOR_FILE": self.anchor_file,
                  "HEIME_JWT_PUBLIC_KEY_FILE": self.idp_key_file, "HEIME_JWT_ISSUER": IDP_ISSUER,
-                 "HEIME_JWT_AUDIENCE": IDP_AUDIENCE})
+                 "HEIME_JWT_AUDIENCE": IDP_AUDIENCE,
+                 "HEIME_OIDC_AUTHORIZE_URL": f"http://127.0.0.1:{self.idp_port}/authorize",
+                 "HEIME_OIDC_TOKEN_URL": f"http://127.0.0.1:{self.idp_port}/token",
+                 "HEIME_OIDC_CLIENT_ID": IDP_CLIENT, "HEIME_OIDC_NAME": "Test-IdP",
+                 "HEIME_OIDC_CLIENT_SECRET_FILE": self.idp_secret_file})
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -173,3 +173,33 @@ def test_a_table_of_one_place_is_refused(region, osrm):
                             "HEIME_PLAN_ROAD_MAX_TABLE": "1"})
     assert r.returncode != 0
     assert "HEIME_PLAN_ROAD_MAX_TABLE must be 2-10000 places" in r.stderr, r.stderr
+
+
+def test_a_server_asks_the_service_about_a_day_once(osrm):
+    """Re-planning a day in the server (the coordinator's "Planlegg ruter", the schedule) asks the
+    road service only about trips it has not been told: the second plan of the same day asks
+    nothing and drives the same minutes."""
+    from conftest import running_heime
+    saved = {k: os.environ.get(k) for k in ("HEIME_PLAN_ROAD_URL", "HEIME_PLAN_ROAD_MAX_TABLE")}
+    os.environ.update({"HEIME_PLAN_ROAD_URL": osrm, "HEIME_PLAN_ROAD_MAX_TABLE": "4"})
+    try:
+        with running_heime() as h:
+            zone = h.org_id(ZONE)
+            reports = []
+            for _ in range(2):
+                FakeOsrm.calls.clear()
+                r = h.post(f"/api/v1/orgs/{zone}/plan", user="tromso.sentrum2",
+                           json={"date": DAY, "time_limit_s": 1})
+                assert r.status_code == 200, r.text
+                reports.append((r.json(), len(FakeOsrm.calls)))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    (first, asked), (second, asked_again) = reports
+    assert first["travel"] == {"source": "road"} and second["travel"] == {"source": "road"}
+    assert asked >= 1 and asked_again == 0
+    assert second["summary"]["travel_minutes"] == pytest.approx(
+        10 * round(second["summary"]["travel_minutes"] / 10))

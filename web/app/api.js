@@ -76,6 +76,45 @@ export async function login(username, password) {
   return me;
 }
 
+/* Sign-in through the identity provider (authorization code with PKCE, RFC 7636): the tab
+ * keeps the verifier and state while the user is at the IdP, which sends them back to
+ * /login with a code; heime exchanges the code and opens one of its own sessions. */
+const IDP_KEY = 'heime.oidc';
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const idpRedirect = () => location.origin + '/login';
+
+export async function startIdpLogin(cfg, want) {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(48)));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem(IDP_KEY, JSON.stringify({ verifier, state, want }));
+  const q = new URLSearchParams({
+    response_type: 'code', client_id: cfg.client_id, redirect_uri: idpRedirect(), scope: cfg.scope,
+    state, code_challenge: b64url(new Uint8Array(digest)), code_challenge_method: 'S256',
+  });
+  location.assign(cfg.authorize_url + (cfg.authorize_url.includes('?') ? '&' : '?') + q);
+}
+
+/* Back from the IdP: {me, want} after the exchange; null when this page load is not a return
+ * from the IdP. A state that is not this tab's is refused (a forged return). */
+export async function finishIdpLogin(params) {
+  const code = params.get('code');
+  const error = params.get('error');
+  if (!code && !error) return null;
+  const pending = JSON.parse(sessionStorage.getItem(IDP_KEY) || 'null');
+  sessionStorage.removeItem(IDP_KEY);
+  history.replaceState(null, '', '/login');
+  if (error) throw new ApiError(401, params.get('error_description') || error, '/login');
+  if (!pending || pending.state !== params.get('state')) throw new ApiError(401, 'state', '/login');
+  const r = await api('POST', '/api/v1/auth/oidc',
+    { code, code_verifier: pending.verifier, redirect_uri: idpRedirect() });
+  session.value = { token: r.token, me: null };
+  const me = await api('GET', '/api/v1/me');
+  saveSession({ token: r.token, me, mustChange: false });
+  sessionEnded.value = '';
+  return { me, want: pending.want };
+}
+
 /* The user chose their own password (POST /api/v1/auth/password answered 204). */
 export function passwordChanged() {
   if (session.value) saveSession({ ...session.value, mustChange: false });

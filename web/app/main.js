@@ -1,10 +1,10 @@
 // main.js: the application shell: login, role-based navigation, the language switch and the
 // client-side routes of every page. Pages live in pages/*.js.
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { useState, useEffect } from 'preact/hooks';
 import { html, route, navigate, Link, ErrorBox } from './ui.js';
 import { t, lang, setLang } from './i18n.js';
-import { session, sessionEnded, loadSession, login, logout } from './api.js';
+import { session, sessionEnded, loadSession, login, logout, get, startIdpLogin, finishIdpLogin } from './api.js';
 import { Worklist, TaskPage } from './pages/worklist.js';
 import { PatientList, PatientPage } from './pages/patients.js';
 import { ReferralPage, EpisodePage } from './pages/episode.js';
@@ -36,6 +36,33 @@ function LangSwitch() {
     aria-label=${t('lang.switch_label')}>${t('lang.other')}</button>`;
 }
 
+const wanted = (want, me) => (want && want !== '/' && want !== '/login' ? want : homeOf(me.role));
+
+/* The identity provider's sign-in button, when the server has one (GET /api/v1/auth/config),
+ * and the return from it (a code in the URL). */
+function IdpLogin({ busy, setBusy, setError }) {
+  const [idp, setIdp] = useState(null);
+  useEffect(() => {
+    get('/api/v1/auth/config').then((c) => setIdp(c.oidc)).catch(() => setIdp(null));
+    const params = new URLSearchParams(location.search);
+    if (!params.has('code') && !params.has('error')) return;
+    setBusy(true);
+    finishIdpLogin(params)
+      .then((r) => r && navigate(wanted(r.want, r.me)))
+      .catch((err) => setError(err.message === 'state' ? new Error(t('login.idp_state')) : err))
+      .finally(() => setBusy(false));
+  }, []);
+  if (!idp) return null;
+  const go = () => {
+    setBusy(true);
+    startIdpLogin(idp, location.pathname).catch((err) => { setError(err); setBusy(false); });
+  };
+  return html`<div class="idp">
+    <button type="button" onClick=${go} disabled=${busy}>${t('login.idp', { name: idp.name || t('login.idp_default') })}</button>
+    <p class="or">${t('login.or')}</p>
+  </div>`;
+}
+
 function Login() {
   const [user, setUser] = useState('');
   const [pass, setPass] = useState('');
@@ -47,8 +74,7 @@ function Login() {
     setError(null);
     try {
       const me = await login(user.trim(), pass);
-      const want = location.pathname;
-      navigate(want && want !== '/' && want !== '/login' ? want : homeOf(me.role));
+      navigate(wanted(location.pathname, me));
     } catch (err) {
       setError(err);
     } finally {
@@ -59,6 +85,7 @@ function Login() {
     <h1>${t('login.title')}</h1>
     <p>${t('login.intro')}</p>
     ${sessionEnded.value && html`<div class="warn" role="status">${t('login.ended')} (${sessionEnded.value})</div>`}
+    <${IdpLogin} busy=${busy} setBusy=${setBusy} setError=${setError} />
     <form onSubmit=${submit}>
       <label for="username">${t('login.username')}</label>
       <input id="username" name="username" autocomplete="username" required value=${user}
@@ -131,6 +158,12 @@ function App() {
   }
   return html`<div class="shell"><${Header} me=${s.me} />${page(path, s.me)}</div>`;
 }
+
+/* Something the page's Content-Security-Policy blocked is a bug of the UI (or an attack): said
+ * as an error, which the browser tests fail on. */
+document.addEventListener('securitypolicyviolation', (e) => {
+  reportError(new Error(`Content-Security-Policy blocked ${e.blockedURI || 'inline'} (${e.violatedDirective})`));
+});
 
 loadSession();
 render(html`<${App} />`, document.getElementById('app'));

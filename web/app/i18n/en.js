@@ -10,6 +10,8 @@ export default {
   'login.title': 'Log in to heime', 'login.intro': 'Hospital care at home. Log in with your username and password.',
   'login.username': 'Username', 'login.password': 'Password', 'login.submit': 'Log in', 'login.busy': 'Logging in …',
   'login.ended': 'Your session has ended. Please log in again.',
+  'login.idp': 'Sign in with {name}', 'login.idp_default': 'the identity provider', 'login.or': 'or with username and password:',
+  'login.idp_state': 'The sign-in did not come back to this tab. Please try again.',
   'error.title': 'That did not work:', 'error.0': 'Cannot reach heime. Check the network and try again.',
   'error.400': 'Something in the form is wrong or missing.', 'error.401': 'Wrong username or password, or the session has expired.',
   'error.403': 'You do not have access to this.', 'error.404': 'Does not exist (or is not available yet).',

@@ -11,6 +11,8 @@ export default {
   'login.title': 'Logg inn i heime', 'login.intro': 'Sykehusbehandling i hjemmet. Logg inn med brukernavn og passord.',
   'login.username': 'Brukernavn', 'login.password': 'Passord', 'login.submit': 'Logg inn', 'login.busy': 'Logger inn …',
   'login.ended': 'Økten er avsluttet. Logg inn på nytt.',
+  'login.idp': 'Logg inn med {name}', 'login.idp_default': 'identitetsleverandøren', 'login.or': 'eller med brukernavn og passord:',
+  'login.idp_state': 'Innloggingen kom ikke tilbake til denne fanen. Prøv igjen.',
   'error.title': 'Det gikk ikke:', 'error.0': 'Får ikke kontakt med heime. Sjekk nettverket og prøv igjen.',
   'error.400': 'Noe i skjemaet er feil eller mangler.', 'error.401': 'Feil brukernavn eller passord, eller økten er utløpt.',
   'error.403': 'Du har ikke tilgang til dette.', 'error.404': 'Finnes ikke (eller er ikke tilgjengelig ennå).',

@@ -1,0 +1,176 @@
+/* oidc.c: see oidc.h. */
+#include "auth/oidc.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/curl_body.h"
+#include "base/log.h"
+
+#define ANSWER_MAX (64 << 10) /* a token response is a few KB */
+#define SECRET_MAX 512
+
+struct hm_oidc {
+    char *authorize_url, *token_url, *client_id, *secret, *scope, *name;
+    long timeout_ms;
+};
+
+static int is_http_url(const char *s)
+{
+    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+}
+
+/* The client secret: the file's first line, without its line end. */
+static int read_secret(const char *path, char **out, hm_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return hm_err_set(err, HM_EINVAL, "oidc_client_secret_file: cannot read '%s'", path);
+    char buf[SECRET_MAX + 2];
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+    if (!buf[0] || strlen(buf) > SECRET_MAX)
+        return hm_err_set(err, HM_EINVAL, "oidc_client_secret_file: '%s' holds no secret of 1 to %d"
+                          " characters on its first line", path, SECRET_MAX);
+    *out = strdup(buf);
+    return *out ? HM_OK : hm_err_set(err, HM_ENOMEM, "out of memory");
+}
+
+int hm_oidc_create(const hm_oidc_config *cfg, hm_oidc **out, hm_err *err)
+{
+    if (!is_http_url(cfg->authorize_url))
+        return hm_err_set(err, HM_EINVAL, "oidc_authorize_url must be an http(s) URL");
+    if (!is_http_url(cfg->token_url))
+        return hm_err_set(err, HM_EINVAL, "oidc_token_url must be an http(s) URL");
+    if (!cfg->client_id || !cfg->client_id[0])
+        return hm_err_set(err, HM_EINVAL, "oidc_client_id is required with oidc_authorize_url");
+    hm_oidc *o = calloc(1, sizeof *o);
+    if (!o)
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
+    o->authorize_url = strdup(cfg->authorize_url);
+    o->token_url = strdup(cfg->token_url);
+    o->client_id = strdup(cfg->client_id);
+    o->scope = strdup(cfg->scope && cfg->scope[0] ? cfg->scope : "openid");
+    o->name = strdup(cfg->name && cfg->name[0] ? cfg->name : "");
+    o->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 10000;
+    int rc = o->authorize_url && o->token_url && o->client_id && o->scope && o->name
+                 ? HM_OK
+                 : hm_err_set(err, HM_ENOMEM, "out of memory");
+    if (!rc && cfg->client_secret_file && cfg->client_secret_file[0])
+        rc = read_secret(cfg->client_secret_file, &o->secret, err);
+    if (rc) {
+        hm_oidc_destroy(o);
+        return rc;
+    }
+    if (strncmp(o->token_url, "http://", 7) == 0)
+        HM_LOG(HM_LOG_WARN, "oidc: the token endpoint %s is plain http: only for testing",
+               o->token_url);
+    *out = o;
+    return HM_OK;
+}
+
+void hm_oidc_destroy(hm_oidc *o)
+{
+    if (!o)
+        return;
+    free(o->authorize_url);
+    free(o->token_url);
+    free(o->client_id);
+    if (o->secret)
+        memset(o->secret, 0, strlen(o->secret));
+    free(o->secret);
+    free(o->scope);
+    free(o->name);
+    free(o);
+}
+
+json_t *hm_oidc_public(const hm_oidc *o)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "name", o->name, "authorize_url", o->authorize_url,
+                     "client_id", o->client_id, "scope", o->scope);
+}
+
+/* "name=value" appended to form, the value percent-encoded. */
+static int add_field(CURL *h, char *form, size_t cap, const char *name, const char *value)
+{
+    char *esc = curl_easy_escape(h, value, 0);
+    if (!esc)
+        return -1;
+    size_t used = strlen(form);
+    int n = snprintf(form + used, cap - used, "%s%s=%s", used ? "&" : "", name, esc);
+    curl_free(esc);
+    return n < 0 || (size_t)n >= cap - used ? -1 : 0;
+}
+
+/* The token response's access_token, or the IdP's refusal as an error (RFC 6749, 5.1, 5.2). */
+int hm__oidc_read_answer(long status, const char *body, char **access_token, hm_err *err)
+{
+    json_error_t jerr;
+    json_t *j = body ? json_loads(body, 0, &jerr) : NULL;
+    const char *tok = json_string_value(json_object_get(j, "access_token"));
+    const char *error = json_string_value(json_object_get(j, "error"));
+    const char *why = json_string_value(json_object_get(j, "error_description"));
+    int rc;
+    if (status == 200 && tok && tok[0]) {
+        *access_token = strdup(tok);
+        rc = *access_token ? HM_OK : hm_err_set(err, HM_ENOMEM, "out of memory");
+    } else if (status >= 400 && status < 500 && error) {
+        rc = hm_err_set(err, HM_EUNAUTH, "the identity provider refused the sign-in: %.100s%s%.200s",
+                        error, why ? ": " : "", why ? why : "");
+    } else {
+        rc = hm_err_set(err, HM_EIO, "the identity provider's token endpoint answered %ld %s",
+                        status, j ? "without an access token" : "something that is not JSON");
+    }
+    json_decref(j);
+    return rc;
+}
+
+int hm_oidc_exchange(const hm_oidc *o, const char *code, const char *code_verifier,
+                     const char *redirect_uri, char **access_token, hm_err *err)
+{
+    hm_curl_start();
+    CURL *h = curl_easy_init();
+    if (!h)
+        return hm_err_set(err, HM_ENOMEM, "cannot start a request to the identity provider");
+    char form[3 * (HM_OIDC_CODE_MAX + HM_OIDC_URI_MAX + 128 + SECRET_MAX) + 256] = "";
+    int bad = add_field(h, form, sizeof form, "grant_type", "authorization_code") ||
+              add_field(h, form, sizeof form, "code", code) ||
+              add_field(h, form, sizeof form, "redirect_uri", redirect_uri) ||
+              add_field(h, form, sizeof form, "client_id", o->client_id) ||
+              add_field(h, form, sizeof form, "code_verifier", code_verifier) ||
+              (o->secret && add_field(h, form, sizeof form, "client_secret", o->secret));
+    if (bad) {
+        curl_easy_cleanup(h);
+        return hm_err_set(err, HM_EINVAL, "cannot build the token request");
+    }
+    hm_curl_body a = {.max = ANSWER_MAX};
+    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, o->token_url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+    CURLcode cc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    memset(form, 0, sizeof form); /* the code and the secret */
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    int rc;
+    if (a.too_big)
+        rc = hm_err_set(err, HM_EIO, "the identity provider's answer is longer than %d bytes",
+                        ANSWER_MAX);
+    else if (cc != CURLE_OK)
+        rc = hm_err_set(err, HM_EIO, "the identity provider cannot be reached: %s",
+                        curl_easy_strerror(cc));
+    else
+        rc = hm__oidc_read_answer(status, a.data, access_token, err);
+    free(a.data);
+    return rc;
+}

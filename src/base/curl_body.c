@@ -1,0 +1,43 @@
+/* curl_body.c: see curl_body.h. */
+#include "base/curl_body.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+
+static void start(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void hm_curl_start(void)
+{
+    pthread_once(&started, start);
+}
+
+size_t hm_curl_take(char *p, size_t size, size_t n, void *body)
+{
+    hm_curl_body *b = body;
+    size_t add = size * n;
+    if (b->len + add + 1 > b->max) {
+        b->too_big = 1;
+        return 0; /* stops the transfer */
+    }
+    if (b->len + add + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + add + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown)
+            return 0;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, add);
+    b->len += add;
+    b->data[b->len] = '\0';
+    return add;
+}

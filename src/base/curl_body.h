@@ -1,0 +1,22 @@
+/* curl_body.h: what heime's HTTP clients (the road service, the identity provider's token
+ * endpoint, alarm webhooks) share on top of libcurl: its one-time global start, and an answer's
+ * body read into memory up to a limit, so that a service answering without end cannot fill it. */
+#ifndef HM_BASE_CURL_BODY_H
+#define HM_BASE_CURL_BODY_H
+
+#include <stddef.h>
+
+/* curl_global_init, once per process, before the first easy handle. */
+void hm_curl_start(void);
+
+typedef struct hm_curl_body {
+    size_t max;    /* the most bytes taken; set before the transfer */
+    char *data;    /* NUL-terminated once anything came; free() it */
+    size_t len, cap;
+    int too_big;   /* the answer was longer than max: the transfer was stopped */
+} hm_curl_body;
+
+/* For CURLOPT_WRITEFUNCTION with CURLOPT_WRITEDATA a hm_curl_body. */
+size_t hm_curl_take(char *p, size_t size, size_t n, void *body);
+
+#endif
