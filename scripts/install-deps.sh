@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
   build-essential pkg-config meson ninja-build clang libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libssl-dev libpq-dev
-  libcurl4-openssl-dev libcmocka-dev sqlite3 tzdata postgresql
+  libcurl4-openssl-dev zlib1g-dev libcmocka-dev sqlite3 tzdata postgresql
   python3 python3-pytest python3-requests python3-hl7 python3-cryptography python3-psycopg2
   wrk curl faketime
   chromium fonts-dejavu-core
@@ -19,11 +19,12 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # As root apt-get runs directly; otherwise through sudo, keeping DEBIAN_FRONTEND (-E).
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo -E); fi
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO -E apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # Web tooling (browser and FHIR tests) comes from the committed package-lock, only when there is
