@@ -406,6 +406,8 @@ export const flows = [
       assert.ok(open1.ring, 'focus is visible on the alarm');
       await ui.press('Enter');
       await ui.heading('Pasient').waitFor();
+      // Focus is on the detail's heading as soon as the detail shows (not a frame later).
+      assert.equal((await ui.focused()).id, 'al-h', 'focus moved to the alarm detail');
       const ack = await ui.tabTo((d) => d.tag === 'button' && d.text === 'Kvitter', 5);
       assert.ok(ack.ring, 'focus is visible on Kvitter');
       await ui.press('Enter');

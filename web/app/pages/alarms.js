@@ -3,7 +3,7 @@
 // priority, then age; high priority is red, marked in text and announced with a tone.
 // Acknowledge, note and resolve; the patient's context opens beside the list.
 import { Component, h } from 'preact';
-import { useState, useEffect, useMemo, useRef } from 'preact/hooks';
+import { useState, useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { html, ErrorBox, Ok, useLoad } from '../ui.js';
 import { t, fmtDateTime, fmtTime } from '../i18n.js';
@@ -86,9 +86,11 @@ function AlarmRow({ a, selected, onSelect, names }) {
 
 function Detail({ a, onDone }) {
   /* Opening an alarm moves focus to its detail, so a keyboard user reaches "acknowledge" with
-   * one Tab instead of passing every row of a long board. */
+   * one Tab instead of passing every row of a long board. A layout effect, so the move happens
+   * with the render that shows the detail: a Tab pressed right after Enter (before the next
+   * frame, when a plain effect would run) already starts from the detail. */
   const head = useRef(null);
-  useEffect(() => head.current?.focus(), [a.id]);
+  useLayoutEffect(() => head.current?.focus(), [a.id]);
   const [note, setNote] = useState('');
   const [error, setError] = useState(null);
   const [msg, setMsg] = useState('');
