@@ -1,7 +1,9 @@
 /* jwt.c: JSON Web Tokens from an external identity provider (see jwt.h). Decoding with
- * libsodium's base64url and jansson; signatures with OpenSSL's EVP interface. */
+ * libsodium's base64url and jansson; signatures with OpenSSL's EVP interface; the IdP's key
+ * set (auth/jwks.h) fetched with libcurl when it is configured by URL. */
 #include "auth/jwt.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <openssl/bn.h>
@@ -15,9 +17,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/jwks.h"
+#include "base/curl_body.h"
+#include "base/log.h"
+
 #define DEFAULT_USERNAME_CLAIM "preferred_username"
 #define DEFAULT_LEEWAY_S 60
-#define RSA_MIN_BITS 2048
+#define DEFAULT_FETCH_TIMEOUT_MS 5000
+/* A key set fetched from the IdP is fetched again after an hour, so that a key it withdrew
+ * (compromised, retired) stops verifying; and at once when a token names a key the set does
+ * not hold (the IdP rotated), but never more often than every 10 s, so that tokens with made-up
+ * key ids cannot turn heime into a flood of requests to the IdP. */
+#define JWKS_MAX_AGE_MS (3600 * 1000LL)
+#define JWKS_MIN_INTERVAL_MS (10 * 1000LL)
 
 /* Tokens verified before, by the SHA-256 of the token: a client sends the same access token
  * with every request until it expires, and a signature check (30-100 us) would otherwise be
@@ -31,8 +43,18 @@ struct verified {
 };
 
 struct hm_jwt_verifier {
-    EVP_PKEY *key;
-    char alg[8]; /* the one algorithm this key verifies */
+    /* The keys: read under keys_lock (read) while a signature is checked, replaced under it
+     * (write) by a fetch. */
+    pthread_rwlock_t keys_lock;
+    hm_jwks *keys;        /* NULL until the first fetch from jwks_url succeeds */
+    char *jwks_url;       /* NULL: the keys come from a file and never change */
+    long fetch_timeout_ms;
+    hm_jwt_fetch_fn fetch; /* libcurl by default; tests put their own */
+    void *fetch_ctx;
+    /* Fetch state, under fetch_lock (held during a fetch, so one thread fetches at a time). */
+    pthread_mutex_t fetch_lock;
+    int64_t fetched_ms, tried_ms; /* the last successful fetch and the last attempt */
+    char fetch_error[HM_ERR_MSG_MAX]; /* why the last attempt failed, "" when it did not */
     char *issuer, *audience, *username_claim;
     int64_t leeway_s;
     pthread_mutex_t cache_lock;
@@ -137,78 +159,171 @@ void hm_jwt_parts_free(hm_jwt_parts *p)
     memset(p, 0, sizeof *p);
 }
 
-/* ---- the key ---- */
+/* ---- the keys ---- */
 
-static int key_alg(EVP_PKEY *key, char alg[8], const char *file, hm_err *err)
+/* GET url with libcurl: the body on 200, an error naming the status or the failure otherwise. */
+static int curl_fetch(void *ctx, const char *url, long timeout_ms, char **body, size_t *len,
+                      hm_err *err)
 {
-    switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_RSA:
-        if (EVP_PKEY_get_bits(key) < RSA_MIN_BITS)
-            return hm_err_set(err, HM_EINVAL, "%s: an RSA key needs at least %d bits", file,
-                              RSA_MIN_BITS);
-        snprintf(alg, 8, "RS256");
-        return HM_OK;
-    case EVP_PKEY_EC: {
-        char group[64] = "";
-        size_t glen = 0;
-        if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
-                                            &glen) ||
-            strcmp(group, "prime256v1") != 0)
-            return hm_err_set(err, HM_EINVAL, "%s: an EC key must be on P-256 (ES256)", file);
-        snprintf(alg, 8, "ES256");
-        return HM_OK;
+    (void)ctx;
+    hm_curl_start();
+    CURL *h = curl_easy_init();
+    if (!h)
+        return hm_err_set(err, HM_ENOMEM, "cannot start a request");
+    hm_curl_body a = {.max = HM_JWKS_TEXT_MAX};
+    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+    CURLcode cc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    int rc = HM_OK;
+    if (a.too_big)
+        rc = hm_err_set(err, HM_EIO, "the answer is longer than %d bytes", HM_JWKS_TEXT_MAX);
+    else if (cc != CURLE_OK)
+        rc = hm_err_set(err, HM_EIO, "cannot be reached: %s", curl_easy_strerror(cc));
+    else if (status != 200)
+        rc = hm_err_set(err, HM_EIO, "answered %ld", status);
+    if (rc) {
+        free(a.data);
+        return rc;
     }
-    case EVP_PKEY_ED25519:
-        snprintf(alg, 8, "EdDSA");
-        return HM_OK;
+    *body = a.data;
+    *len = a.len;
+    return HM_OK;
+}
+
+/* Fetches the key set and puts it in place of the old one; on failure the old set stays (an
+ * IdP that is down for a while does not lock everyone out) and the reason is kept for the
+ * answers. Call with fetch_lock held. */
+static int fetch_keys(hm_jwt_verifier *v, int64_t now_ms, hm_err *err)
+{
+    v->tried_ms = now_ms;
+    char *body = NULL;
+    size_t len = 0;
+    hm_jwks *fresh = NULL;
+    hm_err e = {0};
+    int rc = v->fetch(v->fetch_ctx, v->jwks_url, v->fetch_timeout_ms, &body, &len, &e);
+    if (!rc)
+        rc = hm_jwks_parse(body ? body : "", len, v->jwks_url, &fresh, &e);
+    free(body);
+    if (rc) {
+        snprintf(v->fetch_error, sizeof v->fetch_error, "%s", e.msg);
+        HM_LOG(HM_LOG_WARN, "jwt: the identity provider's keys at %s: %s", v->jwks_url, e.msg);
+        return hm_err_set(err, rc, "%s", e.msg);
     }
-    return hm_err_set(err, HM_EINVAL, "%s: not an RSA, P-256 or Ed25519 public key", file);
+    pthread_rwlock_wrlock(&v->keys_lock);
+    hm_jwks *old = v->keys;
+    v->keys = fresh;
+    pthread_rwlock_unlock(&v->keys_lock);
+    hm_jwks_free(old);
+    if (v->fetch_error[0] || !old)
+        HM_LOG(HM_LOG_INFO, "jwt: %zu signing key(s) from %s", fresh->n, v->jwks_url);
+    v->fetched_ms = now_ms;
+    v->fetch_error[0] = '\0';
+    return HM_OK;
+}
+
+int hm_jwt_refresh(hm_jwt_verifier *v, int64_t now_ms, hm_err *err)
+{
+    if (!v->jwks_url)
+        return HM_OK;
+    pthread_mutex_lock(&v->fetch_lock);
+    int rc = fetch_keys(v, now_ms, err);
+    pthread_mutex_unlock(&v->fetch_lock);
+    return rc;
+}
+
+/* Fetches again when the set is older than its age limit (only the first thread that notices;
+ * the others go on with the set they have) or, with unknown_key, when a token named a key the
+ * set lacks (that thread waits for the fetch, to verify with the new set); both at most every
+ * JWKS_MIN_INTERVAL_MS. Returns 1 when a fetch succeeded. */
+static int maybe_refresh(hm_jwt_verifier *v, int64_t now_ms, int unknown_key)
+{
+    if (!v->jwks_url)
+        return 0;
+    if (unknown_key)
+        pthread_mutex_lock(&v->fetch_lock);
+    else if (pthread_mutex_trylock(&v->fetch_lock) != 0)
+        return 0;
+    int due = now_ms - v->tried_ms >= JWKS_MIN_INTERVAL_MS &&
+              (unknown_key || !v->keys || now_ms - v->fetched_ms >= JWKS_MAX_AGE_MS);
+    hm_err e = {0};
+    int fetched = due && fetch_keys(v, now_ms, &e) == HM_OK;
+    pthread_mutex_unlock(&v->fetch_lock);
+    return fetched;
 }
 
 int hm_jwt_verifier_create(const hm_jwt_config *cfg, hm_jwt_verifier **out, hm_err *err)
 {
     *out = NULL;
-    if (!cfg->public_key_file || !cfg->issuer || !cfg->issuer[0] || !cfg->audience ||
+    int by_file = cfg->public_key_file && cfg->public_key_file[0];
+    int by_url = cfg->jwks_url && cfg->jwks_url[0];
+    if ((!by_file && !by_url) || !cfg->issuer || !cfg->issuer[0] || !cfg->audience ||
         !cfg->audience[0])
-        return hm_err_set(err, HM_EINVAL,
-                          "JWT sign-in needs jwt_public_key_file, jwt_issuer and jwt_audience");
-    FILE *f = fopen(cfg->public_key_file, "r");
-    if (!f)
-        return hm_err_set(err, HM_EINVAL, "cannot open %s", cfg->public_key_file);
-    EVP_PKEY *key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!key)
-        return hm_err_set(err, HM_EINVAL, "%s: not a PEM public key", cfg->public_key_file);
+        return hm_err_set(err, HM_EINVAL, "JWT sign-in needs jwt_public_key_file (or"
+                          " jwt_jwks_url), jwt_issuer and jwt_audience");
+    if (by_file && by_url)
+        return hm_err_set(err, HM_EINVAL, "set jwt_public_key_file or jwt_jwks_url, not both");
+    if (by_url && strncmp(cfg->jwks_url, "https://", 8) != 0 &&
+        strncmp(cfg->jwks_url, "http://", 7) != 0)
+        return hm_err_set(err, HM_EINVAL, "jwt_jwks_url must be an http(s) URL");
+    hm_jwks *keys = NULL;
+    if (by_file) {
+        int rc = hm_jwks_from_file(cfg->public_key_file, &keys, err);
+        if (rc)
+            return rc;
+    }
     hm_jwt_verifier *v = calloc(1, sizeof *v);
     if (!v) {
-        EVP_PKEY_free(key);
+        hm_jwks_free(keys);
         return hm_err_set(err, HM_ENOMEM, "out of memory");
     }
-    v->key = key;
+    v->keys = keys;
+    pthread_rwlock_init(&v->keys_lock, NULL);
+    pthread_mutex_init(&v->fetch_lock, NULL);
     pthread_mutex_init(&v->cache_lock, NULL);
-    int rc = key_alg(key, v->alg, cfg->public_key_file, err);
+    v->fetch = curl_fetch;
+    v->fetch_timeout_ms = cfg->fetch_timeout_ms > 0 ? cfg->fetch_timeout_ms
+                                                    : DEFAULT_FETCH_TIMEOUT_MS;
+    snprintf(v->fetch_error, sizeof v->fetch_error, "not fetched yet");
+    v->jwks_url = by_url ? strdup(cfg->jwks_url) : NULL;
     v->issuer = strdup(cfg->issuer);
     v->audience = strdup(cfg->audience);
     v->username_claim = strdup(cfg->username_claim && cfg->username_claim[0]
                                    ? cfg->username_claim
                                    : DEFAULT_USERNAME_CLAIM);
     v->leeway_s = cfg->leeway_s > 0 ? cfg->leeway_s : DEFAULT_LEEWAY_S;
-    if (!rc && (!v->issuer || !v->audience || !v->username_claim))
-        rc = hm_err_set(err, HM_ENOMEM, "out of memory");
-    if (rc) {
+    if (!v->issuer || !v->audience || !v->username_claim || (by_url && !v->jwks_url)) {
         hm_jwt_verifier_destroy(v);
-        return rc;
+        return hm_err_set(err, HM_ENOMEM, "out of memory");
     }
     *out = v;
     return HM_OK;
+}
+
+void hm__jwt_set_fetch(hm_jwt_verifier *v, hm_jwt_fetch_fn fetch, void *ctx)
+{
+    v->fetch = fetch ? fetch : curl_fetch;
+    v->fetch_ctx = ctx;
 }
 
 void hm_jwt_verifier_destroy(hm_jwt_verifier *v)
 {
     if (!v)
         return;
-    EVP_PKEY_free(v->key);
+    hm_jwks_free(v->keys);
+    pthread_rwlock_destroy(&v->keys_lock);
+    pthread_mutex_destroy(&v->fetch_lock);
     pthread_mutex_destroy(&v->cache_lock);
+    free(v->jwks_url);
     free(v->issuer);
     free(v->audience);
     free(v->username_claim);
@@ -238,21 +353,21 @@ static unsigned char *es256_der(const unsigned char *sig, size_t len, size_t *de
     return der;
 }
 
-static int signature_valid(const hm_jwt_verifier *v, const char *token, const hm_jwt_parts *p)
+static int signature_valid(const hm_jwk *k, const char *token, const hm_jwt_parts *p)
 {
     const unsigned char *sig = p->sig;
     size_t sig_len = p->sig_len;
     unsigned char *der = NULL;
-    if (strcmp(v->alg, "ES256") == 0) {
+    if (strcmp(k->alg, "ES256") == 0) {
         der = es256_der(p->sig, p->sig_len, &sig_len);
         if (!der)
             return 0;
         sig = der;
     }
     /* EdDSA hashes inside the algorithm: no digest is named for it. */
-    const EVP_MD *md = strcmp(v->alg, "EdDSA") == 0 ? NULL : EVP_sha256();
+    const EVP_MD *md = strcmp(k->alg, "EdDSA") == 0 ? NULL : EVP_sha256();
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, v->key) == 1 &&
+    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, k->key) == 1 &&
              EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)token, p->signed_len) == 1;
     EVP_MD_CTX_free(ctx);
     OPENSSL_free(der);
@@ -316,6 +431,39 @@ static int claims_valid(const hm_jwt_verifier *v, const json_t *c, int64_t now_m
     return HM_OK;
 }
 
+/* 1 when a key of the set verifies the token's signature, -1 when the keys it could be signed
+ * with do not, 0 when the set has no key for it (by kid, or of its algorithm). */
+static int signed_by_known_key(hm_jwt_verifier *v, const char *token, const hm_jwt_parts *p,
+                               const char *kid)
+{
+    pthread_rwlock_rdlock(&v->keys_lock);
+    int found = 0;
+    const hm_jwk *k;
+    /* Without a kid, each key of the token's algorithm is tried (a set usually has one or two
+     * per algorithm); with one, only the key it names. */
+    for (size_t i = 0; found != 1 && (k = hm_jwks_find(v->keys, kid, p->alg, i)) != NULL; i++)
+        found = signature_valid(k, token, p) ? 1 : -1;
+    pthread_rwlock_unlock(&v->keys_lock);
+    return found;
+}
+
+static int no_key_error(hm_jwt_verifier *v, const char *kid, const char *alg, hm_err *err)
+{
+    pthread_mutex_lock(&v->fetch_lock);
+    int have = v->keys != NULL;
+    char why[sizeof v->fetch_error];
+    snprintf(why, sizeof why, "%s", v->fetch_error);
+    pthread_mutex_unlock(&v->fetch_lock);
+    if (!have)
+        return hm_err_set(err, HM_EUNAUTH, "the identity provider's signing keys are not"
+                          " available (%s): try again later", why);
+    if (kid && kid[0])
+        return hm_err_set(err, HM_EUNAUTH, "token signed with a key this server does not know"
+                          " (kid '%.64s', %s)", kid, alg);
+    return hm_err_set(err, HM_EUNAUTH, "token algorithm '%s' not accepted (no %s key"
+                      " configured)", alg, alg);
+}
+
 static struct verified *cache_slot(hm_jwt_verifier *v, const unsigned char *hash)
 {
     return &v->cache[(hash[0] | hash[1] << 8) % CACHE_SLOTS];
@@ -362,15 +510,101 @@ int hm_jwt_verify(hm_jwt_verifier *v, const char *token, int64_t now_ms,
     if (rc)
         return rc;
     double exp = 0;
-    if (strcmp(p.alg, v->alg) != 0)
-        rc = hm_err_set(err, HM_EUNAUTH, "token algorithm '%s' not accepted (this server takes %s)",
-                        p.alg, v->alg);
-    else if (!signature_valid(v, token, &p))
-        rc = hm_err_set(err, HM_EUNAUTH, "token signature invalid");
-    else
-        rc = claims_valid(v, p.payload, now_ms, username, &exp, err);
+    const json_t *kid = json_object_get(p.header, "kid");
+    if (kid && !json_is_string(kid))
+        rc = hm_err_set(err, HM_EUNAUTH, "invalid token: kid is not a string");
+    else if (strcmp(p.alg, "RS256") != 0 && strcmp(p.alg, "ES256") != 0 &&
+             strcmp(p.alg, "EdDSA") != 0)
+        rc = hm_err_set(err, HM_EUNAUTH, "token algorithm '%s' not accepted (this server takes"
+                        " RS256, ES256 and EdDSA)", p.alg);
+    else {
+        maybe_refresh(v, now_ms, 0);
+        int found = signed_by_known_key(v, token, &p, json_string_value(kid));
+        if (found == 0 && maybe_refresh(v, now_ms, 1))
+            found = signed_by_known_key(v, token, &p, json_string_value(kid));
+        if (found == 1)
+            rc = claims_valid(v, p.payload, now_ms, username, &exp, err);
+        else if (found == -1)
+            rc = hm_err_set(err, HM_EUNAUTH, "token signature invalid");
+        else
+            rc = no_key_error(v, json_string_value(kid), p.alg, err);
+    }
     hm_jwt_parts_free(&p);
     if (!rc)
         cache_store(v, hash, exp, username);
     return rc;
+}
+
+/* ---- signing (heime's own assertions) ---- */
+
+/* ES256 signatures travel as r || s (RFC 7518, 3.4); OpenSSL makes DER. */
+static int es256_raw(const unsigned char *der, size_t len, unsigned char raw[64])
+{
+    const unsigned char *p = der;
+    ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)len);
+    int ok = es && BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, 32) == 32 &&
+             BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + 32, 32) == 32;
+    ECDSA_SIG_free(es);
+    return ok;
+}
+
+static char *b64url_text(const void *data, size_t len)
+{
+    size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = malloc(cap);
+    if (out)
+        sodium_bin2base64(out, cap, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return out;
+}
+
+int hm_jwt_sign(EVP_PKEY *key, const char *kid, const json_t *claims, char **out, hm_err *err)
+{
+    *out = NULL;
+    char alg[8];
+    int rc = hm_jwk_alg_of(key, alg, "the signing key", err);
+    if (rc)
+        return rc;
+    json_t *header = json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
+    if (header && kid && kid[0])
+        json_object_set_new(header, "kid", json_string(kid));
+    char *htext = header ? json_dumps(header, JSON_COMPACT) : NULL;
+    char *ctext = json_dumps(claims, JSON_COMPACT);
+    char *h64 = htext ? b64url_text(htext, strlen(htext)) : NULL;
+    char *c64 = ctext ? b64url_text(ctext, strlen(ctext)) : NULL;
+    json_decref(header);
+    free(htext);
+    free(ctext);
+    size_t signed_len = h64 && c64 ? strlen(h64) + 1 + strlen(c64) : 0;
+    char *input = signed_len ? malloc(signed_len + 1) : NULL;
+    unsigned char sig[1024], raw[64];
+    size_t sig_len = sizeof sig;
+    EVP_MD_CTX *ctx = input ? EVP_MD_CTX_new() : NULL;
+    int ok = 0;
+    if (ctx) {
+        snprintf(input, signed_len + 1, "%s.%s", h64, c64);
+        const EVP_MD *md = strcmp(alg, "EdDSA") == 0 ? NULL : EVP_sha256();
+        ok = EVP_DigestSignInit(ctx, NULL, md, NULL, key) == 1 &&
+             EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)input, signed_len) == 1;
+    }
+    if (ok && strcmp(alg, "ES256") == 0) {
+        ok = es256_raw(sig, sig_len, raw);
+        memcpy(sig, raw, sizeof raw);
+        sig_len = sizeof raw;
+    }
+    char *s64 = ok ? b64url_text(sig, sig_len) : NULL;
+    if (s64) {
+        size_t n = signed_len + 1 + strlen(s64) + 1;
+        *out = malloc(n);
+        if (*out)
+            snprintf(*out, n, "%s.%s", input, s64);
+    }
+    EVP_MD_CTX_free(ctx);
+    free(h64);
+    free(c64);
+    free(input);
+    free(s64);
+    if (!*out)
+        return hm_err_set(err, ok ? HM_ENOMEM : HM_EIO, "cannot sign the client assertion%s",
+                          ok ? ": out of memory" : " with the configured key");
+    return HM_OK;
 }

@@ -1,7 +1,9 @@
 /* oidc.h: signing in to the web UI through the hospital's or municipality's OpenID Connect
  * identity provider (authorization code flow with PKCE, RFC 7636). The browser sends the user
  * to the IdP and comes back with a one-time code; heime exchanges the code at the IdP's token
- * endpoint (server to server, with the client secret when the IdP wants one), verifies the
+ * endpoint (server to server, authenticated as the IdP's client wants: a client secret, or a
+ * JWT signed with heime's own private key, "private_key_jwt" of RFC 7523, which the
+ * Norwegian health sector's HelseID requires, or PKCE alone for a public client), verifies the
  * access token it gets with the configured JWT verifier (auth/jwt.h: signature, issuer,
  * audience, expiry) and opens one of its own sessions for the account the token names, as a
  * password login does. The IdP says who the user is; heime's account says what they may do. */
@@ -19,7 +21,9 @@ typedef struct hm_oidc_config {
     const char *authorize_url;      /* the IdP's authorization endpoint (the browser goes there) */
     const char *token_url;          /* its token endpoint (heime posts the code there) */
     const char *client_id;          /* heime's client id at the IdP */
-    const char *client_secret_file; /* NULL: a public client (PKCE alone) */
+    const char *client_secret_file; /* NULL: a public client (PKCE alone) or ... */
+    const char *client_key_file;    /* ... a PEM private key (RSA, P-256, Ed25519): private_key_jwt */
+    const char *client_key_id;      /* the kid the IdP knows that key by (optional) */
     const char *scope;              /* default "openid" */
     const char *name;               /* what the sign-in button names, e.g. "HelseID" */
     long timeout_ms;                /* for the token request; default 10000 */

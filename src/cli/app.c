@@ -269,22 +269,30 @@ static void anchor_audit_head(hm_app *a, const char *path)
         HM_LOG(HM_LOG_WARN, "audit anchor: %s", err.msg);
 }
 
-/* The identity provider's token verifier, when a public key is configured. */
+/* The identity provider's token verifier, when its keys are configured (a file or a URL). A
+ * key set that cannot be fetched at start does not stop heime (alarms must flow while an IdP
+ * is down): it is logged, and fetched again when a token comes. */
 static int jwt_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
 {
     hm_jwt_config cfg = {
         .public_key_file = setting(o->jwt_public_key_file, "HEIME_JWT_PUBLIC_KEY_FILE"),
+        .jwks_url = setting(o->jwt_jwks_url, "HEIME_JWT_JWKS_URL"),
         .issuer = setting(o->jwt_issuer, "HEIME_JWT_ISSUER"),
         .audience = setting(o->jwt_audience, "HEIME_JWT_AUDIENCE"),
         .username_claim = setting(o->jwt_username_claim, "HEIME_JWT_USERNAME_CLAIM"),
     };
-    if (!cfg.public_key_file || !cfg.public_key_file[0])
+    if ((!cfg.public_key_file || !cfg.public_key_file[0]) && (!cfg.jwks_url || !cfg.jwks_url[0]))
         return HM_OK;
     int rc = hm_jwt_verifier_create(&cfg, &a->jwt, err);
-    if (!rc)
-        HM_LOG(HM_LOG_INFO, "accepting bearer JWTs of issuer %s for audience %s", cfg.issuer,
-               cfg.audience);
-    return rc;
+    if (rc)
+        return rc;
+    HM_LOG(HM_LOG_INFO, "accepting bearer JWTs of issuer %s for audience %s", cfg.issuer,
+           cfg.audience);
+    hm_err ferr = {0};
+    if (hm_jwt_refresh(a->jwt, hm_clock_now(&hm_clock_system), &ferr))
+        HM_LOG(HM_LOG_ERROR, "jwt: the identity provider's keys are not available yet (%s);"
+               " tried again when a token comes, at most every 10 s", ferr.msg);
+    return HM_OK;
 }
 
 /* The UI's sign-in through the IdP, when its authorization endpoint is configured; its tokens
@@ -296,14 +304,16 @@ static int oidc_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
         .token_url = setting(o->oidc_token_url, "HEIME_OIDC_TOKEN_URL"),
         .client_id = setting(o->oidc_client_id, "HEIME_OIDC_CLIENT_ID"),
         .client_secret_file = setting(o->oidc_client_secret_file, "HEIME_OIDC_CLIENT_SECRET_FILE"),
+        .client_key_file = setting(o->oidc_client_key_file, "HEIME_OIDC_CLIENT_KEY_FILE"),
+        .client_key_id = setting(o->oidc_client_key_id, "HEIME_OIDC_CLIENT_KEY_ID"),
         .scope = setting(o->oidc_scope, "HEIME_OIDC_SCOPE"),
         .name = setting(o->oidc_name, "HEIME_OIDC_NAME"),
     };
     if (!cfg.authorize_url || !cfg.authorize_url[0])
         return HM_OK;
     if (!a->jwt)
-        return hm_err_set(err, HM_EINVAL, "oidc_authorize_url needs jwt_public_key_file,"
-                                          " jwt_issuer and jwt_audience to verify the tokens");
+        return hm_err_set(err, HM_EINVAL, "oidc_authorize_url needs jwt_public_key_file (or"
+                          " jwt_jwks_url), jwt_issuer and jwt_audience to verify the tokens");
     int rc = hm_oidc_create(&cfg, &a->oidc, err);
     if (!rc)
         HM_LOG(HM_LOG_INFO, "the web UI signs in through %s", cfg.authorize_url);

@@ -18,14 +18,16 @@ struct hm_app_opts {
      * HEIME_WRITER_QUEUE_LIMIT, HEIME_WRITER_SLOW_MS), else built-in defaults (0 / NULL). */
     const char *alarm_webhook;
     const char *audit_anchor_file; /* HEIME_AUDIT_ANCHOR_FILE: the audit head appended hourly */
-    /* Sign-in through an external identity provider (auth/jwt.h): HEIME_JWT_PUBLIC_KEY_FILE,
-     * HEIME_JWT_ISSUER, HEIME_JWT_AUDIENCE, HEIME_JWT_USERNAME_CLAIM. */
-    const char *jwt_public_key_file, *jwt_issuer, *jwt_audience, *jwt_username_claim;
+    /* Sign-in through an external identity provider (auth/jwt.h): HEIME_JWT_PUBLIC_KEY_FILE
+     * or HEIME_JWT_JWKS_URL, HEIME_JWT_ISSUER, HEIME_JWT_AUDIENCE, HEIME_JWT_USERNAME_CLAIM. */
+    const char *jwt_public_key_file, *jwt_jwks_url, *jwt_issuer, *jwt_audience,
+        *jwt_username_claim;
     /* The web UI's sign-in button for that IdP (auth/oidc.h), needs the JWT settings:
      * HEIME_OIDC_AUTHORIZE_URL, HEIME_OIDC_TOKEN_URL, HEIME_OIDC_CLIENT_ID,
-     * HEIME_OIDC_CLIENT_SECRET_FILE, HEIME_OIDC_SCOPE, HEIME_OIDC_NAME. */
+     * HEIME_OIDC_CLIENT_SECRET_FILE or HEIME_OIDC_CLIENT_KEY_FILE (+ HEIME_OIDC_CLIENT_KEY_ID),
+     * HEIME_OIDC_SCOPE, HEIME_OIDC_NAME. */
     const char *oidc_authorize_url, *oidc_token_url, *oidc_client_id, *oidc_client_secret_file,
-        *oidc_scope, *oidc_name;
+        *oidc_client_key_file, *oidc_client_key_id, *oidc_scope, *oidc_name;
     /* The daily planning schedule (care/plan_ahead.h), off unless a time is set:
      * HEIME_PLAN_DAILY_AT ("HH:MM", Oslo), HEIME_PLAN_DAYS_AHEAD (default 1),
      * HEIME_PLAN_ZONE_SECONDS (default 10). */

@@ -36,6 +36,7 @@ static const struct {
 } strings[] = {
     {"audit_anchor_file", offsetof(struct hm_app_opts, audit_anchor_file)},
     {"jwt_public_key_file", offsetof(struct hm_app_opts, jwt_public_key_file)},
+    {"jwt_jwks_url", offsetof(struct hm_app_opts, jwt_jwks_url)},
     {"jwt_issuer", offsetof(struct hm_app_opts, jwt_issuer)},
     {"jwt_audience", offsetof(struct hm_app_opts, jwt_audience)},
     {"jwt_username_claim", offsetof(struct hm_app_opts, jwt_username_claim)},
@@ -43,6 +44,8 @@ static const struct {
     {"oidc_token_url", offsetof(struct hm_app_opts, oidc_token_url)},
     {"oidc_client_id", offsetof(struct hm_app_opts, oidc_client_id)},
     {"oidc_client_secret_file", offsetof(struct hm_app_opts, oidc_client_secret_file)},
+    {"oidc_client_key_file", offsetof(struct hm_app_opts, oidc_client_key_file)},
+    {"oidc_client_key_id", offsetof(struct hm_app_opts, oidc_client_key_id)},
     {"oidc_scope", offsetof(struct hm_app_opts, oidc_scope)},
     {"oidc_name", offsetof(struct hm_app_opts, oidc_name)},
 };
@@ -188,9 +191,10 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
                               "config %s: unknown setting '%s' (known: db, http, mllp, pathways,"
                               " drugs, web, alarm_webhook, audit_anchor_file, heartbeat_s,"
                               " task_grace_s, hl7_inbox_days, writer_queue_limit, writer_slow_ms,"
-                              " log_level, jwt_public_key_file, jwt_issuer, jwt_audience,"
-                              " jwt_username_claim, oidc_authorize_url, oidc_token_url,"
-                              " oidc_client_id, oidc_client_secret_file, oidc_scope, oidc_name,"
+                              " log_level, jwt_public_key_file, jwt_jwks_url, jwt_issuer,"
+                              " jwt_audience, jwt_username_claim, oidc_authorize_url,"
+                              " oidc_token_url, oidc_client_id, oidc_client_secret_file,"
+                              " oidc_client_key_file, oidc_client_key_id, oidc_scope, oidc_name,"
                               " plan_daily_at, plan_days_ahead, plan_zone_seconds,"
                               " plan_road_url, plan_road_max_table)",
                               file, key);

@@ -155,19 +155,24 @@ class Heime:
         with open(self.idp_secret_file, "w") as f:
             f.write(IDP_SECRET + "\n")
 
-    def start(self, extra=()):
+    def start(self, extra=(), env=None):
+        """env: settings over the defaults below (a value None removes one)."""
         self.log = open(os.path.join(self.tmp, "heime.log"), "ab")
+        settings = {"HEIME_AUDIT_ANCHOR_FILE": self.anchor_file,
+                    "HEIME_JWT_PUBLIC_KEY_FILE": self.idp_key_file, "HEIME_JWT_ISSUER": IDP_ISSUER,
+                    "HEIME_JWT_AUDIENCE": IDP_AUDIENCE,
+                    "HEIME_OIDC_AUTHORIZE_URL": f"http://127.0.0.1:{self.idp_port}/authorize",
+                    "HEIME_OIDC_TOKEN_URL": f"http://127.0.0.1:{self.idp_port}/token",
+                    "HEIME_OIDC_CLIENT_ID": IDP_CLIENT, "HEIME_OIDC_NAME": "Test-IdP",
+                    "HEIME_OIDC_CLIENT_SECRET_FILE": self.idp_secret_file, **(env or {})}
+        environ = {**os.environ, **{k: v for k, v in settings.items() if v is not None}}
+        for k, v in settings.items():
+            if v is None:
+                environ.pop(k, None)
         self.proc = subprocess.Popen(
             [HEIME, "demo", "--db", self.db, "--http", f"127.0.0.1:{self.port}",
              "--mllp", f"127.0.0.1:{self.mllp_port}", *extra],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            env={**os.environ, "HEIME_AUDIT_ANCHOR_FILE": self.anchor_file,
-                 "HEIME_JWT_PUBLIC_KEY_FILE": self.idp_key_file, "HEIME_JWT_ISSUER": IDP_ISSUER,
-                 "HEIME_JWT_AUDIENCE": IDP_AUDIENCE,
-                 "HEIME_OIDC_AUTHORIZE_URL": f"http://127.0.0.1:{self.idp_port}/authorize",
-                 "HEIME_OIDC_TOKEN_URL": f"http://127.0.0.1:{self.idp_port}/token",
-                 "HEIME_OIDC_CLIENT_ID": IDP_CLIENT, "HEIME_OIDC_NAME": "Test-IdP",
-                 "HEIME_OIDC_CLIENT_SECRET_FILE": self.idp_secret_file})
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=environ)
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:

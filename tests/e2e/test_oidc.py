@@ -138,6 +138,14 @@ def test_a_server_refuses_to_start_with_the_idp_half_configured(heime, tmp_path)
          "oidc_token_url must be an http(s) URL"),
         ({**jwt, **oidc, "HEIME_OIDC_CLIENT_ID": ""}, "oidc_client_id is required"),
         ({**jwt, **oidc, "HEIME_OIDC_CLIENT_SECRET_FILE": str(empty)}, "holds no secret"),
+        ({**jwt, **oidc, "HEIME_OIDC_CLIENT_SECRET_FILE": heime.idp_secret_file,
+          "HEIME_OIDC_CLIENT_KEY_FILE": heime.idp_key_file}, "not both"),
+        ({**jwt, **oidc, "HEIME_OIDC_CLIENT_KEY_FILE": heime.idp_key_file},
+         "is not a PEM private key"),
+        ({**jwt, "HEIME_JWT_JWKS_URL": "https://idp.example.test/jwks"},
+         "jwt_public_key_file or jwt_jwks_url, not both"),
+        ({**jwt, "HEIME_JWT_PUBLIC_KEY_FILE": "", "HEIME_JWT_JWKS_URL": "file:///etc/keys"},
+         "jwt_jwks_url must be an http(s) URL"),
     ]
     for extra, why in cases:
         r = subprocess.run([HEIME, "serve", "--db", f"sqlite:{tmp_path}/x.db",
