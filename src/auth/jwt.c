@@ -171,18 +171,8 @@ static int curl_fetch(void *ctx, const char *url, long timeout_ms, char **body, 
     if (!h)
         return hm_err_set(err, HM_ENOMEM, "cannot start a request");
     hm_curl_body a = {.max = HM_JWKS_TEXT_MAX};
-    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-    CURLcode cc = curl_easy_perform(h);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
+    long status;
+    CURLcode cc = (CURLcode)hm_curl_json(h, url, NULL, timeout_ms, &a, &status);
     curl_easy_cleanup(h);
     int rc = HM_OK;
     if (a.too_big)

@@ -225,20 +225,9 @@ int hm_oidc_exchange(const hm_oidc *o, const char *code, const char *code_verifi
         return hm_err_set(err, HM_EINVAL, "cannot build the token request");
     }
     hm_curl_body a = {.max = ANSWER_MAX};
-    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, o->token_url);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-    CURLcode cc = curl_easy_perform(h);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    long status;
+    CURLcode cc = (CURLcode)hm_curl_json(h, o->token_url, form, o->timeout_ms, &a, &status);
     memset(form, 0, sizeof form); /* the code and the secret */
-    curl_slist_free_all(headers);
     curl_easy_cleanup(h);
     int rc;
     if (a.too_big)

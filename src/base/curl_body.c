@@ -18,6 +18,27 @@ void hm_curl_start(void)
     pthread_once(&started, start);
 }
 
+int hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
+                 hm_curl_body *body, long *status)
+{
+    struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    if (form)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+    CURLcode cc = curl_easy_perform(h);
+    *status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(headers);
+    return (int)cc;
+}
+
 size_t hm_curl_take(char *p, size_t size, size_t n, void *body)
 {
     hm_curl_body *b = body;

@@ -19,4 +19,12 @@ typedef struct hm_curl_body {
 /* For CURLOPT_WRITEFUNCTION with CURLOPT_WRITEDATA a hm_curl_body. */
 size_t hm_curl_take(char *p, size_t size, size_t n, void *body);
 
+/* One request for JSON on the easy handle h (made by the caller, who may have set more): GET
+ * url, or POST the form (application/x-www-form-urlencoded) when it is not NULL; http(s) only,
+ * at most timeout_ms; the answer into body (set body->max first), its status into *status.
+ * libcurl's result. */
+typedef void CURL;
+int hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
+                 hm_curl_body *body, long *status);
+
 #endif
