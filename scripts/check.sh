@@ -90,7 +90,7 @@ if [ -f tests/browser/run.mjs ]; then
     echo "$out" | grep -E '^(not ok|# (pass|fail))|^browser:|is missing' | tail -n 30
     # a failing flow: its name and the first lines of its error (node's TAP nests them)
     echo "$out" | grep -A 14 -E '^ +not ok' | head -n 60
-    ok=$(echo "$out" | awk '/^browser:/ {print $2}'); fail=$(echo "$out" | awk '/^browser:/ {print $4}')
+    ok=$(echo "$out" | awk '/^browser: [0-9]+ passed/ {print $2}'); fail=$(echo "$out" | awk '/^browser: [0-9]+ passed/ {print $4}')
     ok=${ok:-0}; fail=${fail:-0}; [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
     record browser $rc "$ok" "$fail"
   fi
