@@ -263,9 +263,10 @@ const hm_jwk *hm_jwks_find(const hm_jwks *s, const char *kid, const char *alg, s
     if (kid && kid[0]) {
         if (i > 0)
             return NULL;
+        /* Keys of different types may share a kid (RFC 7517, 4.5): the pair names the key. */
         for (size_t k = 0; k < s->n; k++)
-            if (strcmp(s->keys[k].kid, kid) == 0)
-                return strcmp(s->keys[k].alg, alg) == 0 ? &s->keys[k] : NULL;
+            if (strcmp(s->keys[k].kid, kid) == 0 && strcmp(s->keys[k].alg, alg) == 0)
+                return &s->keys[k];
         /* A key configured without a name (a PEM file) verifies whatever the IdP calls it. */
         if (s->n == 1 && !s->keys[0].kid[0] && strcmp(s->keys[0].alg, alg) == 0)
             return &s->keys[0];
