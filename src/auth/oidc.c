@@ -24,6 +24,7 @@ struct hm_oidc {
     char *authorize_url, *token_url, *client_id, *secret, *scope, *name;
     EVP_PKEY *client_key; /* private_key_jwt: heime signs a client assertion with it */
     char *client_key_id;
+    char *assertion_audience; /* NULL: the token endpoint */
     long timeout_ms;
 };
 
@@ -102,6 +103,9 @@ int hm_oidc_create(const hm_oidc_config *cfg, hm_oidc **out, hm_err *err)
     if (!rc && cfg->client_key_id && cfg->client_key_id[0] &&
         !(o->client_key_id = strdup(cfg->client_key_id)))
         rc = hm_err_set(err, HM_ENOMEM, "out of memory");
+    if (!rc && cfg->assertion_audience && cfg->assertion_audience[0] &&
+        !(o->assertion_audience = strdup(cfg->assertion_audience)))
+        rc = hm_err_set(err, HM_ENOMEM, "out of memory");
     if (rc) {
         hm_oidc_destroy(o);
         return rc;
@@ -127,6 +131,7 @@ void hm_oidc_destroy(hm_oidc *o)
     free(o->name);
     EVP_PKEY_free(o->client_key);
     free(o->client_key_id);
+    free(o->assertion_audience);
     free(o);
 }
 
@@ -172,8 +177,8 @@ int hm__oidc_read_answer(long status, const char *body, char **access_token, hm_
 }
 
 /* The client assertion of private_key_jwt (RFC 7523, 2.2; OpenID Connect Core, 9): heime's
- * client id as issuer and subject, the token endpoint as audience, a one-time jti, a minute to
- * live. */
+ * client id as issuer and subject, the token endpoint (or the configured audience) as audience,
+ * a one-time jti, a minute to live. */
 static int client_assertion(const hm_oidc *o, char **out, hm_err *err)
 {
     unsigned char nonce[16];
@@ -183,7 +188,8 @@ static int client_assertion(const hm_oidc *o, char **out, hm_err *err)
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     json_int_t now = (json_int_t)(hm_clock_now(&hm_clock_system) / 1000);
     json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", o->client_id, "sub",
-                               o->client_id, "aud", o->token_url, "jti", jti, "iat", now, "nbf",
+                               o->client_id, "aud",
+                               o->assertion_audience ? o->assertion_audience : o->token_url, "jti", jti, "iat", now, "nbf",
                                now, "exp", now + ASSERTION_LIFE_S);
     if (!claims)
         return hm_err_set(err, HM_ENOMEM, "out of memory");

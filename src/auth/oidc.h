@@ -24,6 +24,8 @@ typedef struct hm_oidc_config {
     const char *client_secret_file; /* NULL: a public client (PKCE alone) or ... */
     const char *client_key_file;    /* ... a PEM private key (RSA, P-256, Ed25519): private_key_jwt */
     const char *client_key_id;      /* the kid the IdP knows that key by (optional) */
+    const char *assertion_audience; /* the assertion's aud; default the token endpoint (some
+                                     * IdPs, HelseID among them, want their issuer) */
     const char *scope;              /* default "openid" */
     const char *name;               /* what the sign-in button names, e.g. "HelseID" */
     long timeout_ms;                /* for the token request; default 10000 */

@@ -306,6 +306,7 @@ static int oidc_open(hm_app *a, const struct hm_app_opts *o, hm_err *err)
         .client_secret_file = setting(o->oidc_client_secret_file, "HEIME_OIDC_CLIENT_SECRET_FILE"),
         .client_key_file = setting(o->oidc_client_key_file, "HEIME_OIDC_CLIENT_KEY_FILE"),
         .client_key_id = setting(o->oidc_client_key_id, "HEIME_OIDC_CLIENT_KEY_ID"),
+        .assertion_audience = setting(o->oidc_assertion_audience, "HEIME_OIDC_ASSERTION_AUDIENCE"),
         .scope = setting(o->oidc_scope, "HEIME_OIDC_SCOPE"),
         .name = setting(o->oidc_name, "HEIME_OIDC_NAME"),
     };

@@ -24,10 +24,12 @@ struct hm_app_opts {
         *jwt_username_claim;
     /* The web UI's sign-in button for that IdP (auth/oidc.h), needs the JWT settings:
      * HEIME_OIDC_AUTHORIZE_URL, HEIME_OIDC_TOKEN_URL, HEIME_OIDC_CLIENT_ID,
-     * HEIME_OIDC_CLIENT_SECRET_FILE or HEIME_OIDC_CLIENT_KEY_FILE (+ HEIME_OIDC_CLIENT_KEY_ID),
+     * HEIME_OIDC_CLIENT_SECRET_FILE or HEIME_OIDC_CLIENT_KEY_FILE (+ HEIME_OIDC_CLIENT_KEY_ID,
+     * HEIME_OIDC_ASSERTION_AUDIENCE),
      * HEIME_OIDC_SCOPE, HEIME_OIDC_NAME. */
     const char *oidc_authorize_url, *oidc_token_url, *oidc_client_id, *oidc_client_secret_file,
-        *oidc_client_key_file, *oidc_client_key_id, *oidc_scope, *oidc_name;
+        *oidc_client_key_file, *oidc_client_key_id, *oidc_assertion_audience, *oidc_scope,
+        *oidc_name;
     /* The daily planning schedule (care/plan_ahead.h), off unless a time is set:
      * HEIME_PLAN_DAILY_AT ("HH:MM", Oslo), HEIME_PLAN_DAYS_AHEAD (default 1),
      * HEIME_PLAN_ZONE_SECONDS (default 10). */

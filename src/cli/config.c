@@ -46,6 +46,7 @@ static const struct {
     {"oidc_client_secret_file", offsetof(struct hm_app_opts, oidc_client_secret_file)},
     {"oidc_client_key_file", offsetof(struct hm_app_opts, oidc_client_key_file)},
     {"oidc_client_key_id", offsetof(struct hm_app_opts, oidc_client_key_id)},
+    {"oidc_assertion_audience", offsetof(struct hm_app_opts, oidc_assertion_audience)},
     {"oidc_scope", offsetof(struct hm_app_opts, oidc_scope)},
     {"oidc_name", offsetof(struct hm_app_opts, oidc_name)},
 };
@@ -194,7 +195,8 @@ int hm_app_config_load(struct hm_app_opts *o, hm_err *err)
                               " log_level, jwt_public_key_file, jwt_jwks_url, jwt_issuer,"
                               " jwt_audience, jwt_username_claim, oidc_authorize_url,"
                               " oidc_token_url, oidc_client_id, oidc_client_secret_file,"
-                              " oidc_client_key_file, oidc_client_key_id, oidc_scope, oidc_name,"
+                              " oidc_client_key_file, oidc_client_key_id, oidc_assertion_audience,"
+                              " oidc_scope, oidc_name,"
                               " plan_daily_at, plan_days_ahead, plan_zone_seconds,"
                               " plan_road_url, plan_road_max_table)",
                               file, key);

@@ -40,6 +40,7 @@ class FakeIdp:
         self.secret = secret
         self.client_key = client_key  # the client's P-256 public key: private_key_jwt
         self.token_url = f"http://127.0.0.1:{port}/token"
+        self.assertion_audience = self.token_url  # what the client assertion's aud must be
         self.jwks = {"keys": []}    # what /jwks answers
         self.jwks_fetches = 0
         self.jtis = set()
@@ -150,8 +151,8 @@ class FakeIdp:
         now = time.time()
         if claims.get("iss") != self.client_id or claims.get("sub") != self.client_id:
             return "iss and sub must be the client id"
-        if claims.get("aud") != self.token_url:
-            return "aud must be the token endpoint"
+        if claims.get("aud") != self.assertion_audience:
+            return f"aud must be {self.assertion_audience}"
         if not (now < claims.get("exp", 0) <= now + 300) or claims.get("iat", now + 60) > now + 5:
             return "client assertion expired or too long-lived"
         if claims.get("jti") in self.jtis or not claims.get("jti"):

@@ -139,3 +139,27 @@ def test_a_rotated_key_is_fetched_when_a_token_names_it(world):
         r = world.me(signed(world.k1, f"made-up-{i}", {"preferred_username": "tromso.sentrum2"}))
         assert r.status_code == 401 and "does not know" in r.json()["error"], r.text
     assert world.idp.jwks_fetches == 2
+
+
+def test_the_assertion_audience_can_be_the_issuer(world, tmp_path):
+    """Some IdPs (HelseID documents it) want their issuer as the assertion's audience."""
+    h = Heime(str(tmp_path))
+    h.idp_port = world.heime.idp_port  # the same IdP
+    h.start(env={"HEIME_JWT_PUBLIC_KEY_FILE": None,
+                 "HEIME_JWT_JWKS_URL": f"http://127.0.0.1:{h.idp_port}/jwks",
+                 "HEIME_OIDC_CLIENT_SECRET_FILE": None,
+                 "HEIME_OIDC_CLIENT_KEY_FILE": world.client_key_file,
+                 "HEIME_OIDC_ASSERTION_AUDIENCE": IDP_ISSUER})
+    try:
+        verifier, challenge = pkce()
+        r = exchange(h, authorize(h, "tromso.sentrum2", challenge), verifier)
+        assert r.status_code == 401 and "aud must be" in r.json()["error"], r.text
+        world.idp.assertion_audience = IDP_ISSUER
+        verifier, challenge = pkce()
+        r = exchange(h, authorize(h, "tromso.sentrum2", challenge), verifier)
+        assert r.status_code == 200, r.text
+        header, claims = world.idp.last_assertion
+        assert claims["aud"] == IDP_ISSUER and "kid" not in header
+    finally:
+        world.idp.assertion_audience = world.idp.token_url
+        h.stop()
