@@ -262,8 +262,7 @@ int hm_jwt_verifier_create(const hm_jwt_config *cfg, hm_jwt_verifier **out, hm_e
                           " jwt_jwks_url), jwt_issuer and jwt_audience");
     if (by_file && by_url)
         return hm_err_set(err, HM_EINVAL, "set jwt_public_key_file or jwt_jwks_url, not both");
-    if (by_url && strncmp(cfg->jwks_url, "https://", 8) != 0 &&
-        strncmp(cfg->jwks_url, "http://", 7) != 0)
+    if (by_url && !hm_is_http_url(cfg->jwks_url))
         return hm_err_set(err, HM_EINVAL, "jwt_jwks_url must be an http(s) URL");
     hm_jwks *keys = NULL;
     if (by_file) {

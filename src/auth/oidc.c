@@ -28,11 +28,6 @@ struct hm_oidc {
     long timeout_ms;
 };
 
-static int is_http_url(const char *s)
-{
-    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
-}
-
 /* The client secret: the file's first line, without its line end. */
 static int read_secret(const char *path, char **out, hm_err *err)
 {
@@ -73,9 +68,9 @@ static int read_client_key(const char *path, EVP_PKEY **out, hm_err *err)
 
 int hm_oidc_create(const hm_oidc_config *cfg, hm_oidc **out, hm_err *err)
 {
-    if (!is_http_url(cfg->authorize_url))
+    if (!hm_is_http_url(cfg->authorize_url))
         return hm_err_set(err, HM_EINVAL, "oidc_authorize_url must be an http(s) URL");
-    if (!is_http_url(cfg->token_url))
+    if (!hm_is_http_url(cfg->token_url))
         return hm_err_set(err, HM_EINVAL, "oidc_token_url must be an http(s) URL");
     if (!cfg->client_id || !cfg->client_id[0])
         return hm_err_set(err, HM_EINVAL, "oidc_client_id is required with oidc_authorize_url");

@@ -13,6 +13,11 @@ static void start(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+int hm_is_http_url(const char *s)
+{
+    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+}
+
 void hm_curl_start(void)
 {
     pthread_once(&started, start);

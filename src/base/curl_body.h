@@ -6,6 +6,10 @@
 
 #include <stddef.h>
 
+/* 1 when s is an http:// or https:// URL: the only schemes heime's clients follow (libcurl
+ * would also take file://, ftp:// and more, which no setting of heime should reach). */
+int hm_is_http_url(const char *s);
+
 /* curl_global_init, once per process, before the first easy handle. */
 void hm_curl_start(void);
 

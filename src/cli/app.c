@@ -10,6 +10,7 @@
 
 #include "alert/alarm.h"
 #include "auth/audit.h"
+#include "base/curl_body.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "cli/cli.h"
@@ -180,7 +181,7 @@ static int open_road(hm_app *a, const struct hm_app_opts *o, hm_err *err)
     const char *url = setting(o->plan_road_url, "HEIME_PLAN_ROAD_URL");
     if (!url || !url[0])
         return HM_OK;
-    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+    if (!hm_is_http_url(url))
         return hm_err_set(err, HM_EINVAL, "HEIME_PLAN_ROAD_URL must be an http(s) URL");
     int64_t max_table = o->plan_road_max_table;
     int rc = max_table ? HM_OK

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "base/curl_body.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/time.h"
@@ -132,7 +133,7 @@ static int other_setting(struct hm_app_opts *o, const char *file, const char *ke
     if (strcmp(key, "alarm_webhook") == 0 || strcmp(key, "plan_road_url") == 0) {
         *known = 1;
         const char *s = json_string_value(v);
-        if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
+        if (!hm_is_http_url(s))
             return hm_err_set(err, HM_EINVAL, "config %s: '%s' must be an http(s) URL", file, key);
         if (strcmp(key, "alarm_webhook") == 0)
             o->alarm_webhook = s;
