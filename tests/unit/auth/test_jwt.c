@@ -415,6 +415,14 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* Appends text to the NUL-terminated buf of cap bytes (the test's sets fit). */
+static void append(char *buf, size_t cap, const char *text)
+{
+    size_t used = strlen(buf);
+    assert_true(used + strlen(text) < cap);
+    snprintf(buf + used, cap - used, "%s", text);
+}
+
 /* A set of the three kinds, each picked by its kid; a key of another kind, an encryption key
  * and an unknown key type in the set are skipped; a token naming a kid the set lacks, or the
  * kid of another key, is refused with its reason. */
@@ -427,12 +435,14 @@ static void a_key_set_picks_the_key_by_kid(void **state)
     for (int i = 0; i < 3; i++) {
         keyset_make(&k[i], algs[i]);
         jwk_of(&k[i], kids[i], "", jwk, sizeof jwk);
-        strcat(strcat(set, ", "), jwk);
+        append(set, sizeof set, ", ");
+        append(set, sizeof set, jwk);
     }
     keyset_make(&stranger, "ES256");
     jwk_of(&stranger, "enc-1", ", \"use\": \"enc\"", jwk, sizeof jwk);
-    strcat(strcat(set, ", "), jwk);
-    strcat(set, "]}");
+    append(set, sizeof set, ", ");
+    append(set, sizeof set, jwk);
+    append(set, sizeof set, "]}");
     write_file(k[0].pem, set); /* a key file may hold a JWKS */
     hm_jwt_verifier *v = verifier(&k[0]);
     char header[128];
