@@ -98,6 +98,9 @@ int hm__hc_check_kept(hm_plan_problem *p, uint64_t seed, int rounds);
  * 1 - (1 - prog)^e (exactly prog when e is 1); the temperature falls linearly in it. */
 double hm__hc_cool_exponent(double n_exp);
 double hm__hc_cooled(double prog, double e);
+/* The share of candidates (0 to 1) judged by threshold accepting rather than annealing in a
+ * run expected to make n_exp iterations: 1 for short runs, 0 for long ones. */
+double hm__hc_threshold_share(double n_exp);
 /* The share of ruins (in %) that remove random tasks at progress prog (0 to 1) of the run. */
 int hm__hc_random_share(double prog);
 

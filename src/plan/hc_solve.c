@@ -2,13 +2,14 @@
  * cheapest insertion in urgency order (well under a second for a 400-visit day); rounds of ruin
  * (random removal, or strings from neighbouring routes) and recreate (cheapest insertion in
  * random order or far tasks first, priced incrementally from cached route states) under
- * simulated annealing improve it until the time limit, pricing continuity misses higher early
- * in the run (the best plan is kept by the objective). A task is one nurse's part of a visit
- * (two-nurse visits have two partner tasks). A route is priced by simulating it: travel,
- * waiting, the unpaid break, lateness up to the allowed maximum (none for fixed times),
- * overtime up to the allowed maximum; beyond those limits, or without the competence, a
- * placement is impossible. Two-nurse visits and precedences couple routes through release
- * times iterated to a fixed point. All buffers are sized before the search starts. */
+ * threshold accepting (short runs) or simulated annealing (long ones) improve it until the
+ * time limit, pricing continuity misses higher early in the run (the best plan is kept by the
+ * objective). A task is one nurse's part of a visit (two-nurse visits have two partner tasks).
+ * A route is priced by simulating it: travel, waiting, the unpaid break, lateness up to the
+ * allowed maximum (none for fixed times), overtime up to the allowed maximum; beyond those
+ * limits, or without the competence, a placement is impossible. Two-nurse visits and
+ * precedences couple routes through release times iterated to a fixed point. All buffers are
+ * sized before the search starts. */
 #include "plan/hc.h"
 #include "plan/hgs_int.h"
 
@@ -44,6 +45,19 @@
 #endif
 #ifndef HC_WC_UNTIL
 #define HC_WC_UNTIL 0.7 /* progress where it is back to the objective's (0.5, 0.9: no better) */
+#endif
+#ifndef HC_WC_UNTIL_TA
+#define HC_WC_UNTIL_TA 0.85 /* the same under threshold accepting, whose misses drift up */
+#endif
+/* Acceptance by the run's expected length in iterations (see hm__hc_threshold_share) */
+#ifndef HC_TA_C
+#define HC_TA_C 2.0 /* threshold: a candidate less than HC_TA_C x T above the current plan */
+#endif
+#ifndef HC_TA_SHORT
+#define HC_TA_SHORT 250000.0 /* threshold accepting alone up to here (10 s: 90 000 to 220 000) */
+#endif
+#ifndef HC_TA_LONG
+#define HC_TA_LONG 500000.0 /* annealing alone from here (60 s: 540 000 to 1.3 million) */
 #endif
 #ifndef HC_FAR_FIRST
 #define HC_FAR_FIRST 50 /* % of recreates that insert the far tasks first (25, 75: worse) */
@@ -127,6 +141,7 @@ typedef struct hcs {
     double residual; /* sync and precedence violations left after the fixed point */
     double wc;       /* the continuity weight the search prices (the objective's, or more) */
     double prog;     /* the run's progress (0 to 1), for the ruin's mix */
+    double ta;       /* the share of candidates judged by threshold accepting (0 to 1) */
     int *pool;
     int *pairs, npairs; /* the first task of each two-nurse visit, ascending */
     int *near, nnear;       /* per task its nnear most related tasks, closest first */
@@ -1580,7 +1595,8 @@ int hm__hc_check_weight(hm_plan_problem *p, uint64_t seed, double factor, int ro
 }
 
 /* The continuity weight at progress prog (0 to 1) of the run: HC_WC_BOOST times the
- * objective's at the start, falling linearly to the objective's at HC_WC_UNTIL. Which nurse
+ * objective's at the start, falling linearly to the objective's at HC_WC_UNTIL (HC_WC_UNTIL_TA
+ * under threshold accepting, by its share: see hm__hc_threshold_share). Which nurse
  * drives which area decides most misses, and that forms early, while the temperature is high;
  * priced at the objective's weight the routes settle into areas that ignore the preferences,
  * and no later ruin of ten visits moves a whole area. Priced higher early, the routes form
@@ -1590,7 +1606,8 @@ static double boosted_wc(const hcs *h, double prog)
 {
     /* prog is the schedule's progress (see cooled), so the boost ends at the same temperature
      * in runs of every length */
-    double left = 1 - prog / HC_WC_UNTIL;
+    double until = HC_WC_UNTIL + (HC_WC_UNTIL_TA - HC_WC_UNTIL) * h->ta;
+    double left = 1 - prog / until;
     return h->s->w_continuity * (1 + (HC_WC_BOOST - 1) * (left > 0 ? left : 0));
 }
 
@@ -1604,6 +1621,22 @@ double hm__hc_cool_exponent(double n_exp)
     if (!(f > 0))
         return 1;
     return 1 + (HC_COOL_EXP - 1) * (f < 1 ? f : 1);
+}
+
+/* The share of candidates judged by threshold accepting in a run expected to make n_exp
+ * iterations: 1 up to HC_TA_SHORT, 0 from HC_TA_LONG, by the logarithm in between; the others
+ * are judged by annealing. Threshold accepting (Dueck and Scheuer 1990: a candidate less than
+ * HC_TA_C x T above the current plan is taken, any worse one refused) made 10 s runs better
+ * and 60 s runs worse (session 9: 1281.0 against 1265.7): in a short run it reaches plans with
+ * less travel before the cold end, in a long one annealing has the time to. A long run
+ * (HC_TA_LONG or more) is the annealing one bit for bit. */
+double hm__hc_threshold_share(double n_exp)
+{
+    if (!(n_exp < HC_TA_LONG))
+        return 0;
+    if (n_exp <= HC_TA_SHORT)
+        return 1;
+    return log(HC_TA_LONG / n_exp) / log(HC_TA_LONG / HC_TA_SHORT);
 }
 
 /* The schedule's progress at the run's progress prog for exponent e: 1 - (1 - prog)^e, the
@@ -1655,6 +1688,9 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         if (o && o->max_iterations > 0 && (double)o->max_iterations < n_exp)
             n_exp = (double)o->max_iterations;
         h.prog = prog;
+        /* the expected length is a guess in the run's first hundredth: annealing there (the
+         * temperature is near its start either way) */
+        h.ta = prog < 0.01 ? 0 : hm__hc_threshold_share(n_exp);
         /* cooling by the run's length: quadratic cooling for all lengths made 10 s runs 0.6 %
          * better and 60 s runs 1.9 % worse (session 4) */
         double q = hm__hc_cooled(prog, hm__hc_cool_exponent(n_exp));
@@ -1667,7 +1703,9 @@ int hm_plan_solve(hm_plan_problem *p, const hm_plan_opts *o, hm_plan_result **ou
         recreate(&h, &h.cand, h.pool, cnt);
         full_eval(&h, &h.cand);
         double u = hm__rng_unit(&h.rng);
-        if (h.cand.cost < h.cur.cost - temp * log(u > 1e-12 ? u : 1e-12))
+        int threshold = h.ta >= 1 || (h.ta > 0 && hm__rng_unit(&h.rng) < h.ta);
+        if (threshold ? h.cand.cost < h.cur.cost + HC_TA_C * temp
+                      : h.cand.cost < h.cur.cost - temp * log(u > 1e-12 ? u : 1e-12))
             sol_copy(&h, &h.cur, &h.cand);
         else
             forget_touched(&h);

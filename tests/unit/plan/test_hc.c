@@ -331,7 +331,9 @@ static void deterministic_and_time_limit(void **state)
 }
 
 /* The cooling schedule by run length: 1.5 for short runs, exactly linear for long ones (the
- * schedule's progress is the run's, bit for bit), monotone in between; the random-ruin share. */
+ * schedule's progress is the run's, bit for bit), monotone in between; the random-ruin share;
+ * the threshold-accepting share: all of a short run, none of a long one (exactly 0: annealing
+ * alone), falling in between. */
 static void cooling_schedule(void **state)
 {
     (void)state;
@@ -361,6 +363,17 @@ static void cooling_schedule(void **state)
     assert_int_equal(hm__hc_random_share(1), 40);
     for (int i = 1; i <= 100; i++)
         assert_true(hm__hc_random_share(i / 100.0) >= hm__hc_random_share((i - 1) / 100.0));
+    assert_true(hm__hc_threshold_share(1000) == 1);
+    assert_true(hm__hc_threshold_share(250000) == 1);
+    assert_true(hm__hc_threshold_share(500000) == 0);
+    assert_true(hm__hc_threshold_share(1.2e6) == 0);
+    assert_true(hm__hc_threshold_share(1e18) == 0);
+    prev = 1;
+    for (double n = 200000; n < 600000; n *= 1.05) {
+        double f = hm__hc_threshold_share(n);
+        assert_true(f <= prev && f >= 0);
+        prev = f;
+    }
 }
 
 /* The checker on plans altered by hand: each change must be reported. */
