@@ -3,6 +3,7 @@
 #include "auth/jwks.h"
 
 #include <jansson.h>
+#include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -212,14 +213,12 @@ int hm_jwks_parse(const char *text, size_t len, const char *what, hm_jwks **out,
     return HM_OK;
 }
 
-int hm_jwks_from_pem_file(const char *path, hm_jwks **out, hm_err *err)
+/* A set of one key from PEM text (no kid: it verifies whatever the IdP names it). */
+static int from_pem(const char *text, size_t len, const char *path, hm_jwks **out, hm_err *err)
 {
-    *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return hm_err_set(err, HM_EINVAL, "cannot open %s", path);
-    EVP_PKEY *key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
+    BIO *bio = BIO_new_mem_buf(text, (int)len);
+    EVP_PKEY *key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
     if (!key)
         return hm_err_set(err, HM_EINVAL, "%s: not a PEM public key", path);
     hm_jwks *s = calloc(1, sizeof *s);
@@ -236,6 +235,7 @@ int hm_jwks_from_pem_file(const char *path, hm_jwks **out, hm_err *err)
     return HM_OK;
 }
 
+/* The file is read once, then taken as a JWKS when it is a JSON object, as PEM otherwise. */
 int hm_jwks_from_file(const char *path, hm_jwks **out, hm_err *err)
 {
     *out = NULL;
@@ -251,7 +251,7 @@ int hm_jwks_from_file(const char *path, hm_jwks **out, hm_err *err)
     while (lead < len && strchr(" \t\r\n", text[lead]))
         lead++;
     int rc = lead < len && text[lead] == '{' ? hm_jwks_parse(text, len, path, out, err)
-                                              : hm_jwks_from_pem_file(path, out, err);
+                                              : from_pem(text, len, path, out, err);
     free(text);
     return rc;
 }

@@ -9,6 +9,7 @@
 #ifndef HM_AUTH_JWKS_H
 #define HM_AUTH_JWKS_H
 
+#include <openssl/types.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -16,8 +17,6 @@
 #define HM_JWKS_MAX_KEYS 32
 #define HM_JWK_KID_MAX 128
 #define HM_JWKS_TEXT_MAX (256 << 10) /* a JWKS is a few KB; larger is not a key set */
-
-typedef struct evp_pkey_st EVP_PKEY;
 
 typedef struct hm_jwk {
     char kid[HM_JWK_KID_MAX]; /* "" when the key has none (a PEM file's key) */
@@ -34,10 +33,8 @@ typedef struct hm_jwks {
  * file or URL). HM_EINVAL with the reason when it is not a key set or holds no usable key. */
 int hm_jwks_parse(const char *text, size_t len, const char *what, hm_jwks **out, hm_err *err);
 
-/* A set of one key read from a PEM public key file. */
-int hm_jwks_from_pem_file(const char *path, hm_jwks **out, hm_err *err);
-
-/* Reads a key file that is either a PEM public key or a JWKS document. */
+/* Reads a key file that is either a PEM public key (a set of one key without a kid) or a JWKS
+ * document. */
 int hm_jwks_from_file(const char *path, hm_jwks **out, hm_err *err);
 
 /* The algorithm a public key verifies (alg[8]), or HM_EINVAL naming `what` when heime does

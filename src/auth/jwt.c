@@ -172,7 +172,7 @@ static int curl_fetch(void *ctx, const char *url, long timeout_ms, char **body, 
         return hm_err_set(err, HM_ENOMEM, "cannot start a request");
     hm_curl_body a = {.max = HM_JWKS_TEXT_MAX};
     long status;
-    CURLcode cc = (CURLcode)hm_curl_json(h, url, NULL, timeout_ms, &a, &status);
+    CURLcode cc = hm_curl_json(h, url, NULL, timeout_ms, &a, &status);
     curl_easy_cleanup(h);
     int rc = HM_OK;
     if (a.too_big)

@@ -18,6 +18,7 @@
 #define HM_AUTH_JWT_H
 
 #include <jansson.h>
+#include <openssl/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,7 +79,6 @@ void hm_jwt_parts_free(hm_jwt_parts *p);
 /* A JWT of claims signed with heime's own private key, for client authentication at an IdP
  * (private_key_jwt, RFC 7523): RS256, ES256 or EdDSA by the key's kind, the header naming kid
  * when there is one. *out: free() it. */
-typedef struct evp_pkey_st EVP_PKEY;
 int hm_jwt_sign(EVP_PKEY *key, const char *kid, const json_t *claims, char **out, hm_err *err);
 
 #endif

@@ -227,7 +227,7 @@ int hm_oidc_exchange(const hm_oidc *o, const char *code, const char *code_verifi
     }
     hm_curl_body a = {.max = ANSWER_MAX};
     long status;
-    CURLcode cc = (CURLcode)hm_curl_json(h, o->token_url, form, o->timeout_ms, &a, &status);
+    CURLcode cc = hm_curl_json(h, o->token_url, form, o->timeout_ms, &a, &status);
     memset(form, 0, sizeof form); /* the code and the secret */
     curl_easy_cleanup(h);
     int rc;

@@ -23,8 +23,8 @@ void hm_curl_start(void)
     pthread_once(&started, start);
 }
 
-int hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
-                 hm_curl_body *body, long *status)
+CURLcode hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
+                      hm_curl_body *body, long *status)
 {
     struct curl_slist *headers = curl_slist_append(NULL, "Accept: application/json");
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -41,7 +41,7 @@ int hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(headers);
-    return (int)cc;
+    return cc;
 }
 
 size_t hm_curl_take(char *p, size_t size, size_t n, void *body)

@@ -4,6 +4,7 @@
 #ifndef HM_BASE_CURL_BODY_H
 #define HM_BASE_CURL_BODY_H
 
+#include <curl/curl.h>
 #include <stddef.h>
 
 /* 1 when s is an http:// or https:// URL: the only schemes heime's clients follow (libcurl
@@ -25,10 +26,8 @@ size_t hm_curl_take(char *p, size_t size, size_t n, void *body);
 
 /* One request for JSON on the easy handle h (made by the caller, who may have set more): GET
  * url, or POST the form (application/x-www-form-urlencoded) when it is not NULL; http(s) only,
- * at most timeout_ms; the answer into body (set body->max first), its status into *status.
- * libcurl's result. */
-typedef void CURL;
-int hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
-                 hm_curl_body *body, long *status);
+ * at most timeout_ms; the answer into body (set body->max first), its status into *status. */
+CURLcode hm_curl_json(CURL *h, const char *url, const char *form, long timeout_ms,
+                      hm_curl_body *body, long *status);
 
 #endif

@@ -188,15 +188,9 @@ static int fetch_block(CURL *h, const hm_road_service *s, const double *lat, con
     if (!url)
         return hm_err_set(err, HM_ENOMEM, "out of memory");
     hm_curl_body a = {.max = MAX_ANSWER};
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, s->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, hm_curl_take);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* a table compresses well */
-    CURLcode cc = curl_easy_perform(h);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    long status;
+    CURLcode cc = hm_curl_json(h, url, NULL, s->timeout_ms, &a, &status);
     free(url);
     int rc;
     if (a.too_big)
